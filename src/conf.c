@@ -1,0 +1,378 @@
+/*
+ * Configuration: footfall.conf(5).  One "key = value" per line; blank
+ * lines and lines whose first non-blank character is '#' are ignored.
+ * The value is the rest of the line with surrounding blanks removed (so
+ * a libpq connection string needs no quoting).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "footfall.h"
+
+#define CFG_LINE_MAX	4096
+
+enum cfg_key {
+	K_DATABASE,
+	K_ALLOW_ORIGIN,
+	K_WINDOW,
+	K_LISTEN,
+	K_SOCKET_MODE,
+	K_THREADS,
+	K_LOG_LEVEL,
+	K_LOG,
+	K_KEY_FILE,
+	K_PREFIX,
+	K_DB_TIMEOUT,
+	K_CONNECT_TIMEOUT,
+	K__MAX
+};
+
+static const char *const cfg_keys[K__MAX] = {
+	"database",		/* K_DATABASE */
+	"allow_origin",		/* K_ALLOW_ORIGIN */
+	"window",		/* K_WINDOW */
+	"listen",		/* K_LISTEN */
+	"socket_mode",		/* K_SOCKET_MODE */
+	"threads",		/* K_THREADS */
+	"log_level",		/* K_LOG_LEVEL */
+	"log",			/* K_LOG */
+	"key_file",		/* K_KEY_FILE */
+	"prefix",		/* K_PREFIX */
+	"db_timeout",		/* K_DB_TIMEOUT */
+	"connect_timeout",	/* K_CONNECT_TIMEOUT */
+};
+
+static int
+cfg_set(char **dst, const char *val)
+{
+	char	*p;
+
+	if ((p = strdup(val)) == NULL)
+		return -1;
+	free(*dst);
+	*dst = p;
+	return 0;
+}
+
+void
+cfg_init(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->database = strdup("dbname=footfall");
+	c->window = 24 * 60 * 60;
+	c->socket_mode = 0660;
+	c->threads = 4;
+	c->log_level = LOGL_INFO;
+	c->key_file = strdup(FOOTFALL_LOCALSTATEDIR "/lib/footfall/key");
+	c->prefix = strdup("");
+	c->db_timeout_ms = 2000;
+	c->connect_timeout = 2;
+}
+
+void
+cfg_free(struct conf *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->norigins; i++)
+		free(c->origins[i]);
+	free(c->database);
+	free(c->listen);
+	free(c->key_file);
+	free(c->prefix);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * Parse a decimal number in [min, max], like OpenBSD's strtonum(3).
+ * Returns 0 and sets *out, or -1.  Pure.
+ */
+int
+cfg_parse_uint(const char *s, unsigned int min, unsigned int max,
+    unsigned int *out)
+{
+	unsigned long long	 v = 0;
+	const char		*p;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (p = s; *p != '\0'; p++) {
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		v = v * 10 + (unsigned long long)(*p - '0');
+		if (v > max)
+			return -1;
+	}
+	if (v < min)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/*
+ * Parse a duration: a number of seconds, or a number followed by one of
+ * s, m, h or d.  The result, in seconds, must lie in [min, max].
+ * Returns 0 and sets *out, or -1.  Pure.
+ */
+int
+cfg_parse_duration(const char *s, unsigned int min, unsigned int max,
+    unsigned int *out)
+{
+	char		 num[16];
+	size_t		 n;
+	unsigned int	 v, mult;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n >= sizeof(num))
+		return -1;
+	memcpy(num, s, n + 1);
+	switch (num[n - 1]) {
+	case 's':
+		mult = 1;
+		break;
+	case 'm':
+		mult = 60;
+		break;
+	case 'h':
+		mult = 60 * 60;
+		break;
+	case 'd':
+		mult = 24 * 60 * 60;
+		break;
+	default:
+		mult = 0;	/* a bare number of seconds */
+		break;
+	}
+	if (mult == 0)
+		mult = 1;
+	else
+		num[n - 1] = '\0';
+	if (cfg_parse_uint(num, 0, max / mult, &v) == -1)
+		return -1;
+	v *= mult;
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+cfg_add_origins(struct conf *c, const char *val, const char **errstr)
+{
+	char		 buf[CFG_LINE_MAX], *tok, *save = NULL;
+
+	if (strlen(val) >= sizeof(buf)) {
+		*errstr = "value too long";
+		return -1;
+	}
+	memcpy(buf, val, strlen(val) + 1);
+	for (tok = strtok_r(buf, " \t,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t,", &save)) {
+		if (!cors_origin_valid(tok)) {
+			*errstr = "not a serialised origin such as "
+			    "https://example.org (no path, no trailing "
+			    "slash, lower case; \"null\" and \"*\" are never "
+			    "allowed)";
+			return -1;
+		}
+		if (c->norigins == CONF_ORIGINS_MAX) {
+			*errstr = "too many origins";
+			return -1;
+		}
+		if ((c->origins[c->norigins] = strdup(tok)) == NULL) {
+			*errstr = "out of memory";
+			return -1;
+		}
+		c->norigins++;
+	}
+	return 0;
+}
+
+static int
+cfg_prefix_valid(const char *s)
+{
+	if (*s == '\0')
+		return 1;
+	if (*s != '/')
+		return 0;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f ||
+		    *s == '?' || *s == '%')
+			return 0;
+	return 1;
+}
+
+/*
+ * Apply one line of a configuration file to c.  Returns 0, or -1 with
+ * *errstr saying what is wrong with the line.  Pure but for allocation.
+ */
+int
+cfg_parse_line(struct conf *c, const char *line, const char **errstr)
+{
+	char		 buf[CFG_LINE_MAX], *key, *val, *end, *eq;
+	unsigned int	 u;
+	int		 k;
+	size_t		 n;
+
+	if ((n = strlen(line)) >= sizeof(buf)) {
+		*errstr = "line too long";
+		return -1;
+	}
+	memcpy(buf, line, n + 1);
+	for (key = buf; isspace((unsigned char)*key); key++)
+		continue;
+	if (*key == '\0' || *key == '#')
+		return 0;
+	if ((eq = strchr(key, '=')) == NULL) {
+		*errstr = "expected \"key = value\"";
+		return -1;
+	}
+	for (end = eq; end > key && isspace((unsigned char)end[-1]); end--)
+		continue;
+	*end = '\0';
+	for (val = eq + 1; isspace((unsigned char)*val); val++)
+		continue;
+	for (end = val + strlen(val); end > val &&
+	    isspace((unsigned char)end[-1]); end--)
+		continue;
+	*end = '\0';
+
+	for (k = 0; k < K__MAX; k++)
+		if (strcmp(key, cfg_keys[k]) == 0)
+			break;
+
+	switch (k) {
+	case K_DATABASE:
+		if (cfg_set(&c->database, val) == -1)
+			goto nomem;
+		break;
+	case K_ALLOW_ORIGIN:
+		return cfg_add_origins(c, val, errstr);
+	case K_WINDOW:
+		if (cfg_parse_duration(val, 60, 366 * 86400, &c->window) == -1) {
+			*errstr = "window must be a duration from 60s to 366d";
+			return -1;
+		}
+		break;
+	case K_LISTEN:
+		if (*val == '\0') {
+			free(c->listen);
+			c->listen = NULL;
+		} else if (cfg_set(&c->listen, val) == -1)
+			goto nomem;
+		break;
+	case K_SOCKET_MODE:
+		n = strlen(val);
+		if (n < 3 || n > 4 || strspn(val, "01234567") != n) {
+			*errstr = "socket_mode must be octal, such as 0660";
+			return -1;
+		}
+		c->socket_mode = (mode_t)strtoul(val, NULL, 8);
+		break;
+	case K_THREADS:
+		if (cfg_parse_uint(val, 1, 256, &c->threads) == -1) {
+			*errstr = "threads must be a number from 1 to 256";
+			return -1;
+		}
+		break;
+	case K_LOG_LEVEL:
+		if (log_level_parse(val, &c->log_level) == -1) {
+			*errstr = "log_level must be error, warn, info or debug";
+			return -1;
+		}
+		break;
+	case K_LOG:
+		if (strcmp(val, "stderr") == 0)
+			c->log_syslog = 0;
+		else if (strcmp(val, "syslog") == 0)
+			c->log_syslog = 1;
+		else {
+			*errstr = "log must be stderr or syslog";
+			return -1;
+		}
+		break;
+	case K_KEY_FILE:
+		if (*val != '/') {
+			*errstr = "key_file must be an absolute path";
+			return -1;
+		}
+		if (cfg_set(&c->key_file, val) == -1)
+			goto nomem;
+		break;
+	case K_PREFIX:
+		if (!cfg_prefix_valid(val)) {
+			*errstr = "prefix must be empty or a path such as /api";
+			return -1;
+		}
+		if (cfg_set(&c->prefix, val) == -1)
+			goto nomem;
+		break;
+	case K_DB_TIMEOUT:
+		if (cfg_parse_uint(val, 100, 600000, &u) == -1) {
+			*errstr = "db_timeout must be milliseconds, 100 to 600000";
+			return -1;
+		}
+		c->db_timeout_ms = u;
+		break;
+	case K_CONNECT_TIMEOUT:
+		if (cfg_parse_uint(val, 2, 600, &u) == -1) {
+			*errstr = "connect_timeout must be seconds, 2 to 600";
+			return -1;
+		}
+		c->connect_timeout = u;
+		break;
+	default:
+		*errstr = "unknown key";
+		return -1;
+	}
+	return 0;
+nomem:
+	*errstr = "out of memory";
+	return -1;
+}
+
+/*
+ * Load the file at path into c (which holds defaults or earlier values).
+ * Returns 0, or -1 with "path:line: reason" in err.
+ */
+int
+cfg_load(struct conf *c, const char *path, char *err, size_t errsz)
+{
+	FILE		*f;
+	char		 line[CFG_LINE_MAX + 2];
+	const char	*errstr = NULL;
+	size_t		 lineno = 0, n;
+	int		 rc = -1;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		n = strlen(line);
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		else if (!feof(f)) {
+			snprintf(err, errsz, "%s:%zu: line too long", path,
+			    lineno);
+			goto out;
+		}
+		if (cfg_parse_line(c, line, &errstr) == -1) {
+			snprintf(err, errsz, "%s:%zu: %s", path, lineno, errstr);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}

@@ -1,0 +1,334 @@
+/*
+ * The database: the only file that includes libpq-fe.h.
+ *
+ * Each request thread owns one struct db and so one connection, opened
+ * lazily and reopened after a failure with a short back-off, so that a
+ * PostgreSQL restart costs a few quick 503s rather than a restart of
+ * footfall.  Every statement is sent with PQsendQueryParams and $n
+ * parameters (no string building, and no named prepared statements, so
+ * that pgbouncer's transaction pooling works) and waited for with a
+ * deadline of our own: a stuck database cannot pile requests up.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "footfall.h"
+
+#define DB_BACKOFF_MIN_MS	100
+#define DB_BACKOFF_MAX_MS	1000
+
+struct db {
+	PGconn		*conn;
+	char		*conninfo;
+	char		 timeout[16];	/* connect_timeout, as text */
+	unsigned int	 timeout_ms;
+	unsigned int	 backoff_ms;
+	long long	 retry_at;	/* monotonic ms; no connect before */
+	int		 failing;	/* last connect failed: log less */
+};
+
+static const char sql_record[] =
+    "SELECT total_visits, unique_visitors, is_new "
+    "FROM footfall_api.record_visit($1::bytea, $2::integer)";
+static const char sql_read[] =
+    "SELECT total_visits, unique_visitors FROM footfall_api.read_counts()";
+static const char sql_ping[] = "SELECT 1";
+
+static long long
+db_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Trim libpq's trailing newline so that a message is one log line. */
+static void
+db_log(enum log_level level, const char *what, const char *msg)
+{
+	char	 buf[512];
+	size_t	 n;
+
+	snprintf(buf, sizeof(buf), "%s", msg == NULL ? "" : msg);
+	for (n = strlen(buf); n > 0 && (buf[n - 1] == '\n' ||
+	    buf[n - 1] == ' '); n--)
+		buf[n - 1] = '\0';
+	for (n = 0; buf[n] != '\0'; n++)
+		if (buf[n] == '\n' || buf[n] == '\t')
+			buf[n] = ' ';
+	log_msg(level, "database: %s: %s", what, buf);
+}
+
+/*
+ * Returns a handle that connects on first use, or NULL if out of memory.
+ * The caller frees it with db_close.
+ */
+struct db *
+db_open(const char *conninfo, unsigned int timeout_ms,
+    unsigned int connect_timeout)
+{
+	struct db	*db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return NULL;
+	if ((db->conninfo = strdup(conninfo)) == NULL) {
+		free(db);
+		return NULL;
+	}
+	snprintf(db->timeout, sizeof(db->timeout), "%u", connect_timeout);
+	db->timeout_ms = timeout_ms;
+	db->backoff_ms = DB_BACKOFF_MIN_MS;
+	return db;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db);
+}
+
+static void
+db_drop(struct db *db)
+{
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+}
+
+/*
+ * Make sure there is a live connection.  Returns 0, or -1 if there is
+ * none and we may not try again yet or the attempt failed.
+ */
+static int
+db_connect(struct db *db)
+{
+	/*
+	 * Our keywords come first and the user's connection string last,
+	 * so that the user's settings win (libpq: later values override).
+	 */
+	const char *const keys[] = {
+		"connect_timeout", "application_name", "dbname", NULL
+	};
+	const char *const vals[] = {
+		db->timeout, "footfall", db->conninfo, NULL
+	};
+	long long	 now;
+
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		return 0;
+	db_drop(db);
+	now = db_now_ms();
+	if (now < db->retry_at)
+		return -1;
+
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK) {
+		if (db->failing)
+			log_info("database: connected again");
+		db->failing = 0;
+		db->backoff_ms = DB_BACKOFF_MIN_MS;
+		db->retry_at = 0;
+		return 0;
+	}
+	/* Log the first failure in a row loudly, the rest quietly. */
+	db_log(db->failing ? LOGL_DEBUG : LOGL_ERROR, "cannot connect",
+	    db->conn == NULL ? "out of memory" : PQerrorMessage(db->conn));
+	db->failing = 1;
+	db_drop(db);
+	db->retry_at = db_now_ms() + db->backoff_ms;
+	if ((db->backoff_ms *= 2) > DB_BACKOFF_MAX_MS)
+		db->backoff_ms = DB_BACKOFF_MAX_MS;
+	return -1;
+}
+
+/*
+ * Is this failed result a lost connection rather than an SQL error?  A
+ * fatal result without an SQLSTATE comes from libpq itself (the server
+ * went away); class 08 is a connection exception and 57P01..57P03 mean
+ * the server is shutting down or starting.
+ */
+static int
+db_result_lost(struct db *db, const PGresult *res)
+{
+	const char	*state;
+
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		return 1;
+	state = res == NULL ? NULL : PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (state == NULL)
+		return 1;
+	return strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+	    strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0;
+}
+
+/*
+ * Run one statement and wait for its result until the deadline.  On
+ * DB_OK, *resp holds a PGRES_TUPLES_OK result the caller PQclears.
+ */
+static enum db_status
+db_exec(struct db *db, const char *sql, int nparams,
+    const char *const *values, const int *lengths, const int *formats,
+    PGresult **resp)
+{
+	PGresult	*res = NULL, *extra;
+	PGcancel	*cancel;
+	struct pollfd	 pfd;
+	long long	 deadline, left;
+	char		 errbuf[256];
+	enum db_status	 st = DB_UNAVAILABLE;
+	int		 n;
+
+	*resp = NULL;
+	if (db_connect(db) == -1)
+		return DB_UNAVAILABLE;
+	deadline = db_now_ms() + db->timeout_ms;
+
+	if (!PQsendQueryParams(db->conn, sql, nparams, NULL, values, lengths,
+	    formats, 0)) {
+		db_log(LOGL_ERROR, "send", PQerrorMessage(db->conn));
+		goto lost;
+	}
+	while (PQisBusy(db->conn)) {
+		if ((left = deadline - db_now_ms()) <= 0) {
+			log_error("database: no answer within %u ms, "
+			    "cancelling", db->timeout_ms);
+			if ((cancel = PQgetCancel(db->conn)) != NULL) {
+				(void)PQcancel(cancel, errbuf, sizeof(errbuf));
+				PQfreeCancel(cancel);
+			}
+			goto lost;
+		}
+		pfd.fd = PQsocket(db->conn);
+		pfd.events = POLLIN;
+		n = poll(&pfd, 1, (int)left);
+		if (n == -1 && errno != EINTR) {
+			log_error("database: poll: %s", strerror(errno));
+			goto lost;
+		}
+		if (n > 0 && !PQconsumeInput(db->conn)) {
+			db_log(LOGL_ERROR, "connection lost",
+			    PQerrorMessage(db->conn));
+			goto lost;
+		}
+	}
+	res = PQgetResult(db->conn);
+	/* One statement, one result; drain to leave the connection idle. */
+	while ((extra = PQgetResult(db->conn)) != NULL)
+		PQclear(extra);
+
+	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK) {
+		*resp = res;
+		return DB_OK;
+	}
+	db_log(LOGL_ERROR, "statement failed", res == NULL ?
+	    PQerrorMessage(db->conn) : PQresultErrorMessage(res));
+	if (db_result_lost(db, res))
+		goto lost;
+	st = DB_FAILED;
+	goto out;
+lost:
+	/* The next request reconnects at once; later ones back off. */
+	db_drop(db);
+	st = DB_UNAVAILABLE;
+out:
+	PQclear(res);
+	return st;
+}
+
+/* Parse a bigint column of row 0; returns 0, or -1 if NULL or malformed. */
+static int
+db_get_ll(const PGresult *res, int col, long long *out)
+{
+	const char	*s;
+	char		*end;
+
+	if (PQntuples(res) != 1 || PQnfields(res) <= col ||
+	    PQgetisnull(res, 0, col))
+		return -1;
+	s = PQgetvalue(res, 0, col);
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno != 0 || end == s || *end != '\0' || *out < 0 ? -1 : 0;
+}
+
+/*
+ * Record one visit of the visitor hash within a uniqueness window of
+ * window seconds, in one transaction (the function's), and return the
+ * numbers as committed.
+ */
+enum db_status
+db_record_visit(struct db *db, const unsigned char hash[HASH_LEN],
+    unsigned int window, struct counts *c)
+{
+	PGresult	*res;
+	char		 win[16];
+	const char	*values[2];
+	int		 lengths[2], formats[2];
+	enum db_status	 st;
+
+	snprintf(win, sizeof(win), "%u", window);
+	/* The hash goes as binary bytea: raw bytes are never text. */
+	values[0] = (const char *)hash;
+	lengths[0] = HASH_LEN;
+	formats[0] = 1;
+	values[1] = win;
+	lengths[1] = 0;
+	formats[1] = 0;
+	if ((st = db_exec(db, sql_record, 2, values, lengths, formats,
+	    &res)) != DB_OK)
+		return st;
+	if (db_get_ll(res, 0, &c->total) == -1 ||
+	    db_get_ll(res, 1, &c->uniques) == -1 ||
+	    PQgetisnull(res, 0, 2)) {
+		log_error("database: record_visit returned a malformed row");
+		st = DB_FAILED;
+	} else
+		c->is_new = PQgetvalue(res, 0, 2)[0] == 't';
+	PQclear(res);
+	return st;
+}
+
+/* Read the numbers without recording a visit. */
+enum db_status
+db_read_counts(struct db *db, struct counts *c)
+{
+	PGresult	*res;
+	enum db_status	 st;
+
+	if ((st = db_exec(db, sql_read, 0, NULL, NULL, NULL, &res)) != DB_OK)
+		return st;
+	if (db_get_ll(res, 0, &c->total) == -1 ||
+	    db_get_ll(res, 1, &c->uniques) == -1) {
+		log_error("database: read_counts returned a malformed row");
+		st = DB_FAILED;
+	}
+	c->is_new = -1;
+	PQclear(res);
+	return st;
+}
+
+/* Does the database answer at all? */
+enum db_status
+db_ping(struct db *db)
+{
+	PGresult	*res;
+	enum db_status	 st;
+
+	if ((st = db_exec(db, sql_ping, 0, NULL, NULL, NULL, &res)) == DB_OK)
+		PQclear(res);
+	return st;
+}

@@ -1,0 +1,190 @@
+/*
+ * footfall: a privacy-respecting visitor counter, run as a FastCGI
+ * responder.  This is the one internal header; prototypes are grouped by
+ * the file that defines them.
+ */
+#ifndef FOOTFALL_H
+#define FOOTFALL_H
+
+#include <sys/types.h>
+#include <stddef.h>
+
+#define ORIGIN_MAX	 253	/* longest serialised origin we accept */
+#define CONF_ORIGINS_MAX 64
+#define HASH_KEY_LEN	 32	/* HMAC-SHA256 key, bytes */
+#define HASH_LEN	 32	/* HMAC-SHA256 output, bytes */
+
+/* log.c */
+enum log_level {
+	LOGL_ERROR,
+	LOGL_WARN,
+	LOGL_INFO,
+	LOGL_DEBUG,
+	LOGL__MAX
+};
+
+void		 log_init(enum log_level, int use_syslog);
+void		 log_close(void);
+int		 log_level_parse(const char *, enum log_level *);
+void		 log_msg(enum log_level, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+#define log_error(...)	log_msg(LOGL_ERROR, __VA_ARGS__)
+#define log_warn(...)	log_msg(LOGL_WARN, __VA_ARGS__)
+#define log_info(...)	log_msg(LOGL_INFO, __VA_ARGS__)
+#define log_debug(...)	log_msg(LOGL_DEBUG, __VA_ARGS__)
+
+/* conf.c */
+struct conf {
+	char		*database;	/* libpq connection string */
+	char		*origins[CONF_ORIGINS_MAX];
+	size_t		 norigins;
+	unsigned int	 window;	/* uniqueness window, seconds */
+	char		*listen;	/* NULL: fd 0 or CGI */
+	mode_t		 socket_mode;
+	unsigned int	 threads;
+	enum log_level	 log_level;
+	int		 log_syslog;
+	char		*key_file;
+	char		*prefix;	/* stripped from the path */
+	unsigned int	 db_timeout_ms;	/* statement and round trip */
+	unsigned int	 connect_timeout; /* seconds, libpq minimum 2 */
+};
+
+void		 cfg_init(struct conf *);
+void		 cfg_free(struct conf *);
+int		 cfg_parse_line(struct conf *, const char *, const char **);
+int		 cfg_load(struct conf *, const char *, char *, size_t);
+int		 cfg_parse_duration(const char *, unsigned int, unsigned int,
+		    unsigned int *);
+int		 cfg_parse_uint(const char *, unsigned int, unsigned int,
+		    unsigned int *);
+
+/* addr.c */
+struct addr {
+	int		 family;	/* AF_INET or AF_INET6 */
+	size_t		 len;		/* 4 or 16 */
+	unsigned char	 bytes[16];	/* network order */
+};
+
+int		 addr_parse(const char *, struct addr *);
+
+/* cors.c */
+enum cors {
+	CORS_NONE,	/* no Origin header: not a cross-origin request */
+	CORS_ALLOW,	/* exactly one Origin, listed */
+	CORS_DENY,	/* unlisted, null, malformed or repeated */
+	CORS__MAX
+};
+
+int		 cors_origin_valid(const char *);
+enum cors	 cors_decide(const char *, size_t, char *const *, size_t);
+
+/* route.c */
+enum method {
+	METHOD_GET,
+	METHOD_HEAD,
+	METHOD_POST,
+	METHOD_OPTIONS,
+	METHOD_OTHER,
+	METHOD__MAX
+};
+
+enum route {
+	ROUTE_COUNT,
+	ROUTE_HEALTHZ,
+	ROUTE_NOTFOUND,
+	ROUTE__MAX
+};
+
+enum method	 route_method(const char *);
+enum route	 route_path(const char *, const char *);
+int		 route_query_has(const char *, const char *);
+int		 route_allows(enum route, enum method);
+const char	*route_allow_header(enum route);
+const char	*route_name(enum route);
+const char	*route_method_name(enum method);
+
+/* request.c */
+struct request {
+	enum method	 method;
+	enum route	 route;
+	int		 peek;		/* ?peek: read without counting */
+	enum cors	 cors;
+	char		 origin[ORIGIN_MAX + 1]; /* valid if CORS_ALLOW */
+	int		 has_addr;
+	struct addr	 addr;
+};
+
+void		 req_parse(char *const *, const struct conf *,
+		    struct request *);
+
+/* hash.c */
+int		 hash_hmac(const unsigned char *, size_t, const void *, size_t,
+		    unsigned char [HASH_LEN]);
+int		 hash_visitor(const unsigned char [HASH_KEY_LEN],
+		    const struct addr *, unsigned char [HASH_LEN]);
+int		 hash_key_load(const char *, int, unsigned char [HASH_KEY_LEN],
+		    const char **);
+
+/* db.c */
+struct db;
+
+struct counts {
+	long long	 total;
+	long long	 uniques;
+	int		 is_new;	/* -1: not a visit (read only) */
+};
+
+enum db_status {
+	DB_OK,
+	DB_UNAVAILABLE,	/* cannot reach the database: 503 */
+	DB_FAILED,	/* the database answered with an error: 503 */
+	DB__MAX
+};
+
+struct db	*db_open(const char *, unsigned int, unsigned int);
+void		 db_close(struct db *);
+enum db_status	 db_record_visit(struct db *, const unsigned char [HASH_LEN],
+		    unsigned int, struct counts *);
+enum db_status	 db_read_counts(struct db *, struct counts *);
+enum db_status	 db_ping(struct db *);
+
+/* response.c */
+enum reply_kind {
+	REPLY_COUNTS,
+	REPLY_HEALTH,
+	REPLY_ERROR,
+	REPLY_EMPTY,	/* preflight */
+	REPLY__MAX
+};
+
+struct reply {
+	int		 status;
+	enum reply_kind	 kind;
+	struct counts	 counts;
+	const char	*error;		/* REPLY_ERROR: client-safe text */
+	const char	*allow;		/* Allow header, or NULL */
+	const char	*origin;	/* echoed in A-C-Allow-Origin, or NULL */
+	int		 vary_origin;
+	int		 preflight;
+	int		 head;		/* omit the body */
+	int		 no_store;
+};
+
+char		*resp_render(const struct reply *, size_t *);
+const char	*resp_status_text(int);
+
+/* handle.c */
+struct ctx {
+	const struct conf	*conf;
+	const unsigned char	*key;
+	struct db		*db;
+};
+
+void		 handle_request(struct ctx *, char *const *, struct reply *,
+		    struct request *);
+
+/* server.c */
+int		 srv_run(const struct conf *, const unsigned char *);
+
+#endif /* FOOTFALL_H */

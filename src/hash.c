@@ -1,0 +1,169 @@
+/*
+ * Visitor hashing: the only file that includes OpenSSL.
+ *
+ * A visitor is HMAC-SHA256(key, family || address).  A plain SHA-256 of
+ * an IPv4 address is no protection: all 2^32 candidates are hashed in
+ * minutes.  The key is what keeps the stored hashes from being reversed,
+ * so it is generated here from the CSPRNG, kept in a file of mode 0600
+ * and never logged.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "footfall.h"
+
+/*
+ * HMAC-SHA256 of msg under key, through the EVP MAC interface.
+ * Returns 0 and fills out, or -1.
+ */
+int
+hash_hmac(const unsigned char *key, size_t keylen, const void *msg,
+    size_t len, unsigned char out[HASH_LEN])
+{
+	EVP_MAC		*mac = NULL;
+	EVP_MAC_CTX	*ctx = NULL;
+	OSSL_PARAM	 params[2];
+	size_t		 outlen = 0;
+	int		 rc = -1;
+
+	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		goto out;
+	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL)
+		goto out;
+	params[0] = OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (!EVP_MAC_init(ctx, key, keylen, params) ||
+	    !EVP_MAC_update(ctx, msg, len) ||
+	    !EVP_MAC_final(ctx, out, &outlen, HASH_LEN) ||
+	    outlen != HASH_LEN)
+		goto out;
+	rc = 0;
+out:
+	EVP_MAC_CTX_free(ctx);
+	EVP_MAC_free(mac);
+	return rc;
+}
+
+/*
+ * The visitor hash of a canonical address.  The family byte keeps an
+ * IPv4 address and an IPv6 address with the same leading bytes apart.
+ */
+int
+hash_visitor(const unsigned char key[HASH_KEY_LEN], const struct addr *a,
+    unsigned char out[HASH_LEN])
+{
+	unsigned char	 msg[1 + 16];
+
+	msg[0] = a->family == AF_INET6 ? 6 : 4;
+	memcpy(msg + 1, a->bytes, a->len);
+	return hash_hmac(key, HASH_KEY_LEN, msg, 1 + a->len, out);
+}
+
+static int
+hash_key_read(const char *path, unsigned char key[HASH_KEY_LEN],
+    const char **errstr)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	int		 fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		*errstr = strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		*errstr = strerror(errno);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size != HASH_KEY_LEN) {
+		*errstr = "not a regular file of exactly 32 bytes";
+		goto out;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		*errstr = "readable by group or others (chmod 600 it)";
+		goto out;
+	}
+	if ((n = read(fd, key, HASH_KEY_LEN)) != HASH_KEY_LEN) {
+		*errstr = n == -1 ? strerror(errno) : "short read";
+		goto out;
+	}
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+/*
+ * Generate a key and publish it at path atomically: write a temporary
+ * file, then link(2) it into place, which fails if another process won
+ * the race, in which case its key is the one to read.
+ */
+static int
+hash_key_create(const char *path, const char **errstr)
+{
+	unsigned char	 key[HASH_KEY_LEN];
+	char		 tmp[PATH_MAX];
+	int		 fd = -1, rc = -1;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >=
+	    (int)sizeof(tmp)) {
+		*errstr = "path too long";
+		return -1;
+	}
+	if (RAND_bytes(key, sizeof(key)) != 1) {
+		*errstr = "no randomness from the CSPRNG";
+		goto out;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		*errstr = strerror(errno);
+		goto out;
+	}
+	if (write(fd, key, sizeof(key)) != (ssize_t)sizeof(key) ||
+	    fsync(fd) == -1) {
+		*errstr = strerror(errno);
+		goto out;
+	}
+	if (link(tmp, path) == -1 && errno != EEXIST) {
+		*errstr = strerror(errno);
+		goto out;
+	}
+	rc = 0;
+out:
+	OPENSSL_cleanse(key, sizeof(key));
+	if (fd != -1) {
+		close(fd);
+		unlink(tmp);
+	}
+	return rc;
+}
+
+/*
+ * Load the visitor key from path into key, first creating it if it does
+ * not exist and create is set.  Returns 0, or -1 with *errstr saying why
+ * (the path is the caller's to add).
+ */
+int
+hash_key_load(const char *path, int create, unsigned char key[HASH_KEY_LEN],
+    const char **errstr)
+{
+	if (create && access(path, F_OK) == -1 && errno == ENOENT) {
+		if (hash_key_create(path, errstr) == -1)
+			return -1;
+		log_info("generated a new visitor key in %s", path);
+	}
+	return hash_key_read(path, key, errstr);
+}

@@ -1,0 +1,93 @@
+/*
+ * Logging.  One line per message, written with a single write(2) so that
+ * lines from concurrent request threads never interleave.  Callers never
+ * pass raw client addresses, keys or request bytes here (see STYLE.md).
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "footfall.h"
+
+static const char *const log_names[LOGL__MAX] = {
+	"error",	/* LOGL_ERROR */
+	"warn",		/* LOGL_WARN */
+	"info",		/* LOGL_INFO */
+	"debug",	/* LOGL_DEBUG */
+};
+
+static const int log_prio[LOGL__MAX] = {
+	LOG_ERR,	/* LOGL_ERROR */
+	LOG_WARNING,	/* LOGL_WARN */
+	LOG_INFO,	/* LOGL_INFO */
+	LOG_DEBUG,	/* LOGL_DEBUG */
+};
+
+static enum log_level	 log_max = LOGL_INFO;
+static int		 log_syslog;
+
+void
+log_init(enum log_level level, int use_syslog)
+{
+	log_max = level;
+	log_syslog = use_syslog;
+	if (log_syslog)
+		openlog("footfall", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_close(void)
+{
+	if (log_syslog)
+		closelog();
+	log_syslog = 0;
+}
+
+/*
+ * Parse a level name; returns 0 and sets *out, or -1 for an unknown name.
+ */
+int
+log_level_parse(const char *s, enum log_level *out)
+{
+	int	 i;
+
+	for (i = 0; i < LOGL__MAX; i++)
+		if (strcmp(s, log_names[i]) == 0) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	return -1;
+}
+
+void
+log_msg(enum log_level level, const char *fmt, ...)
+{
+	char	 line[1024];
+	int	 n, off;
+	va_list	 ap;
+
+	if (level > log_max)
+		return;
+	if (log_syslog) {
+		va_start(ap, fmt);
+		vsyslog(log_prio[level], fmt, ap);
+		va_end(ap);
+		return;
+	}
+	off = snprintf(line, sizeof(line), "footfall[%ld]: %s: ",
+	    (long)getpid(), log_names[level]);
+	va_start(ap, fmt);
+	n = vsnprintf(line + off, sizeof(line) - off - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	/* A truncated line still ends in a newline. */
+	if ((size_t)(off + n) > sizeof(line) - 2)
+		n = (int)(sizeof(line) - 2 - off);
+	line[off + n] = '\n';
+	(void)write(STDERR_FILENO, line, off + n + 1);
+}

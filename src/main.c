@@ -1,0 +1,169 @@
+/*
+ * footfall(8): wires the parts together.  Start-up faults are fatal and
+ * explained; after start-up nothing a request does ends the process.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "footfall.h"
+
+#define DEFAULT_CONF	FOOTFALL_SYSCONFDIR "/footfall.conf"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: footfall [-hnVv] [-f file] [-s socket]\n"
+"\n"
+"A privacy-respecting visitor counter, run as a FastCGI responder.\n"
+"\n"
+"  -f, --config FILE   configuration file (default " DEFAULT_CONF ")\n"
+"  -s, --socket SOCK   listen on SOCK: /path/to.sock or host:port\n"
+"                      (default: the socket on fd 0, else plain CGI)\n"
+"  -n, --check         check the configuration, the key and the\n"
+"                      database, then exit 0 or explain what is wrong\n"
+"  -v, --verbose       log at debug level\n"
+"  -V, --version       print the version and exit\n"
+"  -h, --help          print this help and exit\n"
+"\n"
+"See footfall(8) and footfall.conf(5).\n");
+}
+
+/*
+ * -n: everything the server would need, checked in order, with a line
+ * for each so that the first failure says what to fix.
+ */
+static int
+check(const struct conf *conf, const char *path)
+{
+	unsigned char	 key[HASH_KEY_LEN];
+	struct counts	 c;
+	struct db	*db;
+	const char	*errstr = NULL;
+	int		 rc = 1;
+
+	printf("configuration %s: ok (%zu allowed origin%s, window %us)\n",
+	    path, conf->norigins, conf->norigins == 1 ? "" : "s",
+	    conf->window);
+	if (access(conf->key_file, F_OK) == -1)
+		printf("key %s: missing; footfall creates it on start\n",
+		    conf->key_file);
+	else if (hash_key_load(conf->key_file, 0, key, &errstr) == -1) {
+		printf("key %s: %s\n", conf->key_file, errstr);
+		return 1;
+	} else
+		printf("key %s: ok\n", conf->key_file);
+	memset(key, 0, sizeof(key));
+
+	if ((db = db_open(conf->database, conf->db_timeout_ms,
+	    conf->connect_timeout)) == NULL)
+		return 1;
+	if (db_read_counts(db, &c) != DB_OK)
+		printf("database: cannot read the counts (the log line above "
+		    "says why; are the migrations applied and the role "
+		    "granted footfall_app?)\n");
+	else {
+		printf("database: ok (%lld visits, %lld unique visitors)\n",
+		    c.total, c.uniques);
+		rc = 0;
+	}
+	db_close(db);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "check",	no_argument,		NULL, 'n' },
+		{ "config",	required_argument,	NULL, 'f' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "socket",	required_argument,	NULL, 's' },
+		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct conf	 conf;
+	unsigned char	 key[HASH_KEY_LEN];
+	const char	*path = NULL, *sock = NULL, *errstr = NULL;
+	char		 err[512];
+	int		 ch, checkonly = 0, verbose = 0, rc = 1;
+
+	while ((ch = getopt_long(argc, argv, "f:hns:vV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'n':
+			checkonly = 1;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'V':
+			printf("footfall %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	cfg_init(&conf);
+	if (conf.database == NULL || conf.key_file == NULL ||
+	    conf.prefix == NULL) {
+		fprintf(stderr, "footfall: out of memory\n");
+		goto out;
+	}
+	/*
+	 * The default file is optional (a CGI start may have no other
+	 * way to pass one); a file named with -f must exist.
+	 */
+	if (path != NULL || access(DEFAULT_CONF, F_OK) == 0) {
+		if (path == NULL)
+			path = DEFAULT_CONF;
+		if (cfg_load(&conf, path, err, sizeof(err)) == -1) {
+			fprintf(stderr, "footfall: %s\n", err);
+			goto out;
+		}
+	}
+	if (sock != NULL) {
+		free(conf.listen);
+		if ((conf.listen = strdup(sock)) == NULL)
+			goto out;
+	}
+	if (verbose)
+		conf.log_level = LOGL_DEBUG;
+	log_init(conf.log_level, checkonly ? 0 : conf.log_syslog);
+
+	if (checkonly) {
+		rc = check(&conf, path == NULL ? "(defaults)" : path);
+		goto out;
+	}
+	if (hash_key_load(conf.key_file, 1, key, &errstr) == -1) {
+		log_error("visitor key %s: %s", conf.key_file, errstr);
+		goto out;
+	}
+	rc = srv_run(&conf, key) == 0 ? 0 : 1;
+	memset(key, 0, sizeof(key));
+out:
+	log_close();
+	cfg_free(&conf);
+	return rc;
+}

@@ -1,0 +1,458 @@
+/*
+ * The FastCGI server: the only file that includes libfcgi's header.
+ *
+ * footfall runs in each of the ways a FastCGI responder is started:
+ *  - on a socket it opens itself (listen = /path or host:port);
+ *  - on the listening socket inherited as fd 0 (spawn-fcgi, Apache
+ *    mod_fcgid, a systemd socket unit; the FastCGI spec, section 2.2);
+ *  - as a plain CGI program when fd 0 is not a socket (RFC 3875).
+ *
+ * A fixed pool of threads serves requests; each owns one database
+ * connection.  Threads take turns at the listening socket under a lock,
+ * as in libfcgi's threaded.c, but we wait with poll(2) on the socket and
+ * on a wake-up pipe and call accept(2) ourselves: libfcgi's own accept
+ * can only be interrupted by a signal, and a signal that lands while
+ * libfcgi reads the request's parameters makes it drop the request.
+ * With our own accept, SIGTERM closes the pipe, idle threads leave, and
+ * a request in flight finishes.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <netdb.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "footfall.h"
+
+#define SRV_BACKLOG	1024
+
+extern char **environ;
+
+struct srv {
+	const struct conf	*conf;
+	const unsigned char	*key;
+	int			 listen_fd;
+	int			 wake[2];	/* closing wake[1] stops all */
+	pthread_mutex_t		 accept_lock;
+	volatile sig_atomic_t	 stopping;
+};
+
+struct worker {
+	struct srv	*srv;
+	pthread_t	 thread;
+	int		 started;
+};
+
+static double
+srv_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Answer one request whose parameters are envp; write the response with
+ * put(arg, bytes, len).  Returns 0, or -1 if the response could not be
+ * rendered (out of memory); a write error is the web server's to see.
+ */
+static int
+srv_answer(struct ctx *ctx, char *const *envp,
+    int (*put)(void *, const char *, size_t), void *arg)
+{
+	struct reply	 r;
+	struct request	 req;
+	char		*out;
+	size_t		 len;
+	double		 t0;
+	int		 rc = 0;
+
+	t0 = srv_now();
+	handle_request(ctx, envp, &r, &req);
+	if ((out = resp_render(&r, &len)) == NULL) {
+		log_error("out of memory rendering a response");
+		return -1;
+	}
+	(void)put(arg, out, len);
+	free(out);
+	log_debug("request method=%s route=%s status=%d ms=%.2f",
+	    route_method_name(req.method), route_name(req.route), r.status,
+	    (srv_now() - t0) * 1000);
+	return rc;
+}
+
+static int
+srv_put_fcgi(void *arg, const char *p, size_t len)
+{
+	return FCGX_PutStr(p, (int)len, arg) == (int)len ? 0 : -1;
+}
+
+static int
+srv_put_stdio(void *arg, const char *p, size_t len)
+{
+	return fwrite(p, 1, len, arg) == len && fflush(arg) == 0 ? 0 : -1;
+}
+
+/*
+ * Wait for a connection on the listening socket or for shutdown.
+ * Returns the connected socket, or -1 when shutting down.
+ */
+static int
+srv_accept(struct srv *s)
+{
+	struct pollfd	 pfd[2];
+	int		 fd = -1;
+
+	pthread_mutex_lock(&s->accept_lock);
+	while (!s->stopping) {
+		pfd[0].fd = s->listen_fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = s->wake[0];
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno != EINTR)
+				log_error("poll: %s", strerror(errno));
+			continue;
+		}
+		if (pfd[1].revents != 0)
+			break;
+		if ((pfd[0].revents & POLLIN) == 0)
+			continue;
+		/*
+		 * The listening socket is non-blocking: another process
+		 * sharing it (spawn-fcgi -F) may have taken the connection.
+		 */
+		fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0)
+			break;
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			log_error("accept: %s", strerror(errno));
+			/* Let requests in flight release descriptors. */
+			poll(NULL, 0, 100);
+		}
+	}
+	pthread_mutex_unlock(&s->accept_lock);
+	return fd;
+}
+
+/*
+ * Serve the requests on one connection until the web server closes it
+ * (or keeps it only while we are not shutting down).
+ */
+static void
+srv_serve(struct srv *s, struct ctx *ctx, int fd)
+{
+	FCGX_Request	 req;
+	struct pollfd	 pfd[2];
+
+	/*
+	 * Hand our connected socket to libfcgi: with ipcFd set and
+	 * keepConnection on, FCGX_Accept_r reads the next request from
+	 * it instead of accepting (listen_sock is -1, so it cannot
+	 * accept).  FCGX_Finish_r then closes it unless the web server
+	 * asked to keep it (fastcgi_keep_conn).
+	 */
+	FCGX_InitRequest(&req, -1, 0);
+	req.ipcFd = fd;
+	req.keepConnection = 1;
+	for (;;) {
+		if (FCGX_Accept_r(&req) < 0)
+			break;		/* closed, or not FastCGI */
+		(void)srv_answer(ctx, req.envp, srv_put_fcgi, req.out);
+		FCGX_Finish_r(&req);
+		if (req.ipcFd < 0)
+			break;
+		/* A kept connection: wait for its next request. */
+		pfd[0].fd = req.ipcFd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = s->wake[0];
+		pfd[1].events = POLLIN;
+		while (poll(pfd, 2, -1) == -1 && errno == EINTR)
+			continue;
+		if (pfd[1].revents != 0)
+			break;
+		req.keepConnection = 1;
+	}
+	FCGX_Free(&req, 1);
+}
+
+static void *
+srv_worker(void *arg)
+{
+	struct worker	*w = arg;
+	struct ctx	 ctx;
+	int		 fd;
+
+	ctx.conf = w->srv->conf;
+	ctx.key = w->srv->key;
+	ctx.db = db_open(ctx.conf->database, ctx.conf->db_timeout_ms,
+	    ctx.conf->connect_timeout);
+	if (ctx.db == NULL) {
+		log_error("out of memory starting a worker");
+		return NULL;
+	}
+	while ((fd = srv_accept(w->srv)) != -1)
+		srv_serve(w->srv, &ctx, fd);
+	db_close(ctx.db);
+	return NULL;
+}
+
+/*
+ * Open a Unix socket at path with the configured mode.  A socket file
+ * that nobody listens on is a leftover of a crash and is replaced; one
+ * that answers belongs to a running footfall and is left alone.
+ */
+static int
+srv_listen_unix(const char *path, mode_t mode)
+{
+	struct sockaddr_un	 sun;
+	mode_t			 old;
+	int			 fd, probe;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_error("%s: socket path too long", path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+
+	if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_error("socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		close(probe);
+		log_error("%s: in use by a running process", path);
+		return -1;
+	}
+	close(probe);
+	if (unlink(path) == -1 && errno != ENOENT) {
+		log_error("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_error("socket: %s", strerror(errno));
+		return -1;
+	}
+	/* The umask closes the window in which the socket is wider open. */
+	old = umask(~mode & 0777);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		umask(old);
+		log_error("%s: bind: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	if (chmod(path, mode) == -1)
+		log_warn("%s: chmod: %s", path, strerror(errno));
+	return fd;
+}
+
+/* Open a TCP socket at "host:port", "[v6]:port" or ":port". */
+static int
+srv_listen_tcp(const char *spec)
+{
+	struct addrinfo	 hints, *res = NULL, *ai;
+	char		 host[256];
+	const char	*port, *h;
+	size_t		 hl;
+	int		 fd = -1, one = 1, e;
+
+	if ((port = strrchr(spec, ':')) == NULL || port[1] == '\0') {
+		log_error("%s: expected host:port", spec);
+		return -1;
+	}
+	h = spec;
+	hl = (size_t)(port - spec);
+	if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
+		h++;
+		hl -= 2;
+	}
+	if (hl >= sizeof(host)) {
+		log_error("%s: host too long", spec);
+		return -1;
+	}
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	port++;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((e = getaddrinfo(hl == 0 ? NULL : host, port, &hints,
+	    &res)) != 0) {
+		log_error("%s: %s", spec, gai_strerror(e));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd == -1)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		e = errno;
+		close(fd);
+		fd = -1;
+		errno = e;
+	}
+	if (fd == -1)
+		log_error("%s: bind: %s", spec, strerror(errno));
+	freeaddrinfo(res);
+	return fd;
+}
+
+/* Is fd a listening stream socket? */
+static int
+srv_is_listener(int fd)
+{
+	int		 v = 0;
+	socklen_t	 len = sizeof(v);
+
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 &&
+	    v != 0;
+}
+
+/* Plain CGI: one request from the environment, answered on stdout. */
+static int
+srv_run_cgi(const struct conf *conf, const unsigned char *key)
+{
+	struct ctx	 ctx;
+	int		 rc;
+
+	ctx.conf = conf;
+	ctx.key = key;
+	if ((ctx.db = db_open(conf->database, conf->db_timeout_ms,
+	    conf->connect_timeout)) == NULL) {
+		log_error("out of memory");
+		return -1;
+	}
+	rc = srv_answer(&ctx, environ, srv_put_stdio, stdout);
+	db_close(ctx.db);
+	return rc;
+}
+
+/*
+ * Run until SIGTERM or SIGINT.  Returns 0 after a clean shutdown, or -1
+ * if the server could not start (the reason is logged).
+ */
+int
+srv_run(const struct conf *conf, const unsigned char *key)
+{
+	struct srv	 s;
+	struct worker	*w = NULL;
+	sigset_t	 set;
+	unsigned int	 i;
+	int		 sig, own = 0, rc = -1, fl;
+
+	memset(&s, 0, sizeof(s));
+	s.conf = conf;
+	s.key = key;
+	s.wake[0] = s.wake[1] = -1;
+
+	if (conf->listen != NULL) {
+		s.listen_fd = conf->listen[0] == '/' ?
+		    srv_listen_unix(conf->listen, conf->socket_mode) :
+		    srv_listen_tcp(conf->listen);
+		if (s.listen_fd == -1)
+			return -1;
+		if (listen(s.listen_fd, SRV_BACKLOG) == -1) {
+			log_error("listen: %s", strerror(errno));
+			close(s.listen_fd);
+			return -1;
+		}
+		own = 1;
+	} else if (srv_is_listener(STDIN_FILENO))
+		s.listen_fd = STDIN_FILENO;
+	else
+		return srv_run_cgi(conf, key);
+
+	if (FCGX_Init() != 0) {
+		log_error("FCGX_Init failed");
+		goto out;
+	}
+	if ((fl = fcntl(s.listen_fd, F_GETFL)) == -1 ||
+	    fcntl(s.listen_fd, F_SETFL, fl | O_NONBLOCK) == -1) {
+		log_error("fcntl: %s", strerror(errno));
+		goto out;
+	}
+	if (pipe2(s.wake, O_CLOEXEC) == -1) {
+		log_error("pipe: %s", strerror(errno));
+		goto out;
+	}
+	pthread_mutex_init(&s.accept_lock, NULL);
+
+	/* Signals go to this thread only, through sigwait below. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	if ((w = calloc(conf->threads, sizeof(*w))) == NULL) {
+		log_error("out of memory");
+		goto out;
+	}
+	for (i = 0; i < conf->threads; i++) {
+		w[i].srv = &s;
+		if ((errno = pthread_create(&w[i].thread, NULL, srv_worker,
+		    &w[i])) != 0) {
+			log_error("pthread_create: %s", strerror(errno));
+			break;
+		}
+		w[i].started = 1;
+	}
+	if (i == conf->threads) {
+		log_info("serving with %u threads on %s", conf->threads,
+		    own ? conf->listen : "the inherited socket");
+		for (;;) {
+			if (sigwait(&set, &sig) != 0)
+				continue;
+			if (sig != SIGHUP)
+				break;
+			log_info("SIGHUP: nothing to reload; restart "
+			    "footfall to apply a new configuration");
+		}
+		log_info("signal %d: finishing requests in flight", sig);
+		rc = 0;
+	}
+	s.stopping = 1;
+	close(s.wake[1]);
+	s.wake[1] = -1;
+	for (i = 0; i < conf->threads; i++)
+		if (w[i].started)
+			pthread_join(w[i].thread, NULL);
+	pthread_mutex_destroy(&s.accept_lock);
+out:
+	free(w);
+	if (s.wake[0] != -1)
+		close(s.wake[0]);
+	if (s.wake[1] != -1)
+		close(s.wake[1]);
+	if (own) {
+		close(s.listen_fd);
+		if (conf->listen[0] == '/')
+			unlink(conf->listen);
+	}
+	return rc;
+}
