@@ -68,6 +68,14 @@ db_log(enum log_level level, const char *what, const char *msg)
 	log_msg(level, "database: %s: %s", what, buf);
 }
 
+/* libpq prints notices on stderr; ours go through the log instead. */
+static void
+db_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	db_log(LOGL_WARN, "notice", msg);
+}
+
 /*
  * Returns a handle that connects on first use, or NULL if out of memory.
  * The caller frees it with db_close.
@@ -126,10 +134,24 @@ db_connect(struct db *db)
 	const char *const vals[] = {
 		db->timeout, "footfall", db->conninfo, NULL
 	};
+	struct pollfd	 pfd;
 	long long	 now;
 
-	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
-		return 0;
+	/*
+	 * An idle connection has nothing to read unless the server has
+	 * gone: a shutdown sends a FATAL message and closes, a crash just
+	 * closes.  Noticing it here, before sending, lets us reconnect
+	 * instead of failing the request on a connection already dead.
+	 */
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK) {
+		pfd.fd = PQsocket(db->conn);
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 0) == 0)
+			return 0;
+		(void)PQconsumeInput(db->conn);
+		db_log(LOGL_WARN, "connection lost while idle, reconnecting",
+		    PQerrorMessage(db->conn));
+	}
 	db_drop(db);
 	now = db_now_ms();
 	if (now < db->retry_at)
@@ -137,6 +159,7 @@ db_connect(struct db *db)
 
 	db->conn = PQconnectdbParams(keys, vals, 1);
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK) {
+		PQsetNoticeProcessor(db->conn, db_notice, NULL);
 		if (db->failing)
 			log_info("database: connected again");
 		db->failing = 0;

@@ -1,0 +1,129 @@
+# Shared by the end-to-end tests, the benchmark and scripts/demo: start
+# a throwaway PostgreSQL cluster, footfall and nginx under one folder.
+# When run as root, the servers run as "nobody" (initdb refuses root).
+# shellcheck shell=bash
+
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+FF_USER=nobody
+
+# TAP output: every check is one line, the plan comes last.
+tap_n=0
+tap_fail=0
+ok() {
+	tap_n=$((tap_n + 1))
+	if [ "$1" = 0 ]; then echo "ok $tap_n - $2"
+	else echo "not ok $tap_n - $2"; tap_fail=$((tap_fail + 1)); fi
+}
+is() {	# is GOT WANT NAME
+	if [ "$1" = "$2" ]; then ok 0 "$3"
+	else ok 1 "$3 (got '$1', want '$2')"; fi
+}
+tap_done() { echo "1..$tap_n"; [ "$tap_fail" = 0 ]; }
+
+as_user() {
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --reuid="$FF_USER" --regid="$(id -g "$FF_USER")" \
+		    --clear-groups env HOME="$T" "$@"
+	else "$@"; fi
+}
+
+ff_setup() {	# make $T, owned by whoever runs the servers
+	T=$(mktemp -d "${TMPDIR:-/tmp}/footfall.XXXXXX")
+	chmod 755 "$T"
+	[ "$(id -u)" = 0 ] && chown "$FF_USER" "$T"
+	trap ff_teardown EXIT
+}
+
+ff_teardown() {
+	[ -n "${T:-}" ] || return 0
+	[ -f "$T/nginx.pid" ] && kill "$(cat "$T/nginx.pid")" 2>/dev/null
+	[ -f "$T/footfall.pid" ] && kill "$(cat "$T/footfall.pid")" 2>/dev/null
+	[ -d "$T/pg" ] && as_user "$PGBIN/pg_ctl" -D "$T/pg" -m immediate stop >/dev/null 2>&1
+	sleep 0.2
+	if [ -n "${FF_KEEP:-}" ]; then echo "# kept $T" >&2; else rm -rf "$T"; fi
+}
+
+pg_start() {	# a cluster on a Unix socket in $T, migrations applied
+	as_user "$PGBIN/initdb" -D "$T/pg" -U postgres -A trust -E UTF8 \
+	    --no-sync >"$T/initdb.log" 2>&1 || { cat "$T/initdb.log" >&2; return 1; }
+	cat >>"$T/pg/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$T'
+port = 5432
+max_connections = 200
+fsync = ${PG_FSYNC:-off}
+synchronous_commit = ${PG_SYNC:-off}
+CONF
+	pg_up || return 1
+	psql_admin -d postgres -c "CREATE DATABASE footfall" >/dev/null &&
+	psql_admin -c "CREATE ROLE footfall LOGIN" >/dev/null &&
+	"$top_srcdir/sql/apply" -u footfall -h "$T" -U postgres -d footfall >/dev/null
+	DSN="host=$T port=5432 dbname=footfall user=footfall"
+	ADMIN_DSN="host=$T port=5432 dbname=footfall user=postgres"
+}
+pg_up() { as_user "$PGBIN/pg_ctl" -D "$T/pg" -l "$T/pg.log" -w start >/dev/null; }
+pg_down() { as_user "$PGBIN/pg_ctl" -D "$T/pg" -m "${1:-fast}" -w stop >/dev/null; }
+psql_admin() { psql -X -q -At -h "$T" -U postgres -d footfall "$@"; }  # a later -d wins
+
+ff_start() {	# footfall on $T/footfall.sock; extra config lines as args
+	cp "$top_builddir/footfall" "$T/footfall"
+	{
+		echo "database = $DSN"
+		echo "listen = $T/footfall.sock"
+		echo "key_file = $T/key"
+		echo "log_level = ${FF_LOG_LEVEL:-info}"
+		printf '%s\n' "$@"
+	} >"$T/footfall.conf"
+	as_user "$T/footfall" -f "$T/footfall.conf" >>"$T/footfall.log" 2>&1 &
+	echo $! >"$T/footfall.pid"
+	for _ in $(seq 100); do [ -S "$T/footfall.sock" ] && return 0; sleep 0.05; done
+	echo "footfall did not start:" >&2; cat "$T/footfall.log" >&2; return 1
+}
+ff_stop() {
+	local pid; pid=$(cat "$T/footfall.pid")
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$T/footfall.pid"
+}
+
+free_port() {	# a loopback port nobody listens on
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 20000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+	return 1
+}
+
+nginx_start() {	# nginx on 127.0.0.1:$PORT with footfall's site snippet
+	PORT=${PORT:-$(free_port)}
+	mkdir -p "$T/nginx"
+	# The shipped snippet, with this run's socket.
+	sed -e "s|unix:/run/footfall/footfall.sock|unix:$T/footfall.sock|" \
+	    -e "s|include fastcgi_params;|include /etc/nginx/fastcgi_params;|" \
+	    "$top_srcdir/nginx/footfall-location.conf" >"$T/footfall-location.conf"
+	cat >"$T/nginx.conf" <<CONF
+worker_processes 2;
+pid $T/nginx.pid;
+error_log $T/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log $T/nginx-access.log;
+	client_body_temp_path $T/nginx/body;
+	fastcgi_temp_path $T/nginx/fastcgi;
+	proxy_temp_path $T/nginx/proxy;
+	uwsgi_temp_path $T/nginx/uwsgi;
+	scgi_temp_path $T/nginx/scgi;
+	server {
+		listen 127.0.0.1:$PORT;
+		root ${WWW_ROOT:-$T};
+		include $T/footfall-location.conf;
+	}
+}
+CONF
+	[ "$(id -u)" = 0 ] && chown -R "$FF_USER" "$T/nginx"
+	as_user /usr/sbin/nginx -c "$T/nginx.conf" -p "$T" 2>>"$T/nginx-start.log" || return 1
+	for _ in $(seq 100); do [ -s "$T/nginx.pid" ] && return 0; sleep 0.05; done
+	return 1
+}
+nginx_stop() { kill "$(cat "$T/nginx.pid")" 2>/dev/null; rm -f "$T/nginx.pid"; }
