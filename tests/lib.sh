@@ -46,6 +46,12 @@ ff_teardown() {
 }
 
 pg_start() {	# a cluster on a Unix socket in $T, migrations applied
+	DSN="host=$T port=5432 dbname=footfall user=footfall"
+	ADMIN_DSN="host=$T port=5432 dbname=footfall user=postgres"
+	if [ -f "$T/pg/PG_VERSION" ]; then	# a cluster kept from before
+		pg_up && "$top_srcdir/sql/apply" -h "$T" -U postgres -d footfall >/dev/null
+		return
+	fi
 	as_user "$PGBIN/initdb" -D "$T/pg" -U postgres -A trust -E UTF8 \
 	    --no-sync >"$T/initdb.log" 2>&1 || { cat "$T/initdb.log" >&2; return 1; }
 	cat >>"$T/pg/postgresql.conf" <<CONF
@@ -60,8 +66,6 @@ CONF
 	psql_admin -d postgres -c "CREATE DATABASE footfall" >/dev/null &&
 	psql_admin -c "CREATE ROLE footfall LOGIN" >/dev/null &&
 	"$top_srcdir/sql/apply" -u footfall -h "$T" -U postgres -d footfall >/dev/null
-	DSN="host=$T port=5432 dbname=footfall user=footfall"
-	ADMIN_DSN="host=$T port=5432 dbname=footfall user=postgres"
 }
 pg_up() { as_user "$PGBIN/pg_ctl" -D "$T/pg" -l "$T/pg.log" -w start >/dev/null; }
 pg_down() { as_user "$PGBIN/pg_ctl" -D "$T/pg" -m "${1:-fast}" -w stop >/dev/null; }
@@ -81,10 +85,12 @@ ff_start() {	# footfall on $T/footfall.sock; extra config lines as args
 	for _ in $(seq 100); do [ -S "$T/footfall.sock" ] && return 0; sleep 0.05; done
 	echo "footfall did not start:" >&2; cat "$T/footfall.log" >&2; return 1
 }
-ff_stop() {
-	local pid; pid=$(cat "$T/footfall.pid")
-	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$T/footfall.pid"
+stop_pid() {	# TERM a process and wait until it is gone
+	kill "$1" 2>/dev/null || return 0
+	for _ in $(seq 200); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
+	kill -KILL "$1" 2>/dev/null
 }
+ff_stop() { stop_pid "$(cat "$T/footfall.pid")"; rm -f "$T/footfall.pid"; }
 
 free_port() {	# a loopback port nobody listens on
 	local p
@@ -126,4 +132,4 @@ CONF
 	for _ in $(seq 100); do [ -s "$T/nginx.pid" ] && return 0; sleep 0.05; done
 	return 1
 }
-nginx_stop() { kill "$(cat "$T/nginx.pid")" 2>/dev/null; rm -f "$T/nginx.pid"; }
+nginx_stop() { stop_pid "$(cat "$T/nginx.pid")"; rm -f "$T/nginx.pid"; }
