@@ -1,6 +1,10 @@
 #include "config.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,86 +14,162 @@
 
 #include "footfall.h"
 
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
 static void
 hex(const unsigned char *p, size_t n, char *out)
 {
 	size_t	 i;
 
 	for (i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", p[i]);
+		snprintf(out + 2 * i, 3, "%02x", p[i]);
 }
 
-/* RFC 4231, test cases 1 and 2. */
-Test(hash, rfc4231)
+Test(hash, hmac_rfc4231)
 {
-	unsigned char	 key[20], out[HASH_LEN];
-	char		 s[2 * HASH_LEN + 1];
+	static const struct {
+		const char	*name;
+		unsigned char	 key[20];
+		size_t		 keylen;
+		const char	*data;
+		const char	*want;
+	} t[] = {
+		{ "case 1",
+		    { 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+		      0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+		      0x0b, 0x0b }, 20, "Hi There",
+		    "b0344c61d8db38535ca8afceaf0bf12b"
+		    "881dc200c9833da726e9376c2e32cff7" },
+		{ "case 2", "Jefe", 4, "what do ya want for nothing?",
+		    "5bdcc146bf60754e6a042426089575c7"
+		    "5a003f089d2739839dec58b964ec3843" },
+	};
+	unsigned char	 out[HASH_LEN];
+	char		 got[2 * HASH_LEN + 1];
+	size_t		 i;
 
-	memset(key, 0x0b, sizeof(key));
-	cr_assert_eq(hash_hmac(key, 20, "Hi There", 8, out), 0);
-	hex(out, HASH_LEN, s);
-	cr_expect_str_eq(s, "b0344c61d8db38535ca8afceaf0bf12b"
-	    "881dc200c9833da726e9376c2e32cff7");
-	cr_assert_eq(hash_hmac((const unsigned char *)"Jefe", 4,
-	    "what do ya want for nothing?", 28, out), 0);
-	hex(out, HASH_LEN, s);
-	cr_expect_str_eq(s, "5bdcc146bf60754e6a042426089575c7"
-	    "5a003f089d2739839dec58b964ec3843");
+	for (i = 0; i < NELEM(t); i++) {
+		cr_assert_eq(hash_hmac(t[i].key, t[i].keylen, t[i].data,
+		    strlen(t[i].data), out), 0, "%s", t[i].name);
+		hex(out, HASH_LEN, got);
+		cr_assert_str_eq(got, t[i].want, "RFC 4231 %s", t[i].name);
+	}
 }
 
 Test(hash, visitor)
 {
 	unsigned char	 k1[HASH_KEY_LEN], k2[HASH_KEY_LEN];
-	unsigned char	 a[HASH_LEN], b[HASH_LEN];
+	unsigned char	 h1[HASH_LEN], h2[HASH_LEN];
 	struct addr	 v4, mapped, other, v6;
 
-	memset(k1, 1, sizeof(k1));
-	memset(k2, 2, sizeof(k2));
+	memset(k1, 0x11, sizeof(k1));
+	memset(k2, 0x22, sizeof(k2));
 	cr_assert_eq(addr_parse("192.0.2.1", &v4), 0);
 	cr_assert_eq(addr_parse("::ffff:192.0.2.1", &mapped), 0);
 	cr_assert_eq(addr_parse("192.0.2.2", &other), 0);
 	cr_assert_eq(addr_parse("c000:201::", &v6), 0);
 
-	hash_visitor(k1, &v4, a);
-	hash_visitor(k1, &mapped, b);
-	cr_expect_arr_eq(a, b, HASH_LEN, "mapped and plain IPv4 differ");
-	hash_visitor(k2, &v4, b);
-	cr_expect_arr_neq(a, b, HASH_LEN, "the key does not matter");
-	hash_visitor(k1, &other, b);
-	cr_expect_arr_neq(a, b, HASH_LEN, "two addresses hash alike");
-	hash_visitor(k1, &v6, b);
-	cr_expect_arr_neq(a, b, HASH_LEN, "IPv6 with IPv4's bytes hashes alike");
+	cr_assert_eq(hash_visitor(k1, &v4, h1), 0);
+	cr_assert_eq(hash_visitor(k1, &v4, h2), 0);
+	cr_assert_arr_eq(h1, h2, HASH_LEN, "deterministic");
+
+	cr_assert_eq(hash_visitor(k2, &v4, h2), 0);
+	cr_assert_arr_neq(h1, h2, HASH_LEN, "different keys differ");
+
+	cr_assert_eq(hash_visitor(k1, &mapped, h2), 0);
+	cr_assert_arr_eq(h1, h2, HASH_LEN, "mapped v6 equals v4");
+
+	cr_assert_eq(hash_visitor(k1, &other, h2), 0);
+	cr_assert_arr_neq(h1, h2, HASH_LEN, "different addresses differ");
+
+	cr_assert_eq(hash_visitor(k1, &v6, h2), 0);
+	cr_assert_arr_neq(h1, h2, HASH_LEN, "v6 with same lead bytes differs");
 }
 
-Test(hash, key_file)
+static char	 dir[] = "/tmp/footfall-hash-XXXXXX";
+
+static void
+setup(void)
 {
-	char		 dir[] = "/tmp/footfall-hash.XXXXXX", path[256];
+	cr_assert_not_null(mkdtemp(dir), "mkdtemp");
+}
+
+static void
+teardown(void)
+{
+	char	 cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	(void)system(cmd);
+}
+
+static void
+write_file(const char *path, size_t len, mode_t mode)
+{
+	unsigned char	 buf[64];
+	int		 fd;
+
+	memset(buf, 0x5a, sizeof(buf));
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	cr_assert_neq(fd, -1, "create %s", path);
+	cr_assert_eq(write(fd, buf, len), (ssize_t)len, "write %s", path);
+	close(fd);
+	cr_assert_eq(chmod(path, mode), 0, "chmod %s", path);
+}
+
+Test(hash, key_create_and_reload, .init = setup, .fini = teardown)
+{
 	unsigned char	 k1[HASH_KEY_LEN], k2[HASH_KEY_LEN];
 	const char	*errstr = NULL;
+	char		 path[PATH_MAX];
 	struct stat	 st;
-	FILE		*f;
 
-	cr_assert_not_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/key", dir);
-	cr_expect_eq(hash_key_load(path, 0, k1, &errstr), -1,
-	    "a missing key loads without create");
-	cr_assert_eq(hash_key_load(path, 1, k1, &errstr), 0, "%s", errstr);
+	cr_assert_eq(hash_key_load(path, 1, k1, &errstr), 0, "create: %s",
+	    errstr ? errstr : "");
 	cr_assert_eq(stat(path, &st), 0);
-	cr_expect_eq(st.st_mode & 0777, 0600);
-	cr_expect_eq(st.st_size, HASH_KEY_LEN);
-	cr_assert_eq(hash_key_load(path, 1, k2, &errstr), 0);
-	cr_expect_arr_eq(k1, k2, HASH_KEY_LEN, "a second load differs");
+	cr_assert(S_ISREG(st.st_mode));
+	cr_assert_eq(st.st_mode & 07777, 0600, "mode %o",
+	    (unsigned)(st.st_mode & 07777));
+	cr_assert_eq(st.st_size, HASH_KEY_LEN);
 
-	chmod(path, 0644);
-	cr_expect_eq(hash_key_load(path, 1, k2, &errstr), -1,
-	    "a world-readable key was accepted");
-	unlink(path);
-	f = fopen(path, "w");
-	fputs("short", f);
-	fclose(f);
-	chmod(path, 0600);
-	cr_expect_eq(hash_key_load(path, 1, k2, &errstr), -1,
-	    "a short key was accepted");
-	unlink(path);
-	rmdir(dir);
+	cr_assert_eq(hash_key_load(path, 1, k2, &errstr), 0, "reload");
+	cr_assert_arr_eq(k1, k2, HASH_KEY_LEN, "same key on reload");
+	memset(k2, 0, sizeof(k2));
+	cr_assert_eq(hash_key_load(path, 0, k2, &errstr), 0, "reload, no create");
+	cr_assert_arr_eq(k1, k2, HASH_KEY_LEN, "same key without create");
+}
+
+Test(hash, key_refused, .init = setup, .fini = teardown)
+{
+	static const struct {
+		const char	*name;
+		size_t		 len;
+		mode_t		 mode;
+	} t[] = {
+		{ "mode0644", HASH_KEY_LEN, 0644 },
+		{ "mode0640", HASH_KEY_LEN, 0640 },
+		{ "short", HASH_KEY_LEN - 1, 0600 },
+		{ "long", HASH_KEY_LEN + 1, 0600 },
+		{ "empty", 0, 0600 },
+	};
+	unsigned char	 k[HASH_KEY_LEN];
+	const char	*errstr;
+	char		 path[PATH_MAX];
+	size_t		 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, t[i].name);
+		write_file(path, t[i].len, t[i].mode);
+		errstr = NULL;
+		cr_assert_eq(hash_key_load(path, 1, k, &errstr), -1,
+		    "refuse %s", t[i].name);
+		cr_assert_not_null(errstr, "reason for %s", t[i].name);
+	}
+
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	errstr = NULL;
+	cr_assert_eq(hash_key_load(path, 0, k, &errstr), -1, "missing file");
+	cr_assert_not_null(errstr);
+	cr_assert_eq(access(path, F_OK), -1, "create=0 must not create");
 }
