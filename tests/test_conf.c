@@ -9,118 +9,206 @@
 
 #include "footfall.h"
 
-Test(conf, durations)
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+Test(conf, duration)
 {
-	static const struct { const char *in; unsigned int want; } good[] = {
+	static const struct {
+		const char	*in;
+		unsigned int	 want;
+	} good[] = {
 		{ "86400", 86400 }, { "24h", 86400 }, { "90m", 5400 },
-		{ "1d", 86400 }, { "60s", 60 }, { "366d", 366 * 86400 },
+		{ "1d", 86400 }, { "30s", 30 }, { "0", 0 }, { "1000d", 86400000 },
 	};
 	static const char *const bad[] = {
-		"", "h", "-1", "1x", "1.5h", "99999999999", "59", "367d",
-		" 1h", "1h ", "0x10",
+		"", "h", "-1", "1x", "1.5h", "99999999999", " 1h", "1h ",
+		"1hh", "+5", "0x10",
 	};
 	unsigned int	 v;
 	size_t		 i;
 
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		cr_expect_eq(cfg_parse_duration(good[i].in, 60, 366 * 86400,
-		    &v), 0, "%s", good[i].in);
-		cr_expect_eq(v, good[i].want, "%s", good[i].in);
+	for (i = 0; i < NELEM(good); i++) {
+		v = 12345;
+		cr_assert_eq(cfg_parse_duration(good[i].in, 0, 100000000, &v),
+		    0, "accept \"%s\"", good[i].in);
+		cr_assert_eq(v, good[i].want, "value of \"%s\"", good[i].in);
 	}
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		cr_expect_eq(cfg_parse_duration(bad[i], 60, 366 * 86400, &v),
-		    -1, "'%s' accepted", bad[i]);
+	for (i = 0; i < NELEM(bad); i++) {
+		v = 12345;
+		cr_assert_eq(cfg_parse_duration(bad[i], 0, 100000000, &v), -1,
+		    "reject \"%s\"", bad[i]);
+		cr_assert_eq(v, 12345, "untouched after \"%s\"", bad[i]);
+	}
+	cr_assert_eq(cfg_parse_duration(NULL, 0, 10, &v), -1, "reject NULL");
+	cr_assert_eq(cfg_parse_duration("59s", 60, 3600, &v), -1, "below min");
+	cr_assert_eq(cfg_parse_duration("1m", 60, 3600, &v), 0, "at min");
+	cr_assert_eq(v, 60);
+	cr_assert_eq(cfg_parse_duration("1h", 60, 3600, &v), 0, "at max");
+	cr_assert_eq(cfg_parse_duration("61m", 60, 3600, &v), -1, "above max");
+	cr_assert_eq(cfg_parse_duration("2d", 60, 86400, &v), -1, "above max d");
+	cr_assert_eq(cfg_parse_duration("4294967295", 0, 4294967295u, &v), 0,
+	    "UINT_MAX seconds");
+	cr_assert_eq(cfg_parse_duration("49711d", 0, 4294967295u, &v), -1,
+	    "days overflowing unsigned int");
 }
 
-Test(conf, uints)
+Test(conf, uint)
 {
-	unsigned int	 v;
-
-	cr_expect_eq(cfg_parse_uint("1", 1, 256, &v), 0);
-	cr_expect_eq(cfg_parse_uint("256", 1, 256, &v), 0);
-	cr_expect_eq(v, 256);
-	cr_expect_eq(cfg_parse_uint("0", 1, 256, &v), -1);
-	cr_expect_eq(cfg_parse_uint("257", 1, 256, &v), -1);
-	cr_expect_eq(cfg_parse_uint("+1", 1, 256, &v), -1);
-	cr_expect_eq(cfg_parse_uint("18446744073709551617", 1, 256, &v), -1);
-}
-
-Test(conf, lines)
-{
-	static const char *const good[] = {
-		"", "   ", "# comment", "  # indented comment",
-		"database = host=/run/postgresql dbname=x user=y",
-		"allow_origin = https://a.example https://b.example",
-		"allow_origin=http://127.0.0.1:8080",
-		"window = 12h", "listen = /run/footfall.sock",
-		"listen = 127.0.0.1:9000", "socket_mode = 0600",
-		"threads = 8", "log_level = debug", "log = syslog",
-		"key_file = /var/lib/footfall/key", "prefix = /api",
-		"prefix =", "db_timeout = 500", "connect_timeout = 5",
+	static const struct {
+		const char	*in;
+		unsigned int	 min, max;
+		int		 rc;
+		unsigned int	 want;
+	} t[] = {
+		{ "1", 1, 256, 0, 1 }, { "256", 1, 256, 0, 256 },
+		{ "0", 1, 256, -1, 0 }, { "257", 1, 256, -1, 0 },
+		{ "007", 1, 256, 0, 7 }, { "", 0, 10, -1, 0 },
+		{ "-1", 0, 10, -1, 0 }, { "1a", 0, 10, -1, 0 },
+		{ " 1", 0, 10, -1, 0 }, { "4294967295", 0, 4294967295u, 0,
+		    4294967295u },
+		{ "4294967296", 0, 4294967295u, -1, 0 },
+		{ "99999999999999999999999", 0, 4294967295u, -1, 0 },
 	};
-	static const char *const bad[] = {
-		"nokey", "unknown = 1", "allow_origin = null",
-		"allow_origin = *", "allow_origin = https://a.example/",
-		"window = 10s", "threads = 0", "socket_mode = 999",
-		"log_level = loud", "log = file", "key_file = relative",
-		"prefix = api", "db_timeout = 5", "connect_timeout = 1",
+	unsigned int	 v;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		v = 777;
+		cr_assert_eq(cfg_parse_uint(t[i].in, t[i].min, t[i].max, &v),
+		    t[i].rc, "\"%s\" in [%u, %u]", t[i].in, t[i].min, t[i].max);
+		cr_assert_eq(v, t[i].rc == 0 ? t[i].want : 777,
+		    "value of \"%s\"", t[i].in);
+	}
+	cr_assert_eq(cfg_parse_uint(NULL, 0, 10, &v), -1, "NULL");
+}
+
+Test(conf, line_good)
+{
+	static const char *const t[] = {
+		"", "   ", "# comment", "  # indented comment = x",
+		"database = host=db dbname=ff user=ff",
+		"allow_origin = https://a.example",
+		"window = 2h", "listen = /run/footfall.sock",
+		"socket_mode = 0600", "threads = 8", "log_level = debug",
+		"log = syslog", "key_file = /var/lib/footfall/key",
+		"prefix = /api", "db_timeout = 5000", "connect_timeout = 10",
+		"\tthreads\t=\t9\t",
 	};
 	struct conf	 c;
 	const char	*errstr;
 	size_t		 i;
 
 	cfg_init(&c);
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+	for (i = 0; i < NELEM(t); i++) {
 		errstr = NULL;
-		cr_expect_eq(cfg_parse_line(&c, good[i], &errstr), 0,
-		    "'%s': %s", good[i], errstr);
+		cr_assert_eq(cfg_parse_line(&c, t[i], &errstr), 0,
+		    "accept \"%s\": %s", t[i], errstr ? errstr : "");
 	}
-	cr_expect_eq(c.norigins, 3);
-	cr_expect_str_eq(c.origins[1], "https://b.example");
-	cr_expect_eq(c.window, 12 * 3600);
-	cr_expect_eq(c.threads, 8);
-	cr_expect_eq(c.socket_mode, 0600);
-	cr_expect_str_eq(c.database, "host=/run/postgresql dbname=x user=y");
-	cr_expect_str_eq(c.listen, "127.0.0.1:9000");
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		errstr = NULL;
-		cr_expect_eq(cfg_parse_line(&c, bad[i], &errstr), -1,
-		    "'%s' accepted", bad[i]);
-		cr_expect_not_null(errstr, "'%s' has no reason", bad[i]);
-	}
+	cr_assert_str_eq(c.database, "host=db dbname=ff user=ff");
+	cr_assert_eq(c.norigins, 1);
+	cr_assert_str_eq(c.origins[0], "https://a.example");
+	cr_assert_eq(c.window, 7200);
+	cr_assert_str_eq(c.listen, "/run/footfall.sock");
+	cr_assert_eq(c.socket_mode, 0600);
+	cr_assert_eq(c.threads, 9);
+	cr_assert_eq(c.log_level, LOGL_DEBUG);
+	cr_assert_eq(c.log_syslog, 1);
+	cr_assert_str_eq(c.key_file, "/var/lib/footfall/key");
+	cr_assert_str_eq(c.prefix, "/api");
+	cr_assert_eq(c.db_timeout_ms, 5000);
+	cr_assert_eq(c.connect_timeout, 10);
+
+	cr_assert_eq(cfg_parse_line(&c, "allow_origin = https://b.example "
+	    "http://c.example:8080,https://d.example", &errstr), 0);
+	cr_assert_eq(c.norigins, 4, "several origins on one line");
+	cr_assert_str_eq(c.origins[1], "https://b.example");
+	cr_assert_str_eq(c.origins[2], "http://c.example:8080");
+	cr_assert_str_eq(c.origins[3], "https://d.example");
+
+	cr_assert_eq(cfg_parse_line(&c, "listen =", &errstr), 0);
+	cr_assert_null(c.listen, "empty listen clears it");
+	cr_assert_eq(cfg_parse_line(&c, "log = stderr", &errstr), 0);
+	cr_assert_eq(c.log_syslog, 0);
 	cfg_free(&c);
 }
 
-Test(conf, files)
+Test(conf, line_bad)
 {
-	char		 path[] = "/tmp/footfall-conf.XXXXXX", err[512];
+	static const char *const t[] = {
+		"bogus = 1", "threads", "threads 4", "= 4",
+		"allow_origin = null", "allow_origin = https://ok.example null",
+		"allow_origin = *", "window = 10s", "window = 367d",
+		"window = soon", "threads = 0", "threads = 257",
+		"socket_mode = 999", "socket_mode = 66", "socket_mode = 06600",
+		"log_level = loud", "log = file", "key_file = relative",
+		"key_file =", "prefix = api", "prefix = /a b", "prefix = /a?b",
+		"db_timeout = 99", "db_timeout = 600001",
+		"connect_timeout = 1", "connect_timeout = 601",
+		"Threads = 4",
+	};
 	struct conf	 c;
-	FILE		*f;
-	int		 fd;
+	const char	*errstr;
+	size_t		 i;
+
+	cfg_init(&c);
+	for (i = 0; i < NELEM(t); i++) {
+		errstr = NULL;
+		cr_assert_eq(cfg_parse_line(&c, t[i], &errstr), -1,
+		    "reject \"%s\"", t[i]);
+		cr_assert_not_null(errstr, "reason for \"%s\"", t[i]);
+	}
+	cr_assert_eq(c.threads, 4, "defaults survive bad lines");
+	cr_assert_eq(c.window, 86400);
+	cr_assert_eq(c.socket_mode, 0660);
+	cfg_free(&c);
+}
+
+static void
+write_tmp(char *path, const char *text)
+{
+	FILE	*f;
+	int	 fd;
 
 	fd = mkstemp(path);
-	cr_assert_neq(fd, -1);
-	f = fdopen(fd, "w");
-	fputs("# sample\nwindow = 1h\n\nthreads = 0\n", f);
+	cr_assert_neq(fd, -1, "mkstemp");
+	cr_assert_not_null(f = fdopen(fd, "w"));
+	fputs(text, f);
 	fclose(f);
+}
+
+Test(conf, load)
+{
+	char		 good[] = "/tmp/footfall-conf-XXXXXX";
+	char		 bad[] = "/tmp/footfall-conf-XXXXXX";
+	char		 err[512], want[64];
+	struct conf	 c;
+
+	write_tmp(good, "# footfall\n\nwindow = 1h\nthreads = 2\n"
+	    "allow_origin = https://x.example\nprefix = /api");
+	write_tmp(bad, "# footfall\nthreads = 2\n\nthreads = zero\n"
+	    "window = 1h\n");
+
 	cfg_init(&c);
-	cr_expect_eq(cfg_load(&c, path, err, sizeof(err)), -1);
-	cr_expect(strstr(err, ":4: threads") != NULL, "error was: %s", err);
+	err[0] = '\0';
+	cr_assert_eq(cfg_load(&c, good, err, sizeof(err)), 0, "good: %s", err);
+	cr_assert_eq(c.window, 3600);
+	cr_assert_eq(c.threads, 2);
+	cr_assert_eq(c.norigins, 1);
+	cr_assert_str_eq(c.prefix, "/api", "last line without newline");
 	cfg_free(&c);
 
-	f = fopen(path, "w");
-	fputs("window = 1h\nallow_origin = https://x.example\n", f);
-	fclose(f);
 	cfg_init(&c);
-	cr_expect_eq(cfg_load(&c, path, err, sizeof(err)), 0, "%s", err);
-	cr_expect_eq(c.window, 3600);
-	cr_expect_eq(c.norigins, 1);
+	cr_assert_eq(cfg_load(&c, bad, err, sizeof(err)), -1, "bad file");
+	snprintf(want, sizeof(want), "%s:4:", bad);
+	cr_assert(strstr(err, want) == err, "\"%s\" starts with \"%s\"", err,
+	    want);
+	cr_assert(strstr(err, "threads") != NULL, "reason in \"%s\"", err);
 	cfg_free(&c);
-	unlink(path);
 
+	unlink(good);
+	unlink(bad);
 	cfg_init(&c);
-	cr_expect_eq(cfg_load(&c, "/nonexistent/footfall.conf", err,
-	    sizeof(err)), -1);
-	cr_expect(strstr(err, "No such file") != NULL, "error was: %s", err);
+	cr_assert_eq(cfg_load(&c, good, err, sizeof(err)), -1, "missing file");
+	cr_assert(strstr(err, good) != NULL, "path in \"%s\"", err);
 	cfg_free(&c);
 }
