@@ -17,15 +17,13 @@ handle_error(struct reply *r, int status, const char *msg)
 	r->error = msg;
 }
 
+/*
+ * An unreachable database and one that refused the statement are both
+ * temporary from the client's point of view; the log has the detail.
+ */
 static void
-handle_db_error(struct reply *r, enum db_status st)
+handle_db_error(struct reply *r)
 {
-	/*
-	 * Both an unreachable database and one that refused the statement
-	 * are temporary from the client's point of view; the log has the
-	 * detail.
-	 */
-	(void)st;
 	handle_error(r, 503, "database unavailable");
 }
 
@@ -59,7 +57,7 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 	}
 	if (req->method == METHOD_HEAD || req->peek) {
 		if ((st = db_read_counts(ctx->db, &r->counts)) != DB_OK)
-			handle_db_error(r, st);
+			handle_db_error(r);
 		else {
 			r->status = 200;
 			r->kind = REPLY_COUNTS;
@@ -80,7 +78,7 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 	st = db_record_visit(ctx->db, h, ctx->conf->window, &r->counts);
 	memset(h, 0, sizeof(h));
 	if (st != DB_OK) {
-		handle_db_error(r, st);
+		handle_db_error(r);
 		return;
 	}
 	r->status = 200;

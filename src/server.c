@@ -80,7 +80,6 @@ srv_answer(struct ctx *ctx, char *const *envp,
 	char		*out;
 	size_t		 len;
 	double		 t0;
-	int		 rc = 0;
 
 	t0 = srv_now();
 	handle_request(ctx, envp, &r, &req);
@@ -93,7 +92,7 @@ srv_answer(struct ctx *ctx, char *const *envp,
 	log_debug("request method=%s route=%s status=%d ms=%.2f",
 	    route_method_name(req.method), route_name(req.route), r.status,
 	    (srv_now() - t0) * 1000);
-	return rc;
+	return 0;
 }
 
 static int
