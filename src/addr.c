@@ -57,3 +57,20 @@ addr_parse(const char *s, struct addr *out)
 	}
 	return -1;
 }
+
+/*
+ * Is a the loopback address: 127.0.0.0/8 (RFC 1122 section 3.2.1.3) or
+ * ::1 (RFC 4291 section 2.5.3)?  A mapped IPv4 address was folded to
+ * IPv4 by addr_parse.  Pure.
+ */
+int
+addr_is_loopback(const struct addr *a)
+{
+	static const unsigned char v6[16] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+	};
+
+	if (a->family == AF_INET)
+		return a->bytes[0] == 127;
+	return a->family == AF_INET6 && memcmp(a->bytes, v6, 16) == 0;
+}

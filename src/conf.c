@@ -29,6 +29,7 @@ enum cfg_key {
 	K_PREFIX,
 	K_DB_TIMEOUT,
 	K_CONNECT_TIMEOUT,
+	K_METRICS,
 	K__MAX
 };
 
@@ -45,6 +46,13 @@ static const char *const cfg_keys[K__MAX] = {
 	"prefix",		/* K_PREFIX */
 	"db_timeout",		/* K_DB_TIMEOUT */
 	"connect_timeout",	/* K_CONNECT_TIMEOUT */
+	"metrics",		/* K_METRICS */
+};
+
+static const char *const cfg_metrics[METRICS__MAX] = {
+	"local",		/* METRICS_LOCAL */
+	"any",			/* METRICS_ANY */
+	"off",			/* METRICS_OFF */
 };
 
 static int
@@ -72,6 +80,7 @@ cfg_init(struct conf *c)
 	c->prefix = strdup("");
 	c->db_timeout_ms = 2000;
 	c->connect_timeout = 2;
+	c->metrics = METRICS_LOCAL;
 }
 
 void
@@ -324,6 +333,16 @@ cfg_parse_line(struct conf *c, const char *line, const char **errstr)
 			return -1;
 		}
 		c->connect_timeout = u;
+		break;
+	case K_METRICS:
+		for (u = 0; u < METRICS__MAX; u++)
+			if (strcmp(val, cfg_metrics[u]) == 0)
+				break;
+		if (u == METRICS__MAX) {
+			*errstr = "metrics must be local, any or off";
+			return -1;
+		}
+		c->metrics = (enum metrics_access)u;
 		break;
 	default:
 		*errstr = "unknown key";

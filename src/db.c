@@ -33,6 +33,9 @@ struct db {
 	unsigned int	 backoff_ms;
 	long long	 retry_at;	/* monotonic ms; no connect before */
 	int		 failing;	/* last connect failed: log less */
+	int		 connected;	/* a connection was ever made */
+	double		 spent;		/* seconds in statements, see
+					   db_time_take */
 };
 
 static const char sql_record[] =
@@ -49,6 +52,15 @@ db_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static double
+db_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Trim libpq's trailing newline so that a message is one log line. */
@@ -162,6 +174,10 @@ db_connect(struct db *db)
 		PQsetNoticeProcessor(db->conn, db_notice, NULL);
 		if (db->failing)
 			log_info("database: connected again");
+		/* The first connection is not a reconnect; any later is. */
+		if (db->connected || db->failing)
+			metrics_db_reconnect();
+		db->connected = 1;
 		db->failing = 0;
 		db->backoff_ms = DB_BACKOFF_MIN_MS;
 		db->retry_at = 0;
@@ -203,7 +219,7 @@ db_result_lost(struct db *db, const PGresult *res)
  * DB_OK, *resp holds a PGRES_TUPLES_OK result the caller PQclears.
  */
 static enum db_status
-db_exec(struct db *db, const char *sql, int nparams,
+db_exec_wait(struct db *db, const char *sql, int nparams,
     const char *const *values, const int *lengths, const int *formats,
     PGresult **resp)
 {
@@ -269,6 +285,28 @@ lost:
 	st = DB_UNAVAILABLE;
 out:
 	PQclear(res);
+	return st;
+}
+
+/*
+ * db_exec_wait, timed: the time goes to the metrics and to the request's
+ * log line (db_time_take), and a failure to the error counter.
+ */
+static enum db_status
+db_exec(struct db *db, const char *sql, int nparams,
+    const char *const *values, const int *lengths, const int *formats,
+    PGresult **resp)
+{
+	enum db_status	 st;
+	double		 t0, dt;
+
+	t0 = db_now();
+	st = db_exec_wait(db, sql, nparams, values, lengths, formats, resp);
+	dt = db_now() - t0;
+	db->spent += dt;
+	metrics_db_query(dt);
+	if (st != DB_OK)
+		metrics_db_error(st);
 	return st;
 }
 
@@ -354,4 +392,18 @@ db_ping(struct db *db)
 	if ((st = db_exec(db, sql_ping, 0, NULL, NULL, NULL, &res)) == DB_OK)
 		PQclear(res);
 	return st;
+}
+
+/*
+ * Seconds spent in statements since the last call: the database's share
+ * of a request.
+ */
+double
+db_time_take(struct db *db)
+{
+	double	 t;
+
+	t = db->spent;
+	db->spent = 0;
+	return t;
 }

@@ -34,6 +34,13 @@ void		 log_msg(enum log_level, const char *, ...)
 #define log_debug(...)	log_msg(LOGL_DEBUG, __VA_ARGS__)
 
 /* conf.c */
+enum metrics_access {
+	METRICS_LOCAL,	/* only for a loopback REMOTE_ADDR (default) */
+	METRICS_ANY,	/* the web server decides who may ask */
+	METRICS_OFF,	/* /metrics is not a route */
+	METRICS__MAX
+};
+
 struct conf {
 	char		*database;	/* libpq connection string */
 	char		*origins[CONF_ORIGINS_MAX];
@@ -48,6 +55,7 @@ struct conf {
 	char		*prefix;	/* stripped from the path */
 	unsigned int	 db_timeout_ms;	/* statement and round trip */
 	unsigned int	 connect_timeout; /* seconds, libpq minimum 2 */
+	enum metrics_access metrics;
 };
 
 void		 cfg_init(struct conf *);
@@ -67,6 +75,7 @@ struct addr {
 };
 
 int		 addr_parse(const char *, struct addr *);
+int		 addr_is_loopback(const struct addr *);
 
 /* cors.c */
 enum cors {
@@ -92,6 +101,7 @@ enum method {
 enum route {
 	ROUTE_COUNT,
 	ROUTE_HEALTHZ,
+	ROUTE_METRICS,
 	ROUTE_NOTFOUND,
 	ROUTE__MAX
 };
@@ -148,6 +158,7 @@ enum db_status	 db_record_visit(struct db *, const unsigned char [HASH_LEN],
 		    unsigned int, struct counts *);
 enum db_status	 db_read_counts(struct db *, struct counts *);
 enum db_status	 db_ping(struct db *);
+double		 db_time_take(struct db *);
 
 /* response.c */
 enum reply_kind {
@@ -155,6 +166,7 @@ enum reply_kind {
 	REPLY_HEALTH,
 	REPLY_ERROR,
 	REPLY_EMPTY,	/* preflight */
+	REPLY_TEXT,	/* a ready body: the metrics */
 	REPLY__MAX
 };
 
@@ -163,6 +175,8 @@ struct reply {
 	enum reply_kind	 kind;
 	struct counts	 counts;
 	const char	*error;		/* REPLY_ERROR: client-safe text */
+	char		*text;		/* REPLY_TEXT: body, owned */
+	const char	*content_type;	/* REPLY_TEXT */
 	const char	*allow;		/* Allow header, or NULL */
 	const char	*origin;	/* echoed in A-C-Allow-Origin, or NULL */
 	int		 vary_origin;
@@ -172,6 +186,7 @@ struct reply {
 };
 
 char		*resp_render(const struct reply *, size_t *);
+void		 resp_clear(struct reply *);
 const char	*resp_status_text(int);
 
 /* handle.c */
@@ -183,6 +198,17 @@ struct ctx {
 
 void		 handle_request(struct ctx *, char *const *, struct reply *,
 		    struct request *);
+void		 handle_account(const struct request *, const struct reply *,
+		    double, double);
+
+/* metrics.c */
+void		 metrics_init(void);
+void		 metrics_request(enum route, int, double);
+void		 metrics_visit(int);
+void		 metrics_db_query(double);
+void		 metrics_db_error(enum db_status);
+void		 metrics_db_reconnect(void);
+char		*metrics_render(void);
 
 /* server.c */
 int		 srv_run(const struct conf *, const unsigned char *);

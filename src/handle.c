@@ -86,6 +86,28 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 }
 
 /*
+ * The metrics tell how much was counted, never who: they may go to the
+ * operator's monitoring, but by default only to a scraper on this host.
+ */
+static void
+handle_metrics(struct ctx *ctx, const struct request *req, struct reply *r)
+{
+	if (ctx->conf->metrics == METRICS_LOCAL &&
+	    (!req->has_addr || !addr_is_loopback(&req->addr))) {
+		handle_error(r, 403, "forbidden");
+		return;
+	}
+	if ((r->text = metrics_render()) == NULL) {
+		log_error("out of memory rendering the metrics");
+		handle_error(r, 500, "internal error");
+		return;
+	}
+	r->status = 200;
+	r->kind = REPLY_TEXT;
+	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}
+
+/*
  * Answer the request whose parameters are envp, filling *req with what
  * it asked and *r with the reply.  r may point into req and ctx but into
  * nothing of envp's (which libfcgi frees with the request).  Request
@@ -100,6 +122,8 @@ handle_request(struct ctx *ctx, char *const *envp, struct reply *r,
 	req_parse(envp, ctx->conf, req);
 	r->head = req->method == METHOD_HEAD;
 
+	if (req->route == ROUTE_METRICS && ctx->conf->metrics == METRICS_OFF)
+		req->route = ROUTE_NOTFOUND;
 	if (req->route == ROUTE_NOTFOUND) {
 		handle_error(r, 404, "not found");
 		return;
@@ -125,8 +149,40 @@ handle_request(struct ctx *ctx, char *const *envp, struct reply *r,
 		} else
 			handle_error(r, 503, "database unavailable");
 		break;
+	case ROUTE_METRICS:
+		handle_metrics(ctx, req, r);
+		break;
 	default:
 		handle_error(r, 404, "not found");
 		break;
 	}
+}
+
+/*
+ * Account for an answered request: one log line in the format footfall(8)
+ * documents under LOGGING, and the metrics.  seconds is the whole
+ * request, db_seconds its time in the database.  Nothing from the
+ * request itself goes into the line but what the parser reduced to an
+ * enum, so a hostile request cannot forge or break lines.
+ */
+void
+handle_account(const struct request *req, const struct reply *r,
+    double seconds, double db_seconds)
+{
+	static const char *const cors_names[CORS__MAX] = {
+		"none",		/* CORS_NONE */
+		"allow",	/* CORS_ALLOW */
+		"deny",		/* CORS_DENY */
+	};
+	int	 counted;
+
+	counted = r->kind == REPLY_COUNTS && r->counts.is_new >= 0;
+	metrics_request(req->route, r->status, seconds);
+	if (counted)
+		metrics_visit(r->counts.is_new);
+	log_info("request route=%s method=%s status=%d duration_ms=%.3f "
+	    "db_ms=%.3f counted=%d new=%d cors=%s", route_name(req->route),
+	    route_method_name(req->method), r->status, seconds * 1000,
+	    db_seconds * 1000, counted, counted && r->counts.is_new,
+	    cors_names[req->cors]);
 }

@@ -143,14 +143,22 @@ resp_render(const struct reply *r, size_t *len)
 	char		*body = NULL;
 	size_t		 blen = 0;
 
-	if (r->kind != REPLY_EMPTY) {
+	if (r->kind == REPLY_TEXT) {
+		if (r->text == NULL || (body = strdup(r->text)) == NULL)
+			return NULL;
+		blen = strlen(body);
+	} else if (r->kind != REPLY_EMPTY) {
 		if ((body = resp_body(r)) == NULL)
 			return NULL;
 		blen = strlen(body);
 	}
 	buf_printf(&b, "Status: %d %s\r\n", r->status,
 	    resp_status_text(r->status));
-	if (body != NULL) {
+	if (r->kind == REPLY_TEXT) {
+		buf_printf(&b, "Content-Type: %s\r\n", r->content_type);
+		buf_printf(&b, "Content-Length: %zu\r\n", blen);
+	} else if (body != NULL) {
+		/* The JSON body ends in a newline, for curl users. */
 		buf_printf(&b, "Content-Type: application/json\r\n");
 		buf_printf(&b, "Content-Length: %zu\r\n", blen + 1);
 	}
@@ -175,7 +183,7 @@ resp_render(const struct reply *r, size_t *len)
 	}
 	buf_printf(&b, "\r\n");
 	if (body != NULL && !r->head)
-		buf_printf(&b, "%s\n", body);
+		buf_printf(&b, r->kind == REPLY_TEXT ? "%s" : "%s\n", body);
 	free(body);
 	if (b.fail) {
 		free(b.p);
@@ -183,4 +191,12 @@ resp_render(const struct reply *r, size_t *len)
 	}
 	*len = b.len;
 	return b.p;
+}
+
+/* Free what a reply owns; the reply may be rendered no more. */
+void
+resp_clear(struct reply *r)
+{
+	free(r->text);
+	r->text = NULL;
 }

@@ -12,12 +12,14 @@
 static const char *const route_names[ROUTE__MAX] = {
 	"count",	/* ROUTE_COUNT */
 	"healthz",	/* ROUTE_HEALTHZ */
+	"metrics",	/* ROUTE_METRICS */
 	"notfound",	/* ROUTE_NOTFOUND */
 };
 
 static const char *const route_paths[ROUTE__MAX] = {
 	"/count",	/* ROUTE_COUNT */
 	"/healthz",	/* ROUTE_HEALTHZ */
+	"/metrics",	/* ROUTE_METRICS */
 	NULL,		/* ROUTE_NOTFOUND */
 };
 
@@ -35,6 +37,7 @@ static const unsigned int route_methods[ROUTE__MAX] = {
 	M(METHOD_GET) | M(METHOD_HEAD) | M(METHOD_POST) |
 	    M(METHOD_OPTIONS),			/* ROUTE_COUNT */
 	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_HEALTHZ */
+	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_METRICS */
 	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_NOTFOUND */
 };
 #undef M
@@ -42,6 +45,7 @@ static const unsigned int route_methods[ROUTE__MAX] = {
 static const char *const route_allow[ROUTE__MAX] = {
 	"GET, HEAD, POST, OPTIONS",	/* ROUTE_COUNT */
 	"GET, HEAD",			/* ROUTE_HEALTHZ */
+	"GET, HEAD",			/* ROUTE_METRICS */
 	"GET, HEAD",			/* ROUTE_NOTFOUND */
 };
 

@@ -82,16 +82,17 @@ srv_answer(struct ctx *ctx, char *const *envp,
 	double		 t0;
 
 	t0 = srv_now();
+	(void)db_time_take(ctx->db);
 	handle_request(ctx, envp, &r, &req);
-	if ((out = resp_render(&r, &len)) == NULL) {
+	out = resp_render(&r, &len);
+	resp_clear(&r);
+	if (out == NULL) {
 		log_error("out of memory rendering a response");
 		return -1;
 	}
 	(void)put(arg, out, len);
 	free(out);
-	log_debug("request method=%s route=%s status=%d ms=%.2f",
-	    route_method_name(req.method), route_name(req.route), r.status,
-	    (srv_now() - t0) * 1000);
+	handle_account(&req, &r, srv_now() - t0, db_time_take(ctx->db));
 	return 0;
 }
 
@@ -368,7 +369,18 @@ srv_run(const struct conf *conf, const unsigned char *key)
 	s.key = key;
 	s.wake[0] = s.wake[1] = -1;
 
-	if (conf->listen != NULL) {
+	metrics_init();
+	/*
+	 * A listening socket on fd 0 was set up on purpose (spawn-fcgi,
+	 * mod_fcgid, systemd), so it wins over listen: one configuration
+	 * file then serves both ways of starting.
+	 */
+	if (srv_is_listener(STDIN_FILENO)) {
+		s.listen_fd = STDIN_FILENO;
+		if (conf->listen != NULL)
+			log_info("serving the socket on descriptor 0; "
+			    "listen = %s is not used", conf->listen);
+	} else if (conf->listen != NULL) {
 		s.listen_fd = conf->listen[0] == '/' ?
 		    srv_listen_unix(conf->listen, conf->socket_mode) :
 		    srv_listen_tcp(conf->listen);
@@ -380,9 +392,7 @@ srv_run(const struct conf *conf, const unsigned char *key)
 			return -1;
 		}
 		own = 1;
-	} else if (srv_is_listener(STDIN_FILENO))
-		s.listen_fd = STDIN_FILENO;
-	else
+	} else
 		return srv_run_cgi(conf, key);
 
 	if (FCGX_Init() != 0) {

@@ -78,3 +78,26 @@ Test(addr, bad)
 	}
 	cr_assert_eq(addr_parse(NULL, &a), -1, "reject NULL");
 }
+
+Test(addr, loopback)
+{
+	static const struct {
+		const char	*in;
+		int		 want;
+	} t[] = {
+		{ "127.0.0.1", 1 }, { "127.255.255.254", 1 }, { "127.0.0.2", 1 },
+		{ "::1", 1 }, { "::ffff:127.0.0.1", 1 },
+		{ "128.0.0.1", 0 }, { "126.255.255.255", 0 }, { "10.0.0.1", 0 },
+		{ "::", 0 }, { "::2", 0 }, { "1::", 0 }, { "fe80::1", 0 },
+		{ "::127.0.0.1", 0 }, { "2001:db8::1", 0 },
+	};
+	struct addr	 a;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		cr_assert_eq(addr_parse(t[i].in, &a), 0, "parse \"%s\"",
+		    t[i].in);
+		cr_assert_eq(addr_is_loopback(&a), t[i].want,
+		    "loopback \"%s\"", t[i].in);
+	}
+}

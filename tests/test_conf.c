@@ -92,7 +92,7 @@ Test(conf, line_good)
 		"socket_mode = 0600", "threads = 8", "log_level = debug",
 		"log = syslog", "key_file = /var/lib/footfall/key",
 		"prefix = /api", "db_timeout = 5000", "connect_timeout = 10",
-		"\tthreads\t=\t9\t",
+		"\tthreads\t=\t9\t", "metrics = any",
 	};
 	struct conf	 c;
 	const char	*errstr;
@@ -117,6 +117,7 @@ Test(conf, line_good)
 	cr_assert_str_eq(c.prefix, "/api");
 	cr_assert_eq(c.db_timeout_ms, 5000);
 	cr_assert_eq(c.connect_timeout, 10);
+	cr_assert_eq(c.metrics, METRICS_ANY);
 
 	cr_assert_eq(cfg_parse_line(&c, "allow_origin = https://b.example "
 	    "http://c.example:8080,https://d.example", &errstr), 0);
@@ -144,7 +145,8 @@ Test(conf, line_bad)
 		"key_file =", "prefix = api", "prefix = /a b", "prefix = /a?b",
 		"db_timeout = 99", "db_timeout = 600001",
 		"connect_timeout = 1", "connect_timeout = 601",
-		"Threads = 4",
+		"Threads = 4", "metrics = on", "metrics = yes", "metrics =",
+		"metrics = Local",
 	};
 	struct conf	 c;
 	const char	*errstr;

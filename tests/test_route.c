@@ -36,6 +36,9 @@ Test(route, path)
 	} t[] = {
 		{ "/count", "", ROUTE_COUNT },
 		{ "/healthz", "", ROUTE_HEALTHZ },
+		{ "/metrics", "", ROUTE_METRICS },
+		{ "/metrics/", "", ROUTE_NOTFOUND },
+		{ "/api/metrics", "/api", ROUTE_METRICS },
 		{ "/count/", "", ROUTE_NOTFOUND },
 		{ "/COUNT", "", ROUTE_NOTFOUND },
 		{ "/count?x", "", ROUTE_NOTFOUND },

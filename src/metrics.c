@@ -1,0 +1,255 @@
+/*
+ * Metrics, rendered in the Prometheus text exposition format (version
+ * 0.0.4): what an operator graphs and alerts on.  Counters are C11
+ * atomics updated by every request thread without a lock; a scrape reads
+ * them one by one, so it may see one request counted in a counter but
+ * not yet in the histogram, which Prometheus tolerates.
+ *
+ * The numbers are this process's since it started, as Prometheus
+ * expects: under mod_fcgid or spawn-fcgi -F each process is a target of
+ * its own (the process label tells them apart).
+ */
+#include "config.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "footfall.h"
+
+/* The status codes footfall answers with; anything else is "other". */
+static const int metrics_codes[] = {
+	200, 204, 403, 404, 405, 500, 503
+};
+#define NCODES	(sizeof(metrics_codes) / sizeof(metrics_codes[0]))
+
+/*
+ * Upper bounds of the duration buckets, in seconds: a counting request
+ * is a millisecond or two on a local database, a slow one is cut off at
+ * db_timeout (2 s by default).
+ */
+static const double metrics_bounds[] = {
+	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+	1, 2.5, 5
+};
+#define NBOUNDS	(sizeof(metrics_bounds) / sizeof(metrics_bounds[0]))
+
+struct hist {
+	atomic_ullong	 bucket[NBOUNDS + 1];	/* not cumulative; last: +Inf */
+	atomic_ullong	 sum_us;		/* microseconds */
+};
+
+static struct {
+	atomic_ullong	 requests[ROUTE__MAX][NCODES + 1];
+	struct hist	 duration[ROUTE__MAX];
+	struct hist	 db;
+	atomic_ullong	 visits;
+	atomic_ullong	 uniques;
+	atomic_ullong	 db_errors[DB__MAX];
+	atomic_ullong	 db_reconnects;
+	time_t		 started;
+} m;
+
+static const char *const metrics_db_kinds[DB__MAX] = {
+	NULL,		/* DB_OK */
+	"unavailable",	/* DB_UNAVAILABLE */
+	"failed",	/* DB_FAILED */
+};
+
+/* Zero everything; called once at start, before any thread runs. */
+void
+metrics_init(void)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < ROUTE__MAX; i++) {
+		for (j = 0; j <= NCODES; j++)
+			atomic_store(&m.requests[i][j], 0);
+		for (j = 0; j <= NBOUNDS; j++)
+			atomic_store(&m.duration[i].bucket[j], 0);
+		atomic_store(&m.duration[i].sum_us, 0);
+	}
+	for (j = 0; j <= NBOUNDS; j++)
+		atomic_store(&m.db.bucket[j], 0);
+	atomic_store(&m.db.sum_us, 0);
+	atomic_store(&m.visits, 0);
+	atomic_store(&m.uniques, 0);
+	for (i = 0; i < DB__MAX; i++)
+		atomic_store(&m.db_errors[i], 0);
+	atomic_store(&m.db_reconnects, 0);
+	m.started = time(NULL);
+}
+
+static void
+metrics_observe(struct hist *h, double seconds)
+{
+	size_t	 i;
+
+	if (seconds < 0)
+		seconds = 0;
+	for (i = 0; i < NBOUNDS && seconds > metrics_bounds[i]; i++)
+		continue;
+	atomic_fetch_add_explicit(&h->bucket[i], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->sum_us,
+	    (unsigned long long)(seconds * 1e6 + 0.5), memory_order_relaxed);
+}
+
+/* One request answered on route with status, taking seconds. */
+void
+metrics_request(enum route route, int status, double seconds)
+{
+	size_t	 i;
+
+	for (i = 0; i < NCODES && metrics_codes[i] != status; i++)
+		continue;
+	atomic_fetch_add_explicit(&m.requests[route][i], 1,
+	    memory_order_relaxed);
+	metrics_observe(&m.duration[route], seconds);
+}
+
+/* One visit recorded; is_new if it also counted a unique visitor. */
+void
+metrics_visit(int is_new)
+{
+	atomic_fetch_add_explicit(&m.visits, 1, memory_order_relaxed);
+	if (is_new)
+		atomic_fetch_add_explicit(&m.uniques, 1, memory_order_relaxed);
+}
+
+void
+metrics_db_query(double seconds)
+{
+	metrics_observe(&m.db, seconds);
+}
+
+void
+metrics_db_error(enum db_status st)
+{
+	if (st != DB_OK && st < DB__MAX)
+		atomic_fetch_add_explicit(&m.db_errors[st], 1,
+		    memory_order_relaxed);
+}
+
+void
+metrics_db_reconnect(void)
+{
+	atomic_fetch_add_explicit(&m.db_reconnects, 1, memory_order_relaxed);
+}
+
+static unsigned long long
+metrics_get(atomic_ullong *v)
+{
+	return atomic_load_explicit(v, memory_order_relaxed);
+}
+
+/* The series of one histogram; labels is "" or `route="count",`. */
+static void
+metrics_put_hist(FILE *f, const char *name, const char *labels,
+    struct hist *h)
+{
+	unsigned long long	 cum = 0;
+	size_t			 i;
+
+	for (i = 0; i < NBOUNDS; i++) {
+		cum += metrics_get(&h->bucket[i]);
+		fprintf(f, "%s_bucket{%sle=\"%g\"} %llu\n", name, labels,
+		    metrics_bounds[i], cum);
+	}
+	cum += metrics_get(&h->bucket[NBOUNDS]);
+	fprintf(f, "%s_bucket{%sle=\"+Inf\"} %llu\n", name, labels, cum);
+	/* Strip the trailing comma for the plain series. */
+	if (*labels != '\0')
+		fprintf(f, "%s_sum{%.*s} %.6f\n%s_count{%.*s} %llu\n",
+		    name, (int)strlen(labels) - 1, labels,
+		    metrics_get(&h->sum_us) / 1e6,
+		    name, (int)strlen(labels) - 1, labels, cum);
+	else
+		fprintf(f, "%s_sum %.6f\n%s_count %llu\n", name,
+		    metrics_get(&h->sum_us) / 1e6, name, cum);
+}
+
+/*
+ * Render every metric.  Returns a string the caller frees, or NULL if
+ * out of memory.
+ */
+char *
+metrics_render(void)
+{
+	FILE		*f;
+	char		*out = NULL, labels[64];
+	size_t		 i, j, len;
+	int		 r;
+
+	if ((f = open_memstream(&out, &len)) == NULL)
+		return NULL;
+	fprintf(f, "# HELP footfall_build_info The running version.\n"
+	    "# TYPE footfall_build_info gauge\n"
+	    "footfall_build_info{version=\"%s\"} 1\n", PACKAGE_VERSION);
+	fprintf(f, "# HELP footfall_start_time_seconds When this process "
+	    "started, in seconds since the epoch.\n"
+	    "# TYPE footfall_start_time_seconds gauge\n"
+	    "footfall_start_time_seconds{process=\"%ld\"} %lld\n",
+	    (long)getpid(), (long long)m.started);
+
+	fprintf(f, "# HELP footfall_requests_total Requests answered, by "
+	    "route and status.\n# TYPE footfall_requests_total counter\n");
+	for (r = 0; r < ROUTE__MAX; r++)
+		for (j = 0; j <= NCODES; j++) {
+			if (j == NCODES)
+				fprintf(f, "footfall_requests_total{route="
+				    "\"%s\",status=\"other\"} %llu\n",
+				    route_name((enum route)r),
+				    metrics_get(&m.requests[r][j]));
+			else
+				fprintf(f, "footfall_requests_total{route="
+				    "\"%s\",status=\"%d\"} %llu\n",
+				    route_name(r), metrics_codes[j],
+				    metrics_get(&m.requests[r][j]));
+		}
+
+	fprintf(f, "# HELP footfall_request_duration_seconds Time from "
+	    "reading a request to its answer.\n"
+	    "# TYPE footfall_request_duration_seconds histogram\n");
+	for (r = 0; r < ROUTE__MAX; r++) {
+		snprintf(labels, sizeof(labels), "route=\"%s\",",
+		    route_name((enum route)r));
+		metrics_put_hist(f, "footfall_request_duration_seconds",
+		    labels, &m.duration[r]);
+	}
+
+	fprintf(f, "# HELP footfall_visits_total Visits counted (committed)."
+	    "\n# TYPE footfall_visits_total counter\n"
+	    "footfall_visits_total %llu\n", metrics_get(&m.visits));
+	fprintf(f, "# HELP footfall_unique_visitors_total Visits that "
+	    "counted a new unique visitor.\n"
+	    "# TYPE footfall_unique_visitors_total counter\n"
+	    "footfall_unique_visitors_total %llu\n",
+	    metrics_get(&m.uniques));
+
+	fprintf(f, "# HELP footfall_db_errors_total Database statements that"
+	    " did not succeed: unavailable (no connection, lost, timed out)"
+	    " or failed (an SQL error).\n"
+	    "# TYPE footfall_db_errors_total counter\n");
+	for (i = DB_OK + 1; i < DB__MAX; i++)
+		fprintf(f, "footfall_db_errors_total{kind=\"%s\"} %llu\n",
+		    metrics_db_kinds[i], metrics_get(&m.db_errors[i]));
+	fprintf(f, "# HELP footfall_db_reconnects_total Connections opened "
+	    "to replace one that was lost or never came up.\n"
+	    "# TYPE footfall_db_reconnects_total counter\n"
+	    "footfall_db_reconnects_total %llu\n",
+	    metrics_get(&m.db_reconnects));
+
+	fprintf(f, "# HELP footfall_db_query_duration_seconds Time per "
+	    "database statement, including the wait for a connection.\n"
+	    "# TYPE footfall_db_query_duration_seconds histogram\n");
+	metrics_put_hist(f, "footfall_db_query_duration_seconds", "", &m.db);
+
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
