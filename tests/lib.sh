@@ -28,6 +28,15 @@ as_user() {
 		    --clear-groups env HOME="$T" "$@"
 	else "$@"; fi
 }
+# The same, replacing the shell: "(as_user_exec server ...) &" makes $!
+# the server's own pid, so that killing $! stops the server (a function
+# run with & would leave the server behind as an orphan).
+as_user_exec() {
+	if [ "$(id -u)" = 0 ]; then
+		exec setpriv --reuid="$FF_USER" --regid="$(id -g "$FF_USER")" \
+		    --clear-groups env HOME="$T" "$@"
+	else exec "$@"; fi
+}
 
 ff_setup() {	# make $T, owned by whoever runs the servers
 	T=$(mktemp -d "${TMPDIR:-/tmp}/footfall.XXXXXX")
@@ -40,6 +49,8 @@ ff_teardown() {
 	[ -n "${T:-}" ] || return 0
 	[ -f "$T/nginx.pid" ] && kill "$(cat "$T/nginx.pid")" 2>/dev/null
 	[ -f "$T/footfall.pid" ] && kill "$(cat "$T/footfall.pid")" 2>/dev/null
+	# Anything still running from $T (a server started some other way).
+	pkill -f "^$T/" 2>/dev/null
 	[ -d "$T/pg" ] && as_user "$PGBIN/pg_ctl" -D "$T/pg" -m immediate stop >/dev/null 2>&1
 	sleep 0.2
 	if [ -n "${FF_KEEP:-}" ]; then echo "# kept $T" >&2; else rm -rf "$T"; fi
@@ -80,7 +91,7 @@ ff_start() {	# footfall on $T/footfall.sock; extra config lines as args
 		echo "log_level = ${FF_LOG_LEVEL:-info}"
 		printf '%s\n' "$@"
 	} >"$T/footfall.conf"
-	as_user "$T/footfall" -f "$T/footfall.conf" >>"$T/footfall.log" 2>&1 &
+	(as_user_exec "$T/footfall" -f "$T/footfall.conf") >>"$T/footfall.log" 2>&1 &
 	echo $! >"$T/footfall.pid"
 	for _ in $(seq 100); do [ -S "$T/footfall.sock" ] && return 0; sleep 0.05; done
 	echo "footfall did not start:" >&2; cat "$T/footfall.log" >&2; return 1
