@@ -1,0 +1,111 @@
+/*
+ * footfall.js: count this page view with footfall and show the numbers.
+ *
+ *   <script async src="https://counter.example.net/footfall.js"></script>
+ *   <span data-footfall="total">…</span> visits,
+ *   <span data-footfall="unique">…</span> visitors
+ *
+ * The counter is the /count of the origin this file was loaded from;
+ * data-endpoint="https://api.example.net/count" on the script tag
+ * overrides it.  data-footfall-fallback="..." on an element replaces the
+ * default fallback text "—" shown when the count cannot be had.
+ *
+ * Loading the script is the visit: it sends its one request even on a
+ * page without data-footfall elements, so a page can be counted without
+ * showing the numbers.
+ *
+ * The request is a CORS "simple request" (Fetch standard, section
+ * "CORS protocol"): a GET with no author headers, so the browser sends
+ * no preflight.  No credentials, so no cookie goes out; nothing is
+ * stored in the browser.  No dependencies; ES5 syntax, so an old
+ * browser without fetch still parses it and shows the fallback.
+ */
+(function () {
+	"use strict";
+
+	var TIMEOUT_MS = 10000;
+	var FIELDS = { total: "total_visits", unique: "unique_visitors" };
+	/* Only valid while this script first runs, so read it now. */
+	var script = document.currentScript;
+	var endpoint, ctl, timer;
+
+	/* Run fn once the elements exist: an async script may run early. */
+	function whenReady(fn) {
+		if (document.readyState === "loading")
+			document.addEventListener("DOMContentLoaded", fn);
+		else
+			fn();
+	}
+
+	/* The elements we fill: data-footfall="total" or "unique". */
+	function elements() {
+		return document.querySelectorAll(
+		    '[data-footfall="total"],[data-footfall="unique"]');
+	}
+
+	/* Fill every element from the parsed JSON, or null on failure. */
+	function show(counts) {
+		var els = elements();
+		var i, el, n;
+
+		for (i = 0; i < els.length; i++) {
+			el = els[i];
+			n = counts ? counts[FIELDS[el.getAttribute("data-footfall")]] : null;
+			if (typeof n === "number" && isFinite(n) && n >= 0)
+				el.textContent = n.toLocaleString();
+			else if (el.hasAttribute("data-footfall-fallback"))
+				el.textContent = el.getAttribute("data-footfall-fallback");
+			else
+				el.textContent = "\u2014";
+		}
+	}
+
+	function fail() {
+		whenReady(function () { show(null); });
+	}
+
+	/* "…" until the answer comes; listeners run in the order added. */
+	whenReady(function () {
+		var els = elements();
+		var i;
+
+		for (i = 0; i < els.length; i++)
+			els[i].textContent = "\u2026";
+	});
+
+	if (typeof fetch !== "function") {
+		fail();
+		return;
+	}
+
+	if (script && script.getAttribute("data-endpoint"))
+		endpoint = script.getAttribute("data-endpoint");
+	else if (script && script.src)
+		endpoint = new URL("/count", script.src).href;
+	else
+		endpoint = "/count";	/* no currentScript: the page's origin */
+
+	ctl = typeof AbortController === "function" ? new AbortController() : null;
+	timer = ctl ? setTimeout(function () { ctl.abort(); }, TIMEOUT_MS) : null;
+
+	fetch(endpoint, {
+		method: "GET",
+		mode: "cors",
+		credentials: "omit",
+		cache: "no-store",
+		referrerPolicy: "no-referrer",
+		signal: ctl ? ctl.signal : undefined
+	}).then(function (r) {
+		/* A refused origin (403) has no Access-Control-Allow-Origin:
+		 * the browser rejects the fetch before we see the status. */
+		if (!r.ok)
+			throw new Error("footfall: HTTP " + r.status);
+		return r.json();
+	}).then(function (counts) {
+		clearTimeout(timer);
+		whenReady(function () { show(counts); });
+	}, function () {
+		clearTimeout(timer);
+		fail();
+	});
+})();
