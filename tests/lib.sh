@@ -135,6 +135,7 @@ pid $T/nginx.pid;
 error_log $T/nginx-error.log warn;
 events { worker_connections 1024; }
 http {
+	include /etc/nginx/mime.types;
 	access_log $T/nginx-access.log;
 	client_body_temp_path $T/nginx/body;
 	fastcgi_temp_path $T/nginx/fastcgi;
