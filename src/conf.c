@@ -30,6 +30,7 @@ enum cfg_key {
 	K_DB_TIMEOUT,
 	K_CONNECT_TIMEOUT,
 	K_METRICS,
+	K_DB_CONNECTIONS,
 	K__MAX
 };
 
@@ -47,6 +48,7 @@ static const char *const cfg_keys[K__MAX] = {
 	"db_timeout",		/* K_DB_TIMEOUT */
 	"connect_timeout",	/* K_CONNECT_TIMEOUT */
 	"metrics",		/* K_METRICS */
+	"db_connections",	/* K_DB_CONNECTIONS */
 };
 
 static const char *const cfg_metrics[METRICS__MAX] = {
@@ -81,6 +83,7 @@ cfg_init(struct conf *c)
 	c->db_timeout_ms = 2000;
 	c->connect_timeout = 2;
 	c->metrics = METRICS_LOCAL;
+	c->db_connections = 1;
 }
 
 void
@@ -343,6 +346,12 @@ cfg_parse_line(struct conf *c, const char *line, const char **errstr)
 			return -1;
 		}
 		c->metrics = (enum metrics_access)u;
+		break;
+	case K_DB_CONNECTIONS:
+		if (cfg_parse_uint(val, 1, 64, &c->db_connections) == -1) {
+			*errstr = "db_connections must be a number from 1 to 64";
+			return -1;
+		}
 		break;
 	default:
 		*errstr = "unknown key";

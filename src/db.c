@@ -24,6 +24,7 @@
 
 #define DB_BACKOFF_MIN_MS	100
 #define DB_BACKOFF_MAX_MS	1000
+#define DB_BYTEAOID		17	/* pg_type.oid of bytea, fixed */
 
 struct db {
 	PGconn		*conn;
@@ -34,13 +35,11 @@ struct db {
 	long long	 retry_at;	/* monotonic ms; no connect before */
 	int		 failing;	/* last connect failed: log less */
 	int		 connected;	/* a connection was ever made */
-	double		 spent;		/* seconds in statements, see
-					   db_time_take */
 };
 
 static const char sql_record[] =
     "SELECT total_visits, unique_visitors, is_new "
-    "FROM footfall_api.record_visit($1::bytea, $2::integer)";
+    "FROM footfall_api.record_visits($1::bytea[], $2::integer)";
 static const char sql_read[] =
     "SELECT total_visits, unique_visitors FROM footfall_api.read_counts()";
 static const char sql_ping[] = "SELECT 1";
@@ -289,8 +288,8 @@ out:
 }
 
 /*
- * db_exec_wait, timed: the time goes to the metrics and to the request's
- * log line (db_time_take), and a failure to the error counter.
+ * db_exec_wait, timed: the time goes to the metrics, and a failure to the
+ * error counter.
  */
 static enum db_status
 db_exec(struct db *db, const char *sql, int nparams,
@@ -303,64 +302,119 @@ db_exec(struct db *db, const char *sql, int nparams,
 	t0 = db_now();
 	st = db_exec_wait(db, sql, nparams, values, lengths, formats, resp);
 	dt = db_now() - t0;
-	db->spent += dt;
 	metrics_db_query(dt);
 	if (st != DB_OK)
 		metrics_db_error(st);
 	return st;
 }
 
-/* Parse a bigint column of row 0; returns 0, or -1 if NULL or malformed. */
+/* Parse a bigint cell; returns 0, or -1 if absent, NULL or malformed. */
 static int
-db_get_ll(const PGresult *res, int col, long long *out)
+db_get_ll(const PGresult *res, int row, int col, long long *out)
 {
 	const char	*s;
 	char		*end;
 
-	if (PQntuples(res) != 1 || PQnfields(res) <= col ||
-	    PQgetisnull(res, 0, col))
+	if (PQntuples(res) <= row || PQnfields(res) <= col ||
+	    PQgetisnull(res, row, col))
 		return -1;
-	s = PQgetvalue(res, 0, col);
+	s = PQgetvalue(res, row, col);
 	errno = 0;
 	*out = strtoll(s, &end, 10);
 	return errno != 0 || end == s || *end != '\0' || *out < 0 ? -1 : 0;
 }
 
+/* Append a 32-bit integer in network order (PostgreSQL's binary format). */
+static unsigned char *
+db_put32(unsigned char *p, unsigned long v)
+{
+	p[0] = (v >> 24) & 0xff;
+	p[1] = (v >> 16) & 0xff;
+	p[2] = (v >> 8) & 0xff;
+	p[3] = v & 0xff;
+	return p + 4;
+}
+
 /*
- * Record one visit of the visitor hash within a uniqueness window of
- * window seconds, in one transaction (the function's), and return the
- * numbers as committed.
+ * Record the n visits of hashes[0..n-1], in that order, in one
+ * transaction (the function's) within a uniqueness window of window
+ * seconds, and fill out[0..n-1] with the numbers each visit would have
+ * seen alone.  All or nothing: on an error no visit is recorded.
  */
 enum db_status
-db_record_visit(struct db *db, const unsigned char hash[HASH_LEN],
-    unsigned int window, struct counts *c)
+db_record_visits(struct db *db, const unsigned char (*hashes)[HASH_LEN],
+    size_t n, unsigned int window, struct counts *out)
 {
 	PGresult	*res;
+	unsigned char	*arr, *p;
 	char		 win[16];
 	const char	*values[2];
 	int		 lengths[2], formats[2];
+	size_t		 i, len;
 	enum db_status	 st;
 
+	if (n == 0 || n > DB_BATCH_MAX)
+		return DB_FAILED;
+	/*
+	 * The hashes go as one binary bytea[] (array_recv's format: the
+	 * dimensions, then each element's length and bytes), so raw bytes
+	 * are never text and the batch is one parameter.
+	 */
+	len = 20 + n * (4 + HASH_LEN);
+	if ((arr = malloc(len)) == NULL) {
+		log_error("database: out of memory");
+		return DB_FAILED;
+	}
+	p = db_put32(arr, 1);		/* dimensions */
+	p = db_put32(p, 0);		/* no NULL element */
+	p = db_put32(p, DB_BYTEAOID);	/* element type */
+	p = db_put32(p, n);		/* length of the dimension */
+	p = db_put32(p, 1);		/* its lower bound */
+	for (i = 0; i < n; i++) {
+		p = db_put32(p, HASH_LEN);
+		memcpy(p, hashes[i], HASH_LEN);
+		p += HASH_LEN;
+	}
 	snprintf(win, sizeof(win), "%u", window);
-	/* The hash goes as binary bytea: raw bytes are never text. */
-	values[0] = (const char *)hash;
-	lengths[0] = HASH_LEN;
+	values[0] = (const char *)arr;
+	lengths[0] = (int)len;
 	formats[0] = 1;
 	values[1] = win;
 	lengths[1] = 0;
 	formats[1] = 0;
-	if ((st = db_exec(db, sql_record, 2, values, lengths, formats,
-	    &res)) != DB_OK)
+	st = db_exec(db, sql_record, 2, values, lengths, formats, &res);
+	free(arr);
+	if (st != DB_OK)
 		return st;
-	if (db_get_ll(res, 0, &c->total) == -1 ||
-	    db_get_ll(res, 1, &c->uniques) == -1 ||
-	    PQgetisnull(res, 0, 2)) {
-		log_error("database: record_visit returned a malformed row");
+	if ((size_t)PQntuples(res) != n || PQnfields(res) != 3) {
+		log_error("database: record_visits returned %d rows for %zu "
+		    "visits", PQntuples(res), n);
 		st = DB_FAILED;
-	} else
-		c->is_new = PQgetvalue(res, 0, 2)[0] == 't';
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (db_get_ll(res, (int)i, 0, &out[i].total) == -1 ||
+		    db_get_ll(res, (int)i, 1, &out[i].uniques) == -1 ||
+		    PQgetisnull(res, (int)i, 2)) {
+			log_error("database: record_visits returned a "
+			    "malformed row");
+			st = DB_FAILED;
+			goto out;
+		}
+		out[i].is_new = PQgetvalue(res, (int)i, 2)[0] == 't';
+	}
+out:
 	PQclear(res);
 	return st;
+}
+
+/* One visit: a batch of one. */
+enum db_status
+db_record_visit(struct db *db, const unsigned char hash[HASH_LEN],
+    unsigned int window, struct counts *c)
+{
+	return db_record_visits(db, (const unsigned char (*)[HASH_LEN])hash,
+	    1, window, c);
 }
 
 /* Read the numbers without recording a visit. */
@@ -372,8 +426,8 @@ db_read_counts(struct db *db, struct counts *c)
 
 	if ((st = db_exec(db, sql_read, 0, NULL, NULL, NULL, &res)) != DB_OK)
 		return st;
-	if (db_get_ll(res, 0, &c->total) == -1 ||
-	    db_get_ll(res, 1, &c->uniques) == -1) {
+	if (PQntuples(res) != 1 || db_get_ll(res, 0, 0, &c->total) == -1 ||
+	    db_get_ll(res, 0, 1, &c->uniques) == -1) {
 		log_error("database: read_counts returned a malformed row");
 		st = DB_FAILED;
 	}
@@ -394,16 +448,3 @@ db_ping(struct db *db)
 	return st;
 }
 
-/*
- * Seconds spent in statements since the last call: the database's share
- * of a request.
- */
-double
-db_time_take(struct db *db)
-{
-	double	 t;
-
-	t = db->spent;
-	db->spent = 0;
-	return t;
-}

@@ -56,6 +56,7 @@ struct conf {
 	unsigned int	 db_timeout_ms;	/* statement and round trip */
 	unsigned int	 connect_timeout; /* seconds, libpq minimum 2 */
 	enum metrics_access metrics;
+	unsigned int	 db_connections; /* database threads */
 };
 
 void		 cfg_init(struct conf *);
@@ -152,13 +153,17 @@ enum db_status {
 	DB__MAX
 };
 
+#define DB_BATCH_MAX	1024	/* visits in one transaction at most */
+
 struct db	*db_open(const char *, unsigned int, unsigned int);
 void		 db_close(struct db *);
+enum db_status	 db_record_visits(struct db *,
+		    const unsigned char (*)[HASH_LEN], size_t, unsigned int,
+		    struct counts *);
 enum db_status	 db_record_visit(struct db *, const unsigned char [HASH_LEN],
 		    unsigned int, struct counts *);
 enum db_status	 db_read_counts(struct db *, struct counts *);
 enum db_status	 db_ping(struct db *);
-double		 db_time_take(struct db *);
 
 /* response.c */
 enum reply_kind {
@@ -189,11 +194,21 @@ char		*resp_render(const struct reply *, size_t *);
 void		 resp_clear(struct reply *);
 const char	*resp_status_text(int);
 
+/* batch.c */
+struct batch;
+
+struct batch	*batch_open(const struct conf *);
+void		 batch_close(struct batch *);
+enum db_status	 batch_visit(struct batch *, const unsigned char [HASH_LEN],
+		    struct counts *, double *);
+enum db_status	 batch_read(struct batch *, struct counts *, double *);
+
 /* handle.c */
 struct ctx {
 	const struct conf	*conf;
 	const unsigned char	*key;
-	struct db		*db;
+	struct batch		*batch;
+	double			 db_seconds;	/* this request's wait */
 };
 
 void		 handle_request(struct ctx *, char *const *, struct reply *,
@@ -208,6 +223,7 @@ void		 metrics_visit(int);
 void		 metrics_db_query(double);
 void		 metrics_db_error(enum db_status);
 void		 metrics_db_reconnect(void);
+void		 metrics_batch(size_t);
 char		*metrics_render(void);
 
 /* server.c */

@@ -56,7 +56,8 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 		return;
 	}
 	if (req->method == METHOD_HEAD || req->peek) {
-		if ((st = db_read_counts(ctx->db, &r->counts)) != DB_OK)
+		if ((st = batch_read(ctx->batch, &r->counts,
+		    &ctx->db_seconds)) != DB_OK)
 			handle_db_error(r);
 		else {
 			r->status = 200;
@@ -75,7 +76,7 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 		handle_error(r, 500, "internal error");
 		return;
 	}
-	st = db_record_visit(ctx->db, h, ctx->conf->window, &r->counts);
+	st = batch_visit(ctx->batch, h, &r->counts, &ctx->db_seconds);
 	memset(h, 0, sizeof(h));
 	if (st != DB_OK) {
 		handle_db_error(r);
@@ -119,6 +120,7 @@ handle_request(struct ctx *ctx, char *const *envp, struct reply *r,
 {
 	memset(r, 0, sizeof(*r));
 	r->no_store = 1;
+	ctx->db_seconds = 0;
 	req_parse(envp, ctx->conf, req);
 	r->head = req->method == METHOD_HEAD;
 
@@ -143,7 +145,8 @@ handle_request(struct ctx *ctx, char *const *envp, struct reply *r,
 		handle_count(ctx, req, r);
 		break;
 	case ROUTE_HEALTHZ:
-		if (db_ping(ctx->db) == DB_OK) {
+		if (batch_read(ctx->batch, &r->counts, &ctx->db_seconds) ==
+		    DB_OK) {
 			r->status = 200;
 			r->kind = REPLY_HEALTH;
 		} else

@@ -42,6 +42,9 @@ struct hist {
 	atomic_ullong	 sum_us;		/* microseconds */
 };
 
+/* Visits per transaction: powers of two up to DB_BATCH_MAX (1024). */
+#define NBATCH	11
+
 static struct {
 	atomic_ullong	 requests[ROUTE__MAX][NCODES + 1];
 	struct hist	 duration[ROUTE__MAX];
@@ -50,6 +53,8 @@ static struct {
 	atomic_ullong	 uniques;
 	atomic_ullong	 db_errors[DB__MAX];
 	atomic_ullong	 db_reconnects;
+	atomic_ullong	 batch[NBATCH + 1];	/* not cumulative */
+	atomic_ullong	 batch_sum;
 	time_t		 started;
 } m;
 
@@ -80,6 +85,9 @@ metrics_init(void)
 	for (i = 0; i < DB__MAX; i++)
 		atomic_store(&m.db_errors[i], 0);
 	atomic_store(&m.db_reconnects, 0);
+	for (i = 0; i <= NBATCH; i++)
+		atomic_store(&m.batch[i], 0);
+	atomic_store(&m.batch_sum, 0);
 	m.started = time(NULL);
 }
 
@@ -139,6 +147,18 @@ metrics_db_reconnect(void)
 	atomic_fetch_add_explicit(&m.db_reconnects, 1, memory_order_relaxed);
 }
 
+/* One transaction recorded n visits. */
+void
+metrics_batch(size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < NBATCH && n > ((size_t)1 << i); i++)
+		continue;
+	atomic_fetch_add_explicit(&m.batch[i], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&m.batch_sum, n, memory_order_relaxed);
+}
+
 static unsigned long long
 metrics_get(atomic_ullong *v)
 {
@@ -179,9 +199,10 @@ char *
 metrics_render(void)
 {
 	FILE		*f;
-	char		*out = NULL, labels[64];
-	size_t		 i, j, len;
-	int		 r;
+	char			*out = NULL, labels[64];
+	size_t			 i, j, len;
+	unsigned long long	 cum;
+	int			 r;
 
 	if ((f = open_memstream(&out, &len)) == NULL)
 		return NULL;
@@ -246,6 +267,21 @@ metrics_render(void)
 	    "database statement, including the wait for a connection.\n"
 	    "# TYPE footfall_db_query_duration_seconds histogram\n");
 	metrics_put_hist(f, "footfall_db_query_duration_seconds", "", &m.db);
+
+	fprintf(f, "# HELP footfall_db_batch_visits Visits recorded per "
+	    "transaction (group commit).\n"
+	    "# TYPE footfall_db_batch_visits histogram\n");
+	cum = 0;
+	for (i = 0; i < NBATCH; i++) {
+		cum += metrics_get(&m.batch[i]);
+		fprintf(f, "footfall_db_batch_visits_bucket{le=\"%zu\"} %llu\n",
+		    (size_t)1 << i, cum);
+	}
+	cum += metrics_get(&m.batch[NBATCH]);
+	fprintf(f, "footfall_db_batch_visits_bucket{le=\"+Inf\"} %llu\n"
+	    "footfall_db_batch_visits_sum %llu\n"
+	    "footfall_db_batch_visits_count %llu\n", cum,
+	    metrics_get(&m.batch_sum), cum);
 
 	if (fclose(f) != 0) {
 		free(out);

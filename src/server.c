@@ -45,6 +45,7 @@ extern char **environ;
 struct srv {
 	const struct conf	*conf;
 	const unsigned char	*key;
+	struct batch		*batch;
 	int			 listen_fd;
 	int			 wake[2];	/* closing wake[1] stops all */
 	pthread_mutex_t		 accept_lock;
@@ -82,7 +83,6 @@ srv_answer(struct ctx *ctx, char *const *envp,
 	double		 t0;
 
 	t0 = srv_now();
-	(void)db_time_take(ctx->db);
 	handle_request(ctx, envp, &r, &req);
 	out = resp_render(&r, &len);
 	resp_clear(&r);
@@ -92,7 +92,7 @@ srv_answer(struct ctx *ctx, char *const *envp,
 	}
 	(void)put(arg, out, len);
 	free(out);
-	handle_account(&req, &r, srv_now() - t0, db_time_take(ctx->db));
+	handle_account(&req, &r, srv_now() - t0, ctx->db_seconds);
 	return 0;
 }
 
@@ -199,17 +199,12 @@ srv_worker(void *arg)
 	struct ctx	 ctx;
 	int		 fd;
 
+	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = w->srv->conf;
 	ctx.key = w->srv->key;
-	ctx.db = db_open(ctx.conf->database, ctx.conf->db_timeout_ms,
-	    ctx.conf->connect_timeout);
-	if (ctx.db == NULL) {
-		log_error("out of memory starting a worker");
-		return NULL;
-	}
+	ctx.batch = w->srv->batch;
 	while ((fd = srv_accept(w->srv)) != -1)
 		srv_serve(w->srv, &ctx, fd);
-	db_close(ctx.db);
 	return NULL;
 }
 
@@ -339,15 +334,13 @@ srv_run_cgi(const struct conf *conf, const unsigned char *key)
 	struct ctx	 ctx;
 	int		 rc;
 
+	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = conf;
 	ctx.key = key;
-	if ((ctx.db = db_open(conf->database, conf->db_timeout_ms,
-	    conf->connect_timeout)) == NULL) {
-		log_error("out of memory");
+	if ((ctx.batch = batch_open(conf)) == NULL)
 		return -1;
-	}
 	rc = srv_answer(&ctx, environ, srv_put_stdio, stdout);
-	db_close(ctx.db);
+	batch_close(ctx.batch);
 	return rc;
 }
 
@@ -418,6 +411,8 @@ srv_run(const struct conf *conf, const unsigned char *key)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
+	if ((s.batch = batch_open(conf)) == NULL)
+		goto out;
 	if ((w = calloc(conf->threads, sizeof(*w))) == NULL) {
 		log_error("out of memory");
 		goto out;
@@ -432,7 +427,8 @@ srv_run(const struct conf *conf, const unsigned char *key)
 		w[i].started = 1;
 	}
 	if (i == conf->threads) {
-		log_info("serving with %u threads on %s", conf->threads,
+		log_info("serving with %u threads and %u database "
+		    "connections on %s", conf->threads, conf->db_connections,
 		    own ? conf->listen : "the inherited socket");
 		for (;;) {
 			if (sigwait(&set, &sig) != 0)
@@ -453,6 +449,8 @@ srv_run(const struct conf *conf, const unsigned char *key)
 			pthread_join(w[i].thread, NULL);
 	pthread_mutex_destroy(&s.accept_lock);
 out:
+	/* After the request threads: their visits are answered first. */
+	batch_close(s.batch);
 	free(w);
 	if (s.wake[0] != -1)
 		close(s.wake[0]);

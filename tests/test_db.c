@@ -191,3 +191,114 @@ Test(db, unreachable_database_is_unavailable)
 	cr_assert_eq(db_read_counts(db, &c), DB_OK);
 	cr_expect_eq(c.total, 0, "nothing was counted");
 }
+
+/*
+ * One transaction for many visits: each gets the numbers it would have
+ * had alone, in order; of a visitor repeated in the batch only the first
+ * visit is new.
+ */
+Test(db, batch_results_are_per_visit)
+{
+	static const struct {
+		int		 who;
+		long long	 total, uniques;
+		int		 is_new;
+	} t[] = {
+		{ 1, 1, 1, 1 }, { 2, 2, 2, 1 }, { 1, 3, 2, 0 }, { 3, 4, 3, 1 },
+		{ 1, 5, 3, 0 }, { 2, 6, 3, 0 }, { 4, 7, 4, 1 },
+	};
+	unsigned char	 h[7][HASH_LEN];
+	struct counts	 c[7];
+	size_t		 i;
+
+	for (i = 0; i < 7; i++)
+		hash_of(t[i].who, h[i]);
+	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
+	    7, WINDOW, c), DB_OK);
+	for (i = 0; i < 7; i++) {
+		cr_expect_eq(c[i].total, t[i].total, "visit %zu total", i);
+		cr_expect_eq(c[i].uniques, t[i].uniques, "visit %zu uniques", i);
+		cr_expect_eq(c[i].is_new, t[i].is_new, "visit %zu is_new", i);
+	}
+	/* A second batch continues from there; 1 and 4 are not new. */
+	hash_of(4, h[0]);
+	hash_of(5, h[1]);
+	hash_of(1, h[2]);
+	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
+	    3, WINDOW, c), DB_OK);
+	cr_expect(c[0].total == 8 && c[0].uniques == 4 && !c[0].is_new);
+	cr_expect(c[1].total == 9 && c[1].uniques == 5 && c[1].is_new);
+	cr_expect(c[2].total == 10 && c[2].uniques == 5 && !c[2].is_new);
+	cr_assert_eq(db_read_counts(db, &c[0]), DB_OK);
+	cr_expect(c[0].total == 10 && c[0].uniques == 5, "stored totals");
+}
+
+/* A visitor whose window ran out is new again, also inside a batch. */
+Test(db, batch_window)
+{
+	unsigned char	 h[3][HASH_LEN];
+	struct counts	 c[3];
+
+	hash_of(1, h[0]);
+	cr_assert_eq(db_record_visit(db, h[0], WINDOW, c), DB_OK);
+	admin_exec("UPDATE footfall.visitor SET counted_at = now() - "
+	    "interval '25 hours'");
+	hash_of(1, h[1]);
+	hash_of(1, h[2]);
+	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
+	    3, WINDOW, c), DB_OK);
+	cr_expect(c[0].is_new == 1 && c[1].is_new == 0 && c[2].is_new == 0,
+	    "the first visit after the window is new, the rest are not");
+	cr_expect(c[2].total == 4 && c[2].uniques == 2);
+}
+
+/* All or nothing: a batch the database refuses records no visit. */
+Test(db, batch_is_atomic)
+{
+	PGresult	*res;
+	struct counts	 c;
+	unsigned char	 h[DB_BATCH_MAX + 1][HASH_LEN];
+
+	res = PQexec(admin, "SELECT * FROM footfall_api.record_visits("
+	    "ARRAY[sha256('a'), sha256('b'), '\\x00']::bytea[], 86400)");
+	cr_expect_eq(PQresultStatus(res), PGRES_FATAL_ERROR);
+	PQclear(res);
+	res = PQexec(admin, "SELECT * FROM footfall_api.record_visits("
+	    "ARRAY[sha256('a'), NULL]::bytea[], 86400)");
+	cr_expect_eq(PQresultStatus(res), PGRES_FATAL_ERROR);
+	PQclear(res);
+	res = PQexec(admin, "SELECT * FROM footfall_api.record_visits("
+	    "'{}'::bytea[], 86400)");
+	cr_expect_eq(PQresultStatus(res), PGRES_FATAL_ERROR);
+	PQclear(res);
+	memset(h, 0, sizeof(h));
+	cr_expect_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
+	    0, WINDOW, &c), DB_FAILED, "an empty batch is refused");
+	cr_expect_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
+	    DB_BATCH_MAX + 1, WINDOW, &c), DB_FAILED, "so is one too big");
+	cr_assert_eq(db_read_counts(db, &c), DB_OK);
+	cr_expect_eq(c.total, 0, "nothing was counted");
+	res = PQexec(admin, "SELECT count(*) FROM footfall.visitor");
+	cr_expect_str_eq(PQgetvalue(res, 0, 0), "0", "no visitor stored");
+	PQclear(res);
+}
+
+/* The largest batch footfall sends, in one round trip. */
+Test(db, batch_max)
+{
+	static unsigned char	 h[DB_BATCH_MAX][HASH_LEN];
+	static struct counts	 c[DB_BATCH_MAX];
+	size_t			 i;
+
+	for (i = 0; i < DB_BATCH_MAX; i++) {
+		memset(h[i], 0xab, HASH_LEN);
+		h[i][0] = (unsigned char)(i & 0xff);
+		h[i][1] = (unsigned char)(i >> 8);
+	}
+	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
+	    DB_BATCH_MAX, WINDOW, c), DB_OK);
+	for (i = 0; i < DB_BATCH_MAX; i++)
+		cr_expect(c[i].total == (long long)i + 1 &&
+		    c[i].uniques == (long long)i + 1 && c[i].is_new,
+		    "visit %zu", i);
+}
