@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,7 +36,11 @@ struct batch_req {
 	const unsigned char	*hash;		/* BATCH_VISIT */
 	struct counts		*out;
 	enum db_status		 st;
-	int			 done;
+	/*
+	 * Posted when st and *out are set: each waiter wakes alone, not
+	 * every waiter on every batch as with a shared condition variable.
+	 */
+	sem_t			 done;
 	struct batch_req	*next;
 };
 
@@ -53,7 +58,6 @@ struct batch_writer {
 struct batch {
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 work;		/* a request was queued */
-	pthread_cond_t		 done;		/* a batch was answered */
 	struct batch_req	*head;
 	struct batch_req	**tail;
 	int			 stopping;
@@ -133,13 +137,12 @@ batch_writer_main(void *arg)
 		pthread_mutex_unlock(&b->lock);
 
 		batch_run(w, w->reqs, n);
-
-		pthread_mutex_lock(&b->lock);
+		/* After its post, a request's memory is its thread's again. */
 		for (i = 0; i < n; i++) {
 			r = w->reqs[i];
-			r->done = 1;
+			sem_post(&r->done);
 		}
-		pthread_cond_broadcast(&b->done);
+		pthread_mutex_lock(&b->lock);
 	}
 	pthread_mutex_unlock(&b->lock);
 	return NULL;
@@ -155,15 +158,16 @@ batch_submit(struct batch *b, struct batch_req *r, double *waited)
 	double	 t0;
 
 	t0 = batch_now();
-	r->done = 0;
+	sem_init(&r->done, 0, 0);
 	r->next = NULL;
 	pthread_mutex_lock(&b->lock);
 	*b->tail = r;
 	b->tail = &r->next;
 	pthread_cond_signal(&b->work);
-	while (!r->done)
-		pthread_cond_wait(&b->done, &b->lock);
 	pthread_mutex_unlock(&b->lock);
+	while (sem_wait(&r->done) == -1)
+		continue;	/* EINTR */
+	sem_destroy(&r->done);
 	if (waited != NULL)
 		*waited = batch_now() - t0;
 	return r->st;
@@ -208,7 +212,6 @@ batch_free(struct batch *b)
 	}
 	free(b->w);
 	pthread_cond_destroy(&b->work);
-	pthread_cond_destroy(&b->done);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }
@@ -229,7 +232,6 @@ batch_open(const struct conf *conf)
 		goto nomem;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->work, NULL);
-	pthread_cond_init(&b->done, NULL);
 	b->tail = &b->head;
 	b->window = conf->window;
 	if ((b->w = calloc(conf->db_connections, sizeof(*b->w))) == NULL) {

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,21 @@
 #include "footfall.h"
 
 /*
+ * The HMAC implementation, fetched once: a fetch looks the algorithm up
+ * in OpenSSL's provider store under a lock, which costs more than the
+ * HMAC of a visitor itself.  A fetched EVP_MAC may be shared by threads;
+ * it lives as long as the process.
+ */
+static EVP_MAC		*hash_mac;
+static pthread_once_t	 hash_once = PTHREAD_ONCE_INIT;
+
+static void
+hash_fetch(void)
+{
+	hash_mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+}
+
+/*
  * HMAC-SHA256 of msg under key, through the EVP MAC interface.
  * Returns 0 and fills out, or -1.
  */
@@ -33,15 +49,14 @@ int
 hash_hmac(const unsigned char *key, size_t keylen, const void *msg,
     size_t len, unsigned char out[HASH_LEN])
 {
-	EVP_MAC		*mac = NULL;
 	EVP_MAC_CTX	*ctx = NULL;
 	OSSL_PARAM	 params[2];
 	size_t		 outlen = 0;
 	int		 rc = -1;
 
-	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+	if (pthread_once(&hash_once, hash_fetch) != 0 || hash_mac == NULL)
 		goto out;
-	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL)
+	if ((ctx = EVP_MAC_CTX_new(hash_mac)) == NULL)
 		goto out;
 	params[0] = OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0);
 	params[1] = OSSL_PARAM_construct_end();
@@ -53,7 +68,6 @@ hash_hmac(const unsigned char *key, size_t keylen, const void *msg,
 	rc = 0;
 out:
 	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
 	return rc;
 }
 
