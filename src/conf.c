@@ -76,7 +76,7 @@ cfg_init(struct conf *c)
 	c->database = strdup("dbname=footfall");
 	c->window = 24 * 60 * 60;
 	c->socket_mode = 0660;
-	c->threads = 4;
+	c->threads = 32;
 	c->log_level = LOGL_INFO;
 	c->key_file = strdup(FOOTFALL_LOCALSTATEDIR "/lib/footfall/key");
 	c->prefix = strdup("");

@@ -7,8 +7,8 @@
  *    mod_fcgid, a systemd socket unit; the FastCGI spec, section 2.2);
  *  - as a plain CGI program when fd 0 is not a socket (RFC 3875).
  *
- * A fixed pool of threads serves requests; each owns one database
- * connection.  Threads take turns at the listening socket under a lock,
+ * A fixed pool of threads serves requests; none talks to the database
+ * itself, they queue their visits for batch.c's database threads.  Threads take turns at the listening socket under a lock,
  * as in libfcgi's threaded.c, but we wait with poll(2) on the socket and
  * on a wake-up pipe and call accept(2) ourselves: libfcgi's own accept
  * can only be interrupted by a signal, and a signal that lands while

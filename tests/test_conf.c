@@ -159,7 +159,7 @@ Test(conf, line_bad)
 		    "reject \"%s\"", t[i]);
 		cr_assert_not_null(errstr, "reason for \"%s\"", t[i]);
 	}
-	cr_assert_eq(c.threads, 4, "defaults survive bad lines");
+	cr_assert_eq(c.threads, 32, "defaults survive bad lines");
 	cr_assert_eq(c.window, 86400);
 	cr_assert_eq(c.socket_mode, 0660);
 	cfg_free(&c);
