@@ -29,12 +29,14 @@ static const int log_prio[LOGL__MAX] = {
 
 static enum log_level	 log_max = LOGL_INFO;
 static int		 log_syslog;
+static long		 log_pid;	/* getpid(2) is a system call each time */
 
 void
 log_init(enum log_level level, int use_syslog)
 {
 	log_max = level;
 	log_syslog = use_syslog;
+	log_pid = (long)getpid();
 	if (log_syslog)
 		openlog("footfall", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -79,7 +81,7 @@ log_msg(enum log_level level, const char *fmt, ...)
 		return;
 	}
 	off = snprintf(line, sizeof(line), "footfall[%ld]: %s: ",
-	    (long)getpid(), log_names[level]);
+	    log_pid != 0 ? log_pid : (long)getpid(), log_names[level]);
 	va_start(ap, fmt);
 	n = vsnprintf(line + off, sizeof(line) - off - 1, fmt, ap);
 	va_end(ap);
