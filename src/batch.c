@@ -13,6 +13,14 @@
  *
  * Queue entries live on the waiting request thread's stack; the queue is
  * bounded by the number of request threads.
+ *
+ * Commit delay.  Each commit costs the database a fixed amount of CPU,
+ * its WAL flush above all, whatever the number of visits in it.  Once
+ * visits arrive faster than one per commit_delay, a database thread that
+ * finds visits waiting lets more join for commit_delay microseconds
+ * before it takes them: fewer, larger commits leave the CPU to the rest
+ * of the work.  Below that rate (an idle or quiet server) nothing would
+ * join, and a visit is committed at once.
  */
 #include "config.h"
 
@@ -58,13 +66,21 @@ struct batch_writer {
 struct batch {
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 work;		/* a request was queued */
+	pthread_cond_t		 wake;		/* cut a delay short */
 	struct batch_req	*head;
 	struct batch_req	**tail;
 	int			 stopping;
 	unsigned int		 window;
+	double			 delay;		/* seconds; 0 for none */
+	double			 rate;		/* visits a second, smoothed */
+	double			 last_take;	/* when the queue was last taken */
+	size_t			 queued;	/* requests in the queue */
 	size_t			 nwriters;
 	struct batch_writer	*w;
 };
+
+/* Seconds over which the arrival rate is smoothed. */
+#define BATCH_RATE_TAU	0.1
 
 static double
 batch_now(void)
@@ -113,6 +129,76 @@ batch_run(struct batch_writer *w, struct batch_req **reqs, size_t n)
 	}
 }
 
+/*
+ * The smoothed arrival rate after n requests arrived in gap seconds,
+ * given the rate before: a moving average over time, not over batches,
+ * whose weight for the new interval, gap / (gap + BATCH_RATE_TAU), grows
+ * with its length.  So a rate follows a change of load within about
+ * BATCH_RATE_TAU seconds however often commits happen, and a long quiet
+ * spell forgets a busy past at once.  Pure.
+ */
+double
+batch_rate(double rate, size_t n, double gap)
+{
+	double	 w;
+
+	if (!(gap > 0))
+		return rate;
+	w = gap / (gap + BATCH_RATE_TAU);
+	return (1 - w) * rate + w * ((double)n / gap);
+}
+
+/*
+ * Whether a commit should wait delay seconds for more visits, at the
+ * smoothed arrival rate: only if at least one more is expected to join.
+ * Pure.
+ */
+int
+batch_should_delay(double rate, double delay)
+{
+	return delay > 0 && rate * delay >= 1;
+}
+
+/*
+ * With b locked and requests queued: if batch_should_delay says so at
+ * the rate including those queued since the last take, let more join for
+ * b->delay seconds.
+ */
+static void
+batch_delay(struct batch *b)
+{
+	struct timespec	 until;
+	double		 rate;
+	long		 ns;
+
+	rate = batch_rate(b->rate, b->queued, batch_now() - b->last_take);
+	if (!batch_should_delay(rate, b->delay))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	ns = until.tv_nsec + (long)(b->delay * 1e9);
+	until.tv_sec += ns / 1000000000L;
+	until.tv_nsec = ns % 1000000000L;
+	while (!b->stopping &&
+	    pthread_cond_timedwait(&b->wake, &b->lock, &until) != ETIMEDOUT)
+		continue;	/* only batch_close signals wake */
+}
+
+/*
+ * With b locked: note that n requests are taken now, all that arrived
+ * since the last take, in the smoothed arrival rate.
+ */
+static void
+batch_note_take(struct batch *b, size_t n)
+{
+	double	 now, gap;
+
+	now = batch_now();
+	gap = now - b->last_take;
+	b->rate = batch_rate(b->rate, n, gap);
+	b->last_take = now;
+	b->queued -= n;
+}
+
 static void *
 batch_writer_main(void *arg)
 {
@@ -127,6 +213,7 @@ batch_writer_main(void *arg)
 			pthread_cond_wait(&b->work, &b->lock);
 		if (b->head == NULL)
 			break;		/* stopping, and nothing left */
+		batch_delay(b);
 		/* Everything that is waiting, oldest first. */
 		for (n = 0; b->head != NULL && n < DB_BATCH_MAX; n++) {
 			w->reqs[n] = b->head;
@@ -134,6 +221,7 @@ batch_writer_main(void *arg)
 		}
 		if (b->head == NULL)
 			b->tail = &b->head;
+		batch_note_take(b, n);
 		pthread_mutex_unlock(&b->lock);
 
 		batch_run(w, w->reqs, n);
@@ -163,6 +251,7 @@ batch_submit(struct batch *b, struct batch_req *r, double *waited)
 	pthread_mutex_lock(&b->lock);
 	*b->tail = r;
 	b->tail = &r->next;
+	b->queued++;
 	pthread_cond_signal(&b->work);
 	pthread_mutex_unlock(&b->lock);
 	while (sem_wait(&r->done) == -1)
@@ -212,6 +301,7 @@ batch_free(struct batch *b)
 	}
 	free(b->w);
 	pthread_cond_destroy(&b->work);
+	pthread_cond_destroy(&b->wake);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }
@@ -226,14 +316,21 @@ batch_open(const struct conf *conf)
 {
 	struct batch		*b;
 	struct batch_writer	*w;
+	pthread_condattr_t	 ca;
 	size_t			 i;
 
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		goto nomem;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_cond_init(&b->work, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&b->wake, &ca);
+	pthread_condattr_destroy(&ca);
 	b->tail = &b->head;
 	b->window = conf->window;
+	b->delay = conf->commit_delay_us / 1e6;
+	b->last_take = batch_now();
 	if ((b->w = calloc(conf->db_connections, sizeof(*b->w))) == NULL) {
 		batch_free(b);
 		goto nomem;
@@ -283,6 +380,7 @@ batch_close(struct batch *b)
 	pthread_mutex_lock(&b->lock);
 	b->stopping = 1;
 	pthread_cond_broadcast(&b->work);
+	pthread_cond_broadcast(&b->wake);
 	pthread_mutex_unlock(&b->lock);
 	for (i = 0; i < b->nwriters; i++)
 		if (b->w[i].started)

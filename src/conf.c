@@ -31,6 +31,7 @@ enum cfg_key {
 	K_CONNECT_TIMEOUT,
 	K_METRICS,
 	K_DB_CONNECTIONS,
+	K_COMMIT_DELAY,
 	K__MAX
 };
 
@@ -49,6 +50,7 @@ static const char *const cfg_keys[K__MAX] = {
 	"connect_timeout",	/* K_CONNECT_TIMEOUT */
 	"metrics",		/* K_METRICS */
 	"db_connections",	/* K_DB_CONNECTIONS */
+	"commit_delay",		/* K_COMMIT_DELAY */
 };
 
 static const char *const cfg_metrics[METRICS__MAX] = {
@@ -84,6 +86,7 @@ cfg_init(struct conf *c)
 	c->connect_timeout = 2;
 	c->metrics = METRICS_LOCAL;
 	c->db_connections = 1;
+	c->commit_delay_us = 500;
 }
 
 void
@@ -350,6 +353,12 @@ cfg_parse_line(struct conf *c, const char *line, const char **errstr)
 	case K_DB_CONNECTIONS:
 		if (cfg_parse_uint(val, 1, 64, &c->db_connections) == -1) {
 			*errstr = "db_connections must be a number from 1 to 64";
+			return -1;
+		}
+		break;
+	case K_COMMIT_DELAY:
+		if (cfg_parse_uint(val, 0, 100000, &c->commit_delay_us) == -1) {
+			*errstr = "commit_delay must be microseconds, 0 to 100000";
 			return -1;
 		}
 		break;

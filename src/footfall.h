@@ -57,6 +57,7 @@ struct conf {
 	unsigned int	 connect_timeout; /* seconds, libpq minimum 2 */
 	enum metrics_access metrics;
 	unsigned int	 db_connections; /* database threads */
+	unsigned int	 commit_delay_us; /* most a commit waits to grow */
 };
 
 void		 cfg_init(struct conf *);
@@ -199,6 +200,8 @@ struct batch;
 
 struct batch	*batch_open(const struct conf *);
 void		 batch_close(struct batch *);
+double		 batch_rate(double, size_t, double);
+int		 batch_should_delay(double, double);
 enum db_status	 batch_visit(struct batch *, const unsigned char [HASH_LEN],
 		    struct counts *, double *);
 enum db_status	 batch_read(struct batch *, struct counts *, double *);

@@ -92,7 +92,8 @@ Test(conf, line_good)
 		"socket_mode = 0600", "threads = 8", "log_level = debug",
 		"log = syslog", "key_file = /var/lib/footfall/key",
 		"prefix = /api", "db_timeout = 5000", "connect_timeout = 10",
-		"\tthreads\t=\t9\t", "metrics = any",
+		"\tthreads\t=\t9\t", "metrics = any", "db_connections = 3",
+		"commit_delay = 0", "commit_delay = 100000", "commit_delay = 250",
 	};
 	struct conf	 c;
 	const char	*errstr;
@@ -118,6 +119,8 @@ Test(conf, line_good)
 	cr_assert_eq(c.db_timeout_ms, 5000);
 	cr_assert_eq(c.connect_timeout, 10);
 	cr_assert_eq(c.metrics, METRICS_ANY);
+	cr_assert_eq(c.db_connections, 3);
+	cr_assert_eq(c.commit_delay_us, 250);
 
 	cr_assert_eq(cfg_parse_line(&c, "allow_origin = https://b.example "
 	    "http://c.example:8080,https://d.example", &errstr), 0);
@@ -146,7 +149,9 @@ Test(conf, line_bad)
 		"db_timeout = 99", "db_timeout = 600001",
 		"connect_timeout = 1", "connect_timeout = 601",
 		"Threads = 4", "metrics = on", "metrics = yes", "metrics =",
-		"metrics = Local",
+		"metrics = Local", "db_connections = 0", "db_connections = 65",
+		"commit_delay = 100001", "commit_delay = -1",
+		"commit_delay = 1ms", "commit_delay =",
 	};
 	struct conf	 c;
 	const char	*errstr;
@@ -160,6 +165,8 @@ Test(conf, line_bad)
 		cr_assert_not_null(errstr, "reason for \"%s\"", t[i]);
 	}
 	cr_assert_eq(c.threads, 32, "defaults survive bad lines");
+	cr_assert_eq(c.db_connections, 1);
+	cr_assert_eq(c.commit_delay_us, 500);
 	cr_assert_eq(c.window, 86400);
 	cr_assert_eq(c.socket_mode, 0660);
 	cfg_free(&c);
