@@ -281,8 +281,13 @@ cfg_parse_line(struct conf *c, const char *line, const char **errstr)
 			goto nomem;
 		break;
 	case K_SOCKET_MODE:
+		/*
+		 * Permission bits only: a fourth digit would set the
+		 * setuid, setgid or sticky bit (found by fuzz/fuzz_conf).
+		 */
 		n = strlen(val);
-		if (n < 3 || n > 4 || strspn(val, "01234567") != n) {
+		if (n < 3 || n > 4 || strspn(val, "01234567") != n ||
+		    (n == 4 && val[0] != '0')) {
 			*errstr = "socket_mode must be octal, such as 0660";
 			return -1;
 		}

@@ -144,6 +144,7 @@ Test(conf, line_bad)
 		"allow_origin = *", "window = 10s", "window = 367d",
 		"window = soon", "threads = 0", "threads = 257",
 		"socket_mode = 999", "socket_mode = 66", "socket_mode = 06600",
+		"socket_mode = 1000", "socket_mode = 4660", "socket_mode = 7777",
 		"log_level = loud", "log = file", "key_file = relative",
 		"key_file =", "prefix = api", "prefix = /a b", "prefix = /a?b",
 		"db_timeout = 99", "db_timeout = 600001",

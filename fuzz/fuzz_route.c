@@ -1,0 +1,56 @@
+/*
+ * route_method, route_path and route_query_has: the method, path and
+ * query string of a request.  Input: "method\nprefix\npath\nquery".
+ */
+#include "config.h"
+
+#include "footfall.h"
+#include "fuzz.h"
+
+/* Is path exactly prefix (less one trailing slash) and then name? */
+static int
+fuzz_is(const char *prefix, const char *path, const char *name)
+{
+	size_t	 plen = strlen(prefix);
+
+	if (plen > 0 && prefix[plen - 1] == '/')
+		plen--;
+	return strncmp(path, prefix, plen) == 0 &&
+	    strcmp(path + plen, name) == 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char		*s, *p, *f[4] = { NULL, NULL, NULL, NULL };
+	enum method	 m;
+	enum route	 r;
+	size_t		 i;
+
+	p = s = fuzz_str(data, size);
+	for (i = 0; i < 4 && p != NULL; i++)
+		f[i] = strsep(&p, "\n");
+	m = route_method(f[0]);
+	FUZZ_CHECK(m >= 0 && m < METHOD__MAX);
+	FUZZ_CHECK(route_method_name(m) != NULL);
+	if (f[2] != NULL) {
+		r = route_path(f[2], f[1] != NULL ? f[1] : "");
+		FUZZ_CHECK(r >= 0 && r < ROUTE__MAX);
+		FUZZ_CHECK(route_name(r) != NULL);
+		(void)route_allows(r, m);
+		(void)route_allow_header(r);
+		/* Only prefix + a documented path routes anywhere. */
+		if (r != ROUTE_NOTFOUND)
+			FUZZ_CHECK(fuzz_is(f[1] != NULL ? f[1] : "", f[2],
+			    r == ROUTE_COUNT ? "/count" : r == ROUTE_HEALTHZ ?
+			    "/healthz" : "/metrics"));
+	}
+	if (f[3] != NULL) {
+		i = route_query_has(f[3], "peek");
+		FUZZ_CHECK(i == 0 || i == 1);
+		if (i)
+			FUZZ_CHECK(strstr(f[3], "peek") != NULL);
+	}
+	free(s);
+	return 0;
+}
