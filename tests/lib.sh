@@ -148,6 +148,7 @@ http {
 		root ${WWW_ROOT:-$T};
 		include $T/footfall-location.conf;
 	}
+	${NGINX_EXTRA:-}
 }
 CONF
 	[ "$(id -u)" = 0 ] && chown -R "$FF_USER" "$T/nginx"
