@@ -4,26 +4,36 @@
 -- A durable commit waits for its WAL flush, so one transaction per visit
 -- caps a small server at a few thousand visits a second.  footfall queues
 -- the visits that arrive while a commit is in flight and records them all
--- with one call of this function: one round trip, one commit.
+-- with one call of record_batch: one statement, one commit.
+
+-- A connection can be lost after the commit was asked for but before its
+-- answer arrived.  The visits are then either all recorded or none, and
+-- only the database knows which.  record_batch returns the id of its own
+-- transaction; footfall reads the row before it asks for the commit, and
+-- when the answer is lost it asks pg_xact_status(id) on a new connection
+-- instead of guessing: a blind retry would count the visits twice, a
+-- blind error would deny visits that were counted.
+--
+-- It also answers with one row instead of one per visit: footfall works
+-- out each visit's numbers itself (see db.c), which spares the database
+-- a row per visit and a window function on every commit.
 
 -- Record the visits p_hashes[1..n], in that order, with a uniqueness
--- window of p_window seconds, and return one row per visit, in order:
--- the totals and is_new exactly as if each visit had been recorded alone
--- right after the one before it.  Of repeated hashes in one call only the
--- first can be new: the later ones find it counted a moment ago.
-CREATE OR REPLACE FUNCTION footfall_api.record_visits(p_hashes bytea[],
-    p_window integer)
-RETURNS TABLE (total_visits bigint, unique_visitors bigint, is_new boolean)
+-- window of p_window seconds.  Returns the totals after the batch, the
+-- positions (1-based, ascending) of the visits that counted as new, and
+-- the transaction id.  Of repeated hashes in one call only the first can
+-- be new: the later ones find it counted a moment ago.
+CREATE OR REPLACE FUNCTION footfall_api.record_batch(p_hashes bytea[],
+    p_window integer, OUT total_visits bigint, OUT unique_visitors bigint,
+    OUT new_positions integer[], OUT xact_id xid8)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET lock_timeout = '1s'
 AS $$
 DECLARE
 	v_n	integer := coalesce(cardinality(p_hashes), 0);
-	v_new	integer[];	-- positions in p_hashes that counted as new
 	v_nnew	integer;
-	v_total	bigint;
-	v_uniq	bigint;
+	-- Each connection adds to its own slot: no queue on one row.
 	v_slot	smallint := pg_backend_pid() % 64;
 BEGIN
 	IF v_n < 1 OR v_n > 10000 OR array_ndims(p_hashes) <> 1 THEN
@@ -43,7 +53,9 @@ BEGIN
 	-- for "new".  Rows are upserted in hash order so that two batches
 	-- sharing visitors lock them in the same order (no deadlock).  One
 	-- statement sees each hash once, so ON CONFLICT never meets a row
-	-- it changed itself.
+	-- it changed itself.  Of two batches racing for one new visitor,
+	-- the second waits on the first's row and then finds it counted
+	-- (ON CONFLICT re-checks the newest version).
 	WITH firsts AS (
 		SELECT DISTINCT ON (h) h, pos
 		  FROM unnest(p_hashes) WITH ORDINALITY AS u(h, pos)
@@ -56,28 +68,47 @@ BEGIN
 		        - make_interval(secs => p_window)
 		RETURNING v.hash
 	)
-	SELECT coalesce(array_agg(f.pos::integer), '{}')
-	  INTO v_new
+	SELECT coalesce(array_agg(f.pos::integer ORDER BY f.pos), '{}')
+	  INTO new_positions
 	  FROM firsts f JOIN ins ON ins.hash = f.h;
-	v_nnew := cardinality(v_new);
+	v_nnew := cardinality(new_positions);
 
 	UPDATE footfall.total
 	   SET visits = visits + v_n, uniques = uniques + v_nnew
 	 WHERE slot = v_slot;
 	SELECT sum(t.visits)::bigint, sum(t.uniques)::bigint
-	  INTO v_total, v_uniq
+	  INTO total_visits, unique_visitors
 	  FROM footfall.total t;
-
-	-- Visit i sees the totals as they were right after it.
-	RETURN QUERY
-	SELECT v_total - v_n + g.i,
-	       v_uniq - v_nnew + sum((nw.pos IS NOT NULL)::integer)
-	           OVER (ORDER BY g.i),
-	       nw.pos IS NOT NULL
-	  FROM generate_series(1, v_n) AS g(i)
-	  LEFT JOIN unnest(v_new) AS nw(pos) ON nw.pos = g.i
-	 ORDER BY g.i;
+	-- The batch wrote rows, so it has a transaction id already.
+	xact_id := pg_current_xact_id();
 END
+$$;
+
+ALTER FUNCTION footfall_api.record_batch(bytea[], integer)
+    OWNER TO footfall_owner;
+REVOKE ALL ON FUNCTION footfall_api.record_batch(bytea[], integer)
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION footfall_api.record_batch(bytea[], integer)
+    TO footfall_app;
+
+-- record_visits keeps the interface footfall used before record_batch,
+-- one row per visit, for binaries still running during an upgrade and
+-- for scripts: record_batch, expanded.  Visit i sees the totals as they
+-- were right after it.
+CREATE OR REPLACE FUNCTION footfall_api.record_visits(p_hashes bytea[],
+    p_window integer)
+RETURNS TABLE (total_visits bigint, unique_visitors bigint, is_new boolean)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT b.total_visits - cardinality(p_hashes) + g.i,
+	       b.unique_visitors - cardinality(b.new_positions)
+	           + (SELECT count(*) FROM unnest(b.new_positions) p
+	               WHERE p <= g.i),
+	       g.i = ANY (b.new_positions)
+	  FROM footfall_api.record_batch(p_hashes, p_window) b
+	 CROSS JOIN LATERAL generate_series(1, cardinality(p_hashes)) AS g(i)
+	 ORDER BY g.i
 $$;
 
 ALTER FUNCTION footfall_api.record_visits(bytea[], integer)
@@ -85,4 +116,22 @@ ALTER FUNCTION footfall_api.record_visits(bytea[], integer)
 REVOKE ALL ON FUNCTION footfall_api.record_visits(bytea[], integer)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION footfall_api.record_visits(bytea[], integer)
+    TO footfall_app;
+
+-- One visit (migration 002's interface; bench/run's pgbench script uses
+-- it): a batch of one.
+CREATE OR REPLACE FUNCTION footfall_api.record_visit(p_hash bytea,
+    p_window integer)
+RETURNS TABLE (total_visits bigint, unique_visitors bigint, is_new boolean)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT b.total_visits, b.unique_visitors,
+	       cardinality(b.new_positions) = 1
+	  FROM footfall_api.record_batch(ARRAY[p_hash], p_window) b
+$$;
+
+ALTER FUNCTION footfall_api.record_visit(bytea, integer) OWNER TO footfall_owner;
+REVOKE ALL ON FUNCTION footfall_api.record_visit(bytea, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION footfall_api.record_visit(bytea, integer)
     TO footfall_app;

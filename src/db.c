@@ -8,10 +8,20 @@
  * parameters (no string building, and no named prepared statements, so
  * that pgbouncer's transaction pooling works) and waited for with a
  * deadline of our own: a stuck database cannot pile requests up.
+ *
+ * A batch of visits is committed in two steps on one connection (libpq's
+ * pipeline mode): the call of record_batch, whose row (with the id of
+ * its transaction) we read first, and then the Sync that commits it.  If
+ * the connection is lost after the Sync went out and before the commit
+ * was confirmed, only the database knows whether the visits were
+ * recorded: we ask it, pg_xact_status of that id on a new connection,
+ * and answer accordingly.  Guessing either way would be wrong: a blind
+ * retry counts the visits twice, a blind error denies counted ones.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +48,9 @@ struct db {
 };
 
 static const char sql_record[] =
-    "SELECT total_visits, unique_visitors, is_new "
-    "FROM footfall_api.record_visits($1::bytea[], $2::integer)";
+    "SELECT total_visits, unique_visitors, new_positions, xact_id "
+    "FROM footfall_api.record_batch($1::bytea[], $2::integer)";
+static const char sql_xact[] = "SELECT pg_catalog.pg_xact_status($1::xid8)";
 static const char sql_read[] =
     "SELECT total_visits, unique_visitors FROM footfall_api.read_counts()";
 static const char sql_ping[] = "SELECT 1";
@@ -214,32 +225,19 @@ db_result_lost(struct db *db, const PGresult *res)
 }
 
 /*
- * Run one statement and wait for its result until the deadline.  On
- * DB_OK, *resp holds a PGRES_TUPLES_OK result the caller PQclears.
+ * Wait until a result can be read without blocking, or the deadline (a
+ * db_now_ms time) passes: then the statement is cancelled.  Returns 0,
+ * or -1 (logged) if the answer did not come.
  */
-static enum db_status
-db_exec_wait(struct db *db, const char *sql, int nparams,
-    const char *const *values, const int *lengths, const int *formats,
-    PGresult **resp)
+static int
+db_wait(struct db *db, long long deadline)
 {
-	PGresult	*res = NULL, *extra;
 	PGcancel	*cancel;
 	struct pollfd	 pfd;
-	long long	 deadline, left;
+	long long	 left;
 	char		 errbuf[256];
-	enum db_status	 st = DB_UNAVAILABLE;
 	int		 n;
 
-	*resp = NULL;
-	if (db_connect(db) == -1)
-		return DB_UNAVAILABLE;
-	deadline = db_now_ms() + db->timeout_ms;
-
-	if (!PQsendQueryParams(db->conn, sql, nparams, NULL, values, lengths,
-	    formats, 0)) {
-		db_log(LOGL_ERROR, "send", PQerrorMessage(db->conn));
-		goto lost;
-	}
 	while (PQisBusy(db->conn)) {
 		if ((left = deadline - db_now_ms()) <= 0) {
 			log_error("database: no answer within %u ms, "
@@ -248,21 +246,46 @@ db_exec_wait(struct db *db, const char *sql, int nparams,
 				(void)PQcancel(cancel, errbuf, sizeof(errbuf));
 				PQfreeCancel(cancel);
 			}
-			goto lost;
+			return -1;
 		}
 		pfd.fd = PQsocket(db->conn);
 		pfd.events = POLLIN;
 		n = poll(&pfd, 1, (int)left);
 		if (n == -1 && errno != EINTR) {
 			log_error("database: poll: %s", strerror(errno));
-			goto lost;
+			return -1;
 		}
 		if (n > 0 && !PQconsumeInput(db->conn)) {
 			db_log(LOGL_ERROR, "connection lost",
 			    PQerrorMessage(db->conn));
-			goto lost;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * Run one statement and wait for its result until the deadline.  On
+ * DB_OK, *resp holds a PGRES_TUPLES_OK result the caller PQclears.
+ */
+static enum db_status
+db_exec_wait(struct db *db, const char *sql, int nparams,
+    const char *const *values, const int *lengths, const int *formats,
+    long long deadline, PGresult **resp)
+{
+	PGresult	*res = NULL, *extra;
+	enum db_status	 st = DB_UNAVAILABLE;
+
+	*resp = NULL;
+	if (db_connect(db) == -1)
+		return DB_UNAVAILABLE;
+	if (!PQsendQueryParams(db->conn, sql, nparams, NULL, values, lengths,
+	    formats, 0)) {
+		db_log(LOGL_ERROR, "send", PQerrorMessage(db->conn));
+		goto lost;
+	}
+	if (db_wait(db, deadline) == -1)
+		goto lost;
 	res = PQgetResult(db->conn);
 	/* One statement, one result; drain to leave the connection idle. */
 	while ((extra = PQgetResult(db->conn)) != NULL)
@@ -288,6 +311,95 @@ out:
 }
 
 /*
+ * Parse an unsigned decimal cell; returns 0, or -1 if absent, NULL or
+ * malformed.
+ */
+static int
+db_get_ull(const PGresult *res, int row, int col, unsigned long long *out)
+{
+	const char	*s;
+	char		*end;
+
+	if (PQntuples(res) <= row || PQnfields(res) <= col ||
+	    PQgetisnull(res, row, col))
+		return -1;
+	s = PQgetvalue(res, row, col);
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno != 0 || *end != '\0' ? -1 : 0;
+}
+
+static void
+db_sleep_ms(long long ms)
+{
+	struct timespec	 ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		continue;
+}
+
+/*
+ * The connection was lost after transaction xid was asked to commit and
+ * before the answer came.  Ask a new connection what became of it, for
+ * up to db_timeout: "in progress" means its old backend has not noticed
+ * yet, so ask again.  Returns DB_OK if it committed, DB_UNAVAILABLE if it
+ * did not, DB_UNKNOWN if the database could not tell us in time.
+ */
+static enum db_status
+db_resolve(struct db *db, unsigned long long xid)
+{
+	PGresult	*res;
+	const char	*values[1], *state;
+	char		 xs[24];
+	long long	 deadline;
+	enum db_status	 st = DB_UNKNOWN;
+
+	log_warn("database: connection lost while transaction %llu was "
+	    "committing; asking the database whether it did", xid);
+	snprintf(xs, sizeof(xs), "%llu", xid);
+	values[0] = xs;
+	deadline = db_now_ms() + db->timeout_ms;
+	while (st == DB_UNKNOWN && db_now_ms() < deadline) {
+		/* Somebody waits for this answer: no back-off. */
+		db->retry_at = 0;
+		if (db_connect(db) == 0 && db_exec_wait(db, sql_xact, 1,
+		    values, NULL, NULL, deadline, &res) == DB_OK) {
+			state = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ?
+			    PQgetvalue(res, 0, 0) : "";
+			if (strcmp(state, "committed") == 0)
+				st = DB_OK;
+			else if (strcmp(state, "aborted") == 0)
+				st = DB_UNAVAILABLE;
+			else if (strcmp(state, "in progress") != 0) {
+				log_error("database: pg_xact_status(%llu) "
+				    "is \"%s\"", xid, state);
+				PQclear(res);
+				break;
+			}
+			PQclear(res);
+		}
+		if (st == DB_UNKNOWN)
+			db_sleep_ms(20);
+	}
+	if (st == DB_OK)
+		log_info("database: transaction %llu committed: its visits "
+		    "are answered as counted", xid);
+	else if (st == DB_UNAVAILABLE)
+		log_info("database: transaction %llu did not commit: its "
+		    "visits were not counted", xid);
+	else
+		log_error("database: cannot learn within %u ms whether "
+		    "transaction %llu committed: its visits are answered 504",
+		    db->timeout_ms, xid);
+	metrics_db_in_doubt(st);
+	return st;
+}
+
+/*
  * db_exec_wait, timed: the time goes to the metrics, and a failure to the
  * error counter.
  */
@@ -300,7 +412,8 @@ db_exec(struct db *db, const char *sql, int nparams,
 	double		 t0, dt;
 
 	t0 = db_now();
-	st = db_exec_wait(db, sql, nparams, values, lengths, formats, resp);
+	st = db_exec_wait(db, sql, nparams, values, lengths, formats,
+	    db_now_ms() + db->timeout_ms, resp);
 	dt = db_now() - t0;
 	metrics_db_query(dt);
 	if (st != DB_OK)
@@ -308,20 +421,185 @@ db_exec(struct db *db, const char *sql, int nparams,
 	return st;
 }
 
-/* Parse a bigint cell; returns 0, or -1 if absent, NULL or malformed. */
+/* Parse a bigint cell, never negative here; returns 0, or -1. */
 static int
 db_get_ll(const PGresult *res, int row, int col, long long *out)
 {
-	const char	*s;
-	char		*end;
+	unsigned long long	 v;
 
-	if (PQntuples(res) <= row || PQnfields(res) <= col ||
-	    PQgetisnull(res, row, col))
+	if (db_get_ull(res, row, col, &v) == -1 || v > LLONG_MAX)
 		return -1;
-	s = PQgetvalue(res, row, col);
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	return errno != 0 || end == s || *end != '\0' || *out < 0 ? -1 : 0;
+	*out = (long long)v;
+	return 0;
+}
+
+/*
+ * Expand the answer of record_batch for n visits into what each visit
+ * would have seen alone.  total and uniques are the numbers after the
+ * batch; positions is the text of its new_positions, an integer[] such
+ * as "{1,4}": 1-based, ascending.  Pure, so that it is table-tested.
+ * Returns 0, or -1 if the answer cannot be right.
+ */
+int
+db_batch_expand(const char *positions, long long total, long long uniques,
+    size_t n, struct counts *out)
+{
+	const char	*p = positions;
+	size_t		 i, pos, prev = 0, nnew = 0;
+	long long	 seen = 0;
+
+	if (n == 0 || total < (long long)n || *p++ != '{')
+		return -1;
+	for (i = 0; i < n; i++)
+		out[i].is_new = 0;
+	while (*p != '}') {
+		if (nnew > 0 && *p++ != ',')
+			return -1;
+		if (*p < '1' || *p > '9')
+			return -1;
+		for (pos = 0; *p >= '0' && *p <= '9'; p++)
+			if ((pos = pos * 10 + (size_t)(*p - '0')) > n)
+				return -1;
+		if (pos <= prev)
+			return -1;
+		out[pos - 1].is_new = 1;
+		prev = pos;
+		nnew++;
+	}
+	if (p[1] != '\0' || uniques < (long long)nnew)
+		return -1;
+	for (i = 0; i < n; i++) {
+		seen += out[i].is_new;
+		out[i].total = total - (long long)(n - i - 1);
+		out[i].uniques = uniques - (long long)nnew + seen;
+	}
+	return 0;
+}
+
+/*
+ * Leave pipeline mode after the statement failed: read what is left,
+ * send the Sync that ends the (aborted) transaction and wait for it.
+ * Returns 0, or -1 if the connection is no longer usable.
+ */
+static int
+db_pipeline_abort(struct db *db, long long deadline)
+{
+	PGresult	*res;
+	int		 synced = 0;
+
+	if (!PQpipelineSync(db->conn))
+		return -1;
+	while (!synced) {
+		if (db_wait(db, deadline) == -1)
+			return -1;
+		if ((res = PQgetResult(db->conn)) == NULL)
+			continue;
+		synced = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+		if (PQresultStatus(res) == PGRES_FATAL_ERROR &&
+		    db_result_lost(db, res)) {
+			PQclear(res);
+			return -1;
+		}
+		PQclear(res);
+	}
+	return PQexitPipelineMode(db->conn) ? 0 : -1;
+}
+
+/*
+ * Run record_batch for the n visits of the parameters (values...) and
+ * commit it, as the comment at the top explains; out[0..n-1] gets each
+ * visit's numbers.  Its answer is checked before the commit is asked
+ * for, so that a malformed one counts nothing.
+ */
+static enum db_status
+db_exec_commit(struct db *db, const char *const *values, const int *lengths,
+    const int *formats, size_t n, struct counts *out)
+{
+	PGresult		*res = NULL, *sync = NULL;
+	unsigned long long	 xid;
+	long long		 deadline;
+	long long		 total, uniques;
+	enum db_status		 st = DB_UNAVAILABLE;
+
+	if (db_connect(db) == -1)
+		return DB_UNAVAILABLE;
+	deadline = db_now_ms() + db->timeout_ms;
+
+	/* Step one: the statement, and a Flush for its row. */
+	if (!PQenterPipelineMode(db->conn) ||
+	    !PQsendQueryParams(db->conn, sql_record, 2, NULL, values, lengths,
+	    formats, 0) || !PQsendFlushRequest(db->conn) ||
+	    PQflush(db->conn) != 0) {
+		db_log(LOGL_ERROR, "send", PQerrorMessage(db->conn));
+		goto lost;
+	}
+	/*
+	 * Until the Sync is sent nothing can commit: a connection lost now
+	 * rolls the transaction back, and the visits were not counted.
+	 */
+	if (db_wait(db, deadline) == -1)
+		goto lost;
+	res = PQgetResult(db->conn);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		db_log(LOGL_ERROR, "statement failed", res == NULL ?
+		    PQerrorMessage(db->conn) : PQresultErrorMessage(res));
+		if (db_result_lost(db, res) ||
+		    db_pipeline_abort(db, deadline) == -1)
+			goto lost;
+		st = DB_FAILED;
+		goto out;
+	}
+	/*
+	 * Without its id we could not resolve a lost commit.  After the
+	 * row, the end of the statement's results is already here.
+	 */
+	if (PQntuples(res) != 1 || db_get_ll(res, 0, 0, &total) == -1 ||
+	    db_get_ll(res, 0, 1, &uniques) == -1 || PQgetisnull(res, 0, 2) ||
+	    db_batch_expand(PQgetvalue(res, 0, 2), total, uniques, n,
+	    out) == -1 || db_get_ull(res, 0, 3, &xid) == -1 ||
+	    PQgetResult(db->conn) != NULL) {
+		log_error("database: record_batch returned a malformed "
+		    "answer: not committed");
+		if (db_pipeline_abort(db, deadline) == -1)
+			db_drop(db);
+		st = DB_FAILED;
+		goto out;
+	}
+
+	/* Step two: the Sync that commits. */
+	if (!PQpipelineSync(db->conn) || db_wait(db, deadline) == -1)
+		goto doubt;
+	sync = PQgetResult(db->conn);
+	if (sync != NULL && PQresultStatus(sync) == PGRES_PIPELINE_SYNC) {
+		st = PQexitPipelineMode(db->conn) ? DB_OK : DB_UNAVAILABLE;
+		if (st != DB_OK)
+			db_drop(db);
+		goto out;
+	}
+	/*
+	 * An error the server sent (it has an SQLSTATE) came before the
+	 * commit record: the transaction rolled back.  One from libpq
+	 * itself means the connection went: we do not know.
+	 */
+	db_log(LOGL_ERROR, "commit failed", sync == NULL ?
+	    PQerrorMessage(db->conn) : PQresultErrorMessage(sync));
+	if (sync != NULL && PQresultErrorField(sync, PG_DIAG_SQLSTATE) != NULL) {
+		st = db_result_lost(db, sync) ? DB_UNAVAILABLE : DB_FAILED;
+		db_drop(db);
+		goto out;
+	}
+doubt:
+	db_drop(db);
+	st = db_resolve(db, xid);
+	goto out;
+lost:
+	/* The next request reconnects at once; later ones back off. */
+	db_drop(db);
+	st = DB_UNAVAILABLE;
+out:
+	PQclear(sync);
+	PQclear(res);
+	return st;
 }
 
 /* Append a 32-bit integer in network order (PostgreSQL's binary format). */
@@ -345,12 +623,12 @@ enum db_status
 db_record_visits(struct db *db, const unsigned char (*hashes)[HASH_LEN],
     size_t n, unsigned int window, struct counts *out)
 {
-	PGresult	*res;
 	unsigned char	*arr, *p;
 	char		 win[16];
 	const char	*values[2];
 	int		 lengths[2], formats[2];
 	size_t		 i, len;
+	double		 t0;
 	enum db_status	 st;
 
 	if (n == 0 || n > DB_BATCH_MAX)
@@ -382,29 +660,12 @@ db_record_visits(struct db *db, const unsigned char (*hashes)[HASH_LEN],
 	values[1] = win;
 	lengths[1] = 0;
 	formats[1] = 0;
-	st = db_exec(db, sql_record, 2, values, lengths, formats, &res);
-	free(arr);
+	t0 = db_now();
+	st = db_exec_commit(db, values, lengths, formats, n, out);
+	metrics_db_query(db_now() - t0);
 	if (st != DB_OK)
-		return st;
-	if ((size_t)PQntuples(res) != n || PQnfields(res) != 3) {
-		log_error("database: record_visits returned %d rows for %zu "
-		    "visits", PQntuples(res), n);
-		st = DB_FAILED;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		if (db_get_ll(res, (int)i, 0, &out[i].total) == -1 ||
-		    db_get_ll(res, (int)i, 1, &out[i].uniques) == -1 ||
-		    PQgetisnull(res, (int)i, 2)) {
-			log_error("database: record_visits returned a "
-			    "malformed row");
-			st = DB_FAILED;
-			goto out;
-		}
-		out[i].is_new = PQgetvalue(res, (int)i, 2)[0] == 't';
-	}
-out:
-	PQclear(res);
+		metrics_db_error(st);
+	free(arr);
 	return st;
 }
 

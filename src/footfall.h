@@ -151,6 +151,7 @@ enum db_status {
 	DB_OK,
 	DB_UNAVAILABLE,	/* cannot reach the database: 503 */
 	DB_FAILED,	/* the database answered with an error: 503 */
+	DB_UNKNOWN,	/* lost during the commit, outcome unknown: 504 */
 	DB__MAX
 };
 
@@ -164,6 +165,8 @@ enum db_status	 db_record_visits(struct db *,
 enum db_status	 db_record_visit(struct db *, const unsigned char [HASH_LEN],
 		    unsigned int, struct counts *);
 enum db_status	 db_read_counts(struct db *, struct counts *);
+int		 db_batch_expand(const char *, long long, long long, size_t,
+		    struct counts *);
 enum db_status	 db_ping(struct db *);
 
 /* response.c */
@@ -226,6 +229,7 @@ void		 metrics_visit(int);
 void		 metrics_db_query(double);
 void		 metrics_db_error(enum db_status);
 void		 metrics_db_reconnect(void);
+void		 metrics_db_in_doubt(enum db_status);
 void		 metrics_batch(size_t);
 char		*metrics_render(void);
 

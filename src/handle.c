@@ -20,11 +20,17 @@ handle_error(struct reply *r, int status, const char *msg)
 /*
  * An unreachable database and one that refused the statement are both
  * temporary from the client's point of view; the log has the detail.
+ * Neither counted anything.  A commit whose outcome footfall could not
+ * learn may have counted the visit: 504, like a gateway that timed out,
+ * so that a client (and a test) can tell "not counted" from "unknown".
  */
 static void
-handle_db_error(struct reply *r)
+handle_db_error(struct reply *r, enum db_status st)
 {
-	handle_error(r, 503, "database unavailable");
+	if (st == DB_UNKNOWN)
+		handle_error(r, 504, "visit outcome unknown");
+	else
+		handle_error(r, 503, "database unavailable");
 }
 
 static void
@@ -58,7 +64,7 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 	if (req->method == METHOD_HEAD || req->peek) {
 		if ((st = batch_read(ctx->batch, &r->counts,
 		    &ctx->db_seconds)) != DB_OK)
-			handle_db_error(r);
+			handle_db_error(r, st);
 		else {
 			r->status = 200;
 			r->kind = REPLY_COUNTS;
@@ -79,7 +85,7 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 	st = batch_visit(ctx->batch, h, &r->counts, &ctx->db_seconds);
 	memset(h, 0, sizeof(h));
 	if (st != DB_OK) {
-		handle_db_error(r);
+		handle_db_error(r, st);
 		return;
 	}
 	r->status = 200;

@@ -53,6 +53,7 @@ static struct {
 	atomic_ullong	 uniques;
 	atomic_ullong	 db_errors[DB__MAX];
 	atomic_ullong	 db_reconnects;
+	atomic_ullong	 in_doubt[DB__MAX];	/* by what was learnt */
 	atomic_ullong	 batch[NBATCH + 1];	/* not cumulative */
 	atomic_ullong	 batch_sum;
 	time_t		 started;
@@ -62,6 +63,15 @@ static const char *const metrics_db_kinds[DB__MAX] = {
 	NULL,		/* DB_OK */
 	"unavailable",	/* DB_UNAVAILABLE */
 	"failed",	/* DB_FAILED */
+	"unknown",	/* DB_UNKNOWN */
+};
+
+/* What became of a commit whose answer was lost (db_resolve). */
+static const char *const metrics_doubt_outcomes[DB__MAX] = {
+	"committed",	/* DB_OK */
+	"rolled_back",	/* DB_UNAVAILABLE */
+	NULL,		/* DB_FAILED: not an outcome */
+	"unknown",	/* DB_UNKNOWN */
 };
 
 /* Zero everything; called once at start, before any thread runs. */
@@ -85,6 +95,8 @@ metrics_init(void)
 	for (i = 0; i < DB__MAX; i++)
 		atomic_store(&m.db_errors[i], 0);
 	atomic_store(&m.db_reconnects, 0);
+	for (i = 0; i < DB__MAX; i++)
+		atomic_store(&m.in_doubt[i], 0);
 	for (i = 0; i <= NBATCH; i++)
 		atomic_store(&m.batch[i], 0);
 	atomic_store(&m.batch_sum, 0);
@@ -138,6 +150,14 @@ metrics_db_error(enum db_status st)
 {
 	if (st != DB_OK && st < DB__MAX)
 		atomic_fetch_add_explicit(&m.db_errors[st], 1,
+		    memory_order_relaxed);
+}
+
+void
+metrics_db_in_doubt(enum db_status st)
+{
+	if (st < DB__MAX && metrics_doubt_outcomes[st] != NULL)
+		atomic_fetch_add_explicit(&m.in_doubt[st], 1,
 		    memory_order_relaxed);
 }
 
@@ -252,7 +272,8 @@ metrics_render(void)
 
 	fprintf(f, "# HELP footfall_db_errors_total Database statements that"
 	    " did not succeed: unavailable (no connection, lost, timed out)"
-	    " or failed (an SQL error).\n"
+	    ", failed (an SQL error) or unknown (a commit whose outcome"
+	    " could not be learnt).\n"
 	    "# TYPE footfall_db_errors_total counter\n");
 	for (i = DB_OK + 1; i < DB__MAX; i++)
 		fprintf(f, "footfall_db_errors_total{kind=\"%s\"} %llu\n",
@@ -262,6 +283,16 @@ metrics_render(void)
 	    "# TYPE footfall_db_reconnects_total counter\n"
 	    "footfall_db_reconnects_total %llu\n",
 	    metrics_get(&m.db_reconnects));
+	fprintf(f, "# HELP footfall_db_commits_in_doubt_total Commits whose "
+	    "answer was lost with the connection, by what the database "
+	    "said of them afterwards.\n"
+	    "# TYPE footfall_db_commits_in_doubt_total counter\n");
+	for (i = 0; i < DB__MAX; i++)
+		if (metrics_doubt_outcomes[i] != NULL)
+			fprintf(f, "footfall_db_commits_in_doubt_total"
+			    "{outcome=\"%s\"} %llu\n",
+			    metrics_doubt_outcomes[i],
+			    metrics_get(&m.in_doubt[i]));
 
 	fprintf(f, "# HELP footfall_db_query_duration_seconds Time per "
 	    "database statement, including the wait for a connection.\n"

@@ -302,3 +302,99 @@ Test(db, batch_max)
 		    c[i].uniques == (long long)i + 1 && c[i].is_new,
 		    "visit %zu", i);
 }
+
+/*
+ * record_batch answers one row: the totals after the batch, the
+ * positions of the new visits, and its transaction id, committed by the
+ * time the call returned; the compatible record_visits agrees with it.
+ */
+Test(db, record_batch_row_and_xact)
+{
+	PGresult	*res;
+
+	res = PQexec(admin, "SELECT total_visits, unique_visitors, "
+	    "new_positions, xact_id, pg_xact_status(xact_id) "
+	    "FROM footfall_api.record_batch(ARRAY[sha256('a'), sha256('b'), "
+	    "sha256('a'), sha256('c')], 86400)");
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s",
+	    PQresultErrorMessage(res));
+	cr_expect_str_eq(PQgetvalue(res, 0, 0), "4");
+	cr_expect_str_eq(PQgetvalue(res, 0, 1), "3");
+	cr_expect_str_eq(PQgetvalue(res, 0, 2), "{1,2,4}");
+	cr_expect(atoll(PQgetvalue(res, 0, 3)) > 0, "a transaction id");
+	/* Asked inside its own transaction: not committed yet. */
+	cr_expect_str_eq(PQgetvalue(res, 0, 4), "in progress");
+	PQclear(res);
+	res = PQexec(admin, "SELECT total_visits, unique_visitors, is_new "
+	    "FROM footfall_api.record_visits(ARRAY[sha256('c'), sha256('d'), "
+	    "sha256('d')], 86400)");
+	cr_assert_eq(PQntuples(res), 3);
+	cr_expect_str_eq(PQgetvalue(res, 0, 0), "5");
+	cr_expect_str_eq(PQgetvalue(res, 0, 1), "3");
+	cr_expect_str_eq(PQgetvalue(res, 0, 2), "f");
+	cr_expect_str_eq(PQgetvalue(res, 1, 0), "6");
+	cr_expect_str_eq(PQgetvalue(res, 1, 1), "4");
+	cr_expect_str_eq(PQgetvalue(res, 1, 2), "t");
+	cr_expect_str_eq(PQgetvalue(res, 2, 0), "7");
+	cr_expect_str_eq(PQgetvalue(res, 2, 1), "4");
+	cr_expect_str_eq(PQgetvalue(res, 2, 2), "f");
+	PQclear(res);
+}
+
+/* The expansion of record_batch's row, without a database. */
+Test(db_expand, table)
+{
+	static const struct {
+		const char	*pos;
+		long long	 total, uniques;
+		size_t		 n;
+		int		 ok;
+		const char	*is_new;	/* one digit a visit */
+	} t[] = {
+		{ "{}", 10, 4, 3, 1, "000" },
+		{ "{1}", 1, 1, 1, 1, "1" },
+		{ "{1,3}", 5, 2, 3, 1, "101" },
+		{ "{2,3,4}", 100, 50, 4, 1, "0111" },
+		{ "{10}", 10, 1, 10, 1, "0000000001" },
+		{ "{3,1}", 5, 2, 3, 0, NULL },		/* not ascending */
+		{ "{1,1}", 5, 2, 3, 0, NULL },		/* repeated */
+		{ "{0}", 5, 2, 3, 0, NULL },		/* 1-based */
+		{ "{4}", 5, 2, 3, 0, NULL },		/* past n */
+		{ "{01}", 5, 2, 3, 0, NULL },
+		{ "{-1}", 5, 2, 3, 0, NULL },
+		{ "{1,}", 5, 2, 3, 0, NULL },
+		{ "{,1}", 5, 2, 3, 0, NULL },
+		{ "{1 ,2}", 5, 2, 3, 0, NULL },
+		{ "{1}x", 5, 2, 3, 0, NULL },
+		{ "1", 5, 2, 3, 0, NULL },
+		{ "{", 5, 2, 3, 0, NULL },
+		{ "", 5, 2, 3, 0, NULL },
+		{ "{99999999999999999999}", 5, 2, 3, 0, NULL },
+		{ "{1,2}", 5, 1, 3, 0, NULL },		/* more new than uniques */
+		{ "{}", 2, 0, 3, 0, NULL },		/* fewer visits than n */
+		{ "{}", 2, 0, 0, 0, NULL },		/* an empty batch */
+	};
+	struct counts	 c[10];
+	size_t		 i, j;
+	long long	 seen, nnew;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		cr_expect_eq(db_batch_expand(t[i].pos, t[i].total, t[i].uniques,
+		    t[i].n, c) == 0, t[i].ok, "\"%s\" n=%zu", t[i].pos, t[i].n);
+		if (!t[i].ok)
+			continue;
+		for (nnew = 0, j = 0; j < t[i].n; j++)
+			nnew += t[i].is_new[j] - '0';
+		seen = 0;
+		for (j = 0; j < t[i].n; j++) {
+			seen += t[i].is_new[j] - '0';
+			cr_expect_eq(c[j].is_new, t[i].is_new[j] - '0',
+			    "\"%s\" visit %zu is_new", t[i].pos, j);
+			cr_expect_eq(c[j].total,
+			    t[i].total - (long long)(t[i].n - j - 1),
+			    "\"%s\" visit %zu total", t[i].pos, j);
+			cr_expect_eq(c[j].uniques, t[i].uniques - nnew + seen,
+			    "\"%s\" visit %zu uniques", t[i].pos, j);
+		}
+	}
+}
