@@ -227,6 +227,7 @@ void		 metrics_db_query(double);
 void		 metrics_db_error(enum db_status);
 void		 metrics_db_reconnect(void);
 void		 metrics_batch(size_t);
+void		 metrics_fcgi_refused(void);
 char		*metrics_render(void);
 
 /* fcgirec.c */
