@@ -231,7 +231,22 @@ void		 metrics_db_error(enum db_status);
 void		 metrics_db_reconnect(void);
 void		 metrics_db_in_doubt(enum db_status);
 void		 metrics_batch(size_t);
+void		 metrics_fcgi_refused(void);
 char		*metrics_render(void);
+
+/* fcgirec.c */
+#define FCGIREC_PARAMS_MAX (64 * 1024)	/* a request's name-value pairs */
+#define FCGIREC_MAX	 (128 * 1024)	/* its records to the params' end */
+
+enum fcgirec {
+	FCGIREC_MORE,	/* sound so far; decide when more has arrived */
+	FCGIREC_VALID,	/* the records to the parameters' end are sound */
+	FCGIREC_INVALID, /* close the connection */
+	FCGIREC__MAX
+};
+
+enum fcgirec	 fcgirec_check(const unsigned char *, size_t, size_t *,
+		    const char **);
 
 /* server.c */
 int		 srv_run(const struct conf *, const unsigned char *);

@@ -56,6 +56,7 @@ static struct {
 	atomic_ullong	 in_doubt[DB__MAX];	/* by what was learnt */
 	atomic_ullong	 batch[NBATCH + 1];	/* not cumulative */
 	atomic_ullong	 batch_sum;
+	atomic_ullong	 fcgi_refused;
 	time_t		 started;
 } m;
 
@@ -100,6 +101,7 @@ metrics_init(void)
 	for (i = 0; i <= NBATCH; i++)
 		atomic_store(&m.batch[i], 0);
 	atomic_store(&m.batch_sum, 0);
+	atomic_store(&m.fcgi_refused, 0);
 	m.started = time(NULL);
 }
 
@@ -177,6 +179,13 @@ metrics_batch(size_t n)
 		continue;
 	atomic_fetch_add_explicit(&m.batch[i], 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&m.batch_sum, n, memory_order_relaxed);
+}
+
+/* A connection closed before libfcgi read it (server.c, srv_peek). */
+void
+metrics_fcgi_refused(void)
+{
+	atomic_fetch_add_explicit(&m.fcgi_refused, 1, memory_order_relaxed);
 }
 
 static unsigned long long
@@ -313,6 +322,13 @@ metrics_render(void)
 	    "footfall_db_batch_visits_sum %llu\n"
 	    "footfall_db_batch_visits_count %llu\n", cum,
 	    metrics_get(&m.batch_sum), cum);
+
+	fprintf(f, "# HELP footfall_fastcgi_refused_total Connections closed "
+	    "before libfcgi read a request: records footfall refuses, or no "
+	    "complete request in time.\n"
+	    "# TYPE footfall_fastcgi_refused_total counter\n"
+	    "footfall_fastcgi_refused_total %llu\n",
+	    metrics_get(&m.fcgi_refused));
 
 	if (fclose(f) != 0) {
 		free(out);

@@ -15,6 +15,10 @@
  * libfcgi reads the request's parameters makes it drop the request.
  * With our own accept, SIGTERM closes the pipe, idle threads leave, and
  * a request in flight finishes.
+ *
+ * libfcgi trusts the lengths in the records it reads (fcgirec.c), so
+ * libfcgi reads a request only once srv_peek has seen its records, up
+ * to the end of its parameters, and fcgirec_check has accepted them.
  */
 #include "config.h"
 
@@ -39,6 +43,13 @@
 #include "footfall.h"
 
 #define SRV_BACKLOG	1024
+/*
+ * Seconds a connection has to send a request's records up to the end of
+ * its parameters, once we wait for them: nginx writes them all at once
+ * as it connects, and a slow or silent peer must not hold a thread.
+ * (libfcgi alone would wait for ever.)
+ */
+#define SRV_PEEK_SECONDS 5
 
 extern char **environ;
 
@@ -56,6 +67,7 @@ struct worker {
 	struct srv	*srv;
 	pthread_t	 thread;
 	int		 started;
+	unsigned char	*peek;		/* FCGIREC_MAX bytes, for srv_peek */
 };
 
 static double
@@ -152,11 +164,125 @@ srv_accept(struct srv *s)
 }
 
 /*
- * Serve the requests on one connection until the web server closes it
- * (or keeps it only while we are not shutting down).
+ * Let fd queue FCGIREC_MAX bytes, so that srv_peek can see a request's
+ * records to the end of its parameters at once.  A TCP socket advertises
+ * about half of its receive buffer, 128 KiB by default on Linux, and
+ * Linux doubles what is set here for its own bookkeeping (capped at
+ * net.core.rmem_max).  A Unix socket queues what its sender's buffer
+ * holds instead (208 KiB by default), and nginx writes a request in one
+ * call.
  */
 static void
-srv_serve(struct srv *s, struct ctx *ctx, int fd)
+srv_rcvbuf(int fd)
+{
+	int		 cur = 0, want = 2 * FCGIREC_MAX;
+	socklen_t	 len = sizeof(cur);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &cur, &len) == 0 &&
+	    cur < 2 * want)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want,
+		    sizeof(want));
+}
+
+/*
+ * Wait until the records that open fd's next request have arrived, up to
+ * and including the empty FCGI_PARAMS record, and check them with
+ * fcgirec_check before libfcgi reads any of them.  MSG_PEEK leaves them
+ * queued, so libfcgi then reads the very bytes that were checked: no one
+ * else reads fd, and libfcgi parses nothing past the parameters (footfall
+ * never reads FCGI_STDIN).  buf holds FCGIREC_MAX bytes.  Returns 0 if
+ * libfcgi may read the request, or -1 if the connection is to be closed:
+ * the peer closed it, sent records fcgirec_check refuses (logged), sent
+ * no complete request within SRV_PEEK_SECONDS (logged), or we are
+ * shutting down and it has sent nothing yet.
+ */
+static int
+srv_peek(struct srv *s, int fd, unsigned char *buf)
+{
+	struct pollfd	 pfd[2];
+	const char	*why = NULL;
+	double		 deadline, left;
+	ssize_t		 n;
+	size_t		 at;
+	int		 ms, pause = 1, hup = 0;
+
+	deadline = srv_now() + SRV_PEEK_SECONDS;
+	for (;;) {
+		n = recv(fd, buf, FCGIREC_MAX, MSG_PEEK | MSG_DONTWAIT);
+		if (n == 0)
+			return -1;	/* closed: normal on a kept one */
+		if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR) {
+			log_debug("recv: %s", strerror(errno));
+			return -1;
+		}
+		if (n > 0) {
+			switch (fcgirec_check(buf, (size_t)n, &at, &why)) {
+			case FCGIREC_VALID:
+				return 0;
+			case FCGIREC_INVALID:
+				goto refuse;
+			default:
+				break;
+			}
+			if (hup) {
+				why = "the peer stopped sending mid-request";
+				goto refuse;
+			}
+		}
+		if ((left = deadline - srv_now()) <= 0) {
+			why = "no complete request in time";
+			goto refuse;
+		}
+		pfd[0].fd = fd;
+		pfd[0].revents = 0;
+		pfd[1].fd = s->wake[0];
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		if (n <= 0) {
+			/* Nothing queued: wait for it, or for shutdown. */
+			pfd[0].events = POLLIN;
+			ms = (int)(left * 1000) + 1;
+			if (poll(pfd, 2, ms) == -1 && errno != EINTR) {
+				log_error("poll: %s", strerror(errno));
+				return -1;
+			}
+			if (pfd[1].revents != 0)
+				return -1;
+			continue;
+		}
+		/*
+		 * Part of a request is queued, which keeps POLLIN set: wait
+		 * only for the peer to stop sending, and look again after a
+		 * pause that doubles up to 64 ms (under 100 looks in all).
+		 */
+		pfd[0].events = POLLRDHUP;
+		ms = (int)(left * 1000) + 1;
+		if (ms > pause)
+			ms = pause;
+		if (pause < 64)
+			pause *= 2;
+		if (poll(pfd, 1, ms) == -1 && errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			return -1;
+		}
+		/* What it sent before it stopped is queued: look once more. */
+		hup = pfd[0].revents != 0;
+	}
+refuse:
+	log_warn("closing a FastCGI connection before libfcgi reads it: %s",
+	    why);
+	metrics_fcgi_refused();
+	return -1;
+}
+
+/*
+ * Serve the requests on one connection until the web server closes it
+ * (or keeps it only while we are not shutting down).  buf is the
+ * worker's srv_peek buffer.
+ */
+static void
+srv_serve(struct srv *s, struct ctx *ctx, int fd, unsigned char *buf)
 {
 	FCGX_Request	 req;
 	struct pollfd	 pfd[2];
@@ -168,10 +294,21 @@ srv_serve(struct srv *s, struct ctx *ctx, int fd)
 	 * accept).  FCGX_Finish_r then closes it unless the web server
 	 * asked to keep it (fastcgi_keep_conn).
 	 */
+	srv_rcvbuf(fd);
 	FCGX_InitRequest(&req, -1, 0);
 	req.ipcFd = fd;
 	req.keepConnection = 1;
 	for (;;) {
+		/* Every request, a kept connection's next ones too. */
+		if (srv_peek(s, req.ipcFd, buf) == -1) {
+			/*
+			 * Closed here, not by libfcgi, whose close reads
+			 * what the peer still sends, for up to 2 s a read.
+			 */
+			close(req.ipcFd);
+			req.ipcFd = -1;
+			break;
+		}
 		if (FCGX_Accept_r(&req) < 0)
 			break;		/* closed, or not FastCGI */
 		(void)srv_answer(ctx, req.envp, srv_put_fcgi, req.out);
@@ -204,7 +341,7 @@ srv_worker(void *arg)
 	ctx.key = w->srv->key;
 	ctx.batch = w->srv->batch;
 	while ((fd = srv_accept(w->srv)) != -1)
-		srv_serve(w->srv, &ctx, fd);
+		srv_serve(w->srv, &ctx, fd, w->peek);
 	return NULL;
 }
 
@@ -419,6 +556,10 @@ srv_run(const struct conf *conf, const unsigned char *key)
 	}
 	for (i = 0; i < conf->threads; i++) {
 		w[i].srv = &s;
+		if ((w[i].peek = malloc(FCGIREC_MAX)) == NULL) {
+			log_error("out of memory");
+			break;
+		}
 		if ((errno = pthread_create(&w[i].thread, NULL, srv_worker,
 		    &w[i])) != 0) {
 			log_error("pthread_create: %s", strerror(errno));
@@ -444,9 +585,11 @@ srv_run(const struct conf *conf, const unsigned char *key)
 	s.stopping = 1;
 	close(s.wake[1]);
 	s.wake[1] = -1;
-	for (i = 0; i < conf->threads; i++)
+	for (i = 0; i < conf->threads; i++) {
 		if (w[i].started)
 			pthread_join(w[i].thread, NULL);
+		free(w[i].peek);
+	}
 	pthread_mutex_destroy(&s.accept_lock);
 out:
 	/* After the request threads: their visits are answered first. */
