@@ -27,6 +27,10 @@ struct buf {
 	int	 fail;
 };
 
+/* The attribute lets the compiler check each call's arguments. */
+static void	buf_printf(struct buf *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
