@@ -32,8 +32,14 @@
 
 #include "footfall.h"
 
-#define DB_BACKOFF_MIN_MS	100
-#define DB_BACKOFF_MAX_MS	1000
+/*
+ * After a failed connection attempt, wait this long before the next one,
+ * doubling: short enough that counting resumes well within a second of
+ * the database being back, long enough not to hammer a server that is
+ * down (an attempt against a stopped server fails at once).
+ */
+#define DB_BACKOFF_MIN_MS	50
+#define DB_BACKOFF_MAX_MS	250
 #define DB_BYTEAOID		17	/* pg_type.oid of bytea, fixed */
 
 struct db {
@@ -287,10 +293,19 @@ db_exec_wait(struct db *db, const char *sql, int nparams,
 	if (db_wait(db, deadline) == -1)
 		goto lost;
 	res = PQgetResult(db->conn);
-	/* One statement, one result; drain to leave the connection idle. */
-	while ((extra = PQgetResult(db->conn)) != NULL)
-		PQclear(extra);
-
+	/*
+	 * One statement, one result, then NULL.  The rows come before the
+	 * implicit commit at Sync, so whatever follows them (an error at
+	 * commit) is waited for with the same deadline, and decides.
+	 */
+	while (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK) {
+		if (db_wait(db, deadline) == -1)
+			goto lost;
+		if ((extra = PQgetResult(db->conn)) == NULL)
+			break;
+		PQclear(res);
+		res = extra;
+	}
 	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK) {
 		*resp = res;
 		return DB_OK;
@@ -299,6 +314,14 @@ db_exec_wait(struct db *db, const char *sql, int nparams,
 	    PQerrorMessage(db->conn) : PQresultErrorMessage(res));
 	if (db_result_lost(db, res))
 		goto lost;
+	/* Leave the connection idle for the next statement. */
+	for (;;) {
+		if (db_wait(db, deadline) == -1)
+			goto lost;
+		if ((extra = PQgetResult(db->conn)) == NULL)
+			break;
+		PQclear(extra);
+	}
 	st = DB_FAILED;
 	goto out;
 lost:
