@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fastcgi.h>
 #include <fcgiapp.h>
 
 #include "footfall.h"
@@ -185,19 +186,59 @@ srv_rcvbuf(int fd)
 }
 
 /*
+ * Is the whole request queued?  buf[0..n) is what the connection has
+ * queued, the records up to at (the end of the parameters) accepted by
+ * fcgirec_check.  True if what follows is the request's FCGI_STDIN
+ * stream up to and including its empty record, and nothing after it
+ * (the FastCGI spec, section 3.3: the empty record ends the stream).  A
+ * web server sends nothing more for a request that it does not keep the
+ * connection for (nginx never sends FCGI_ABORT_REQUEST), so once such a
+ * connection is drained, closing it loses nothing.  nginx writes a GET
+ * in one call, so its request is whole at the first look; a body that is
+ * still on its way, or larger than buf, answers false.
+ */
+static int
+srv_whole(const unsigned char *buf, size_t n, size_t at)
+{
+	size_t		 off = 0, len;
+	unsigned int	 rid = 0;
+
+	/*
+	 * The request's id: its BEGIN_REQUEST's, the first record with an
+	 * id (fcgirec_check refuses any other before it).
+	 */
+	while (rid == 0 && off + FCGI_HEADER_LEN <= at) {
+		rid = (unsigned int)buf[off + 2] << 8 | buf[off + 3];
+		off += FCGI_HEADER_LEN + ((size_t)buf[off + 4] << 8 |
+		    buf[off + 5]) + buf[off + 6];
+	}
+	for (off = at; off + FCGI_HEADER_LEN <= n; off += len) {
+		if (buf[off] != FCGI_VERSION_1 || buf[off + 1] != FCGI_STDIN ||
+		    ((unsigned int)buf[off + 2] << 8 | buf[off + 3]) != rid)
+			return 0;
+		len = (size_t)buf[off + 4] << 8 | buf[off + 5];
+		if (len == 0)
+			return off + FCGI_HEADER_LEN + buf[off + 6] == n;
+		len += FCGI_HEADER_LEN + buf[off + 6];
+	}
+	return 0;
+}
+
+/*
  * Wait until the records that open fd's next request have arrived, up to
  * and including the empty FCGI_PARAMS record, and check them with
  * fcgirec_check before libfcgi reads any of them.  MSG_PEEK leaves them
  * queued, so libfcgi then reads the very bytes that were checked: no one
  * else reads fd, and libfcgi parses nothing past the parameters (footfall
  * never reads FCGI_STDIN).  buf holds FCGIREC_MAX bytes.  Returns 0 if
- * libfcgi may read the request, or -1 if the connection is to be closed:
- * the peer closed it, sent records fcgirec_check refuses (logged), sent
- * no complete request within SRV_PEEK_SECONDS (logged), or we are
- * shutting down and it has sent nothing yet.
+ * libfcgi may read the request, with *whole set by srv_whole, or -1 if
+ * the connection is to be closed: the peer closed it, sent records
+ * fcgirec_check refuses (logged), sent no complete request within
+ * SRV_PEEK_SECONDS (logged), or we are shutting down and it has sent
+ * nothing yet.
  */
 static int
-srv_peek(struct srv *s, int fd, unsigned char *buf)
+srv_peek(struct srv *s, int fd, unsigned char *buf, int *whole)
 {
 	struct pollfd	 pfd[2];
 	const char	*why = NULL;
@@ -219,6 +260,7 @@ srv_peek(struct srv *s, int fd, unsigned char *buf)
 		if (n > 0) {
 			switch (fcgirec_check(buf, (size_t)n, &at, &why)) {
 			case FCGIREC_VALID:
+				*whole = srv_whole(buf, (size_t)n, at);
 				return 0;
 			case FCGIREC_INVALID:
 				goto refuse;
@@ -286,6 +328,7 @@ srv_serve(struct srv *s, struct ctx *ctx, int fd, unsigned char *buf)
 {
 	FCGX_Request	 req;
 	struct pollfd	 pfd[2];
+	int		 whole = 0;
 
 	/*
 	 * Hand our connected socket to libfcgi: with ipcFd set and
@@ -300,7 +343,7 @@ srv_serve(struct srv *s, struct ctx *ctx, int fd, unsigned char *buf)
 	req.keepConnection = 1;
 	for (;;) {
 		/* Every request, a kept connection's next ones too. */
-		if (srv_peek(s, req.ipcFd, buf) == -1) {
+		if (srv_peek(s, req.ipcFd, buf, &whole) == -1) {
 			/*
 			 * Closed here, not by libfcgi, whose close reads
 			 * what the peer still sends, for up to 2 s a read.
@@ -312,6 +355,30 @@ srv_serve(struct srv *s, struct ctx *ctx, int fd, unsigned char *buf)
 		if (FCGX_Accept_r(&req) < 0)
 			break;		/* closed, or not FastCGI */
 		(void)srv_answer(ctx, req.envp, srv_put_fcgi, req.out);
+		/*
+		 * On a connection the web server does not keep, libfcgi's
+		 * FCGX_Finish_r writes the end of the response and then
+		 * closes through OS_Close(fd, 1): shutdown(SHUT_WR), then
+		 * read until the peer closes, 2 s a select(2), so that data
+		 * still arriving cannot make the close reset the connection
+		 * (a TCP RST can make the peer drop the answer, and a Unix
+		 * socket closed with unread bytes hands its peer
+		 * ECONNRESET).  That holds this thread, two more system
+		 * calls and a wake-up, until nginx has read the answer and
+		 * closed its side.  When srv_peek saw the whole request
+		 * queued, nothing more is coming: read away what libfcgi
+		 * left queued (it reads 8 KiB at a time and stops at the
+		 * parameters' end) and let FCGX_Finish_r close at once.
+		 * FCGX_Detach makes FCGX_Free call OS_IpcClose(fd, 0), a
+		 * plain close(2) after the response was written; a kept
+		 * connection is not closed, so it is left alone.
+		 */
+		if (whole && !req.keepConnection) {
+			while (recv(req.ipcFd, buf, FCGIREC_MAX,
+			    MSG_DONTWAIT) > 0)
+				continue;
+			(void)FCGX_Detach(&req);
+		}
 		FCGX_Finish_r(&req);
 		if (req.ipcFd < 0)
 			break;
