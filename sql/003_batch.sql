@@ -18,13 +18,24 @@
 -- out each visit's numbers itself (see db.c), which spares the database
 -- a row per visit and a window function on every commit.
 
--- Record the visits p_hashes[1..n], in that order, with a uniqueness
--- window of p_window seconds.  Returns the totals after the batch, the
--- positions (1-based, ascending) of the visits that counted as new, and
--- the transaction id.  Of repeated hashes in one call only the first can
--- be new: the later ones find it counted a moment ago.
+-- Record a batch of visits with a uniqueness window of p_window seconds:
+-- the tracked visits p_hashes[1..n], in that order, and p_untracked
+-- visits that add to the total but are never hashed or stored (a
+-- visitor who asked not to be tracked, see README "Privacy").  Returns
+-- the totals after the batch, the positions (1-based, ascending) of the
+-- tracked visits that counted as new, and the transaction id.  Of
+-- repeated hashes in one call only the first can be new: the later ones
+-- find it counted a moment ago.
+--
+-- Visitor keys rotate (migration 004).  p_prev[i], if given, is visit
+-- i's hash under the previous key: a visitor counted under that key
+-- within the window is not new, and its row under the current key
+-- carries the old counted_at, so the window keeps rolling across a
+-- rotation (seen at 23:00 and again at 01:00: one visitor).  The row
+-- under the previous key is only read, never locked or changed.
 CREATE OR REPLACE FUNCTION footfall_api.record_batch(p_hashes bytea[],
-    p_window integer, OUT total_visits bigint, OUT unique_visitors bigint,
+    p_window integer, p_prev bytea[], p_untracked integer,
+    OUT total_visits bigint, OUT unique_visitors bigint,
     OUT new_positions integer[], OUT xact_id xid8)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -36,12 +47,21 @@ DECLARE
 	-- Each connection adds to its own slot: no queue on one row.
 	v_slot	smallint := pg_backend_pid() % 64;
 BEGIN
-	IF v_n < 1 OR v_n > 10000 OR array_ndims(p_hashes) <> 1 THEN
-		RAISE EXCEPTION 'between 1 and 10000 visitor hashes expected'
+	IF v_n > 10000 OR (v_n > 0 AND array_ndims(p_hashes) <> 1) OR
+	    p_untracked IS NULL OR p_untracked < 0 OR p_untracked > 10000 OR
+	    v_n + p_untracked < 1 THEN
+		RAISE EXCEPTION 'between 1 and 10000 visits expected'
+		    USING ERRCODE = '22023';
+	END IF;
+	IF p_prev IS NOT NULL AND (cardinality(p_prev) <> v_n OR
+	    (v_n > 0 AND array_ndims(p_prev) <> 1)) THEN
+		RAISE EXCEPTION 'one previous-key hash per visit expected'
 		    USING ERRCODE = '22023';
 	END IF;
 	IF EXISTS (SELECT FROM unnest(p_hashes) h
-	    WHERE h IS NULL OR octet_length(h) <> 32) THEN
+	    WHERE h IS NULL OR octet_length(h) <> 32) OR
+	   EXISTS (SELECT FROM unnest(p_prev) h
+	    WHERE h IS NOT NULL AND octet_length(h) <> 32) THEN
 		RAISE EXCEPTION 'visitor hash must be 32 bytes'
 		    USING ERRCODE = '22023';
 	END IF;
@@ -56,25 +76,44 @@ BEGIN
 	-- it changed itself.  Of two batches racing for one new visitor,
 	-- the second waits on the first's row and then finds it counted
 	-- (ON CONFLICT re-checks the newest version).
-	WITH firsts AS (
-		SELECT DISTINCT ON (h) h, pos
-		  FROM unnest(p_hashes) WITH ORDINALITY AS u(h, pos)
-		 ORDER BY h, pos
-	), ins AS (
-		INSERT INTO footfall.visitor AS v (hash, counted_at)
-		SELECT h, now() FROM firsts ORDER BY h
-		ON CONFLICT (hash) DO UPDATE SET counted_at = excluded.counted_at
-		    WHERE v.counted_at <= excluded.counted_at
-		        - make_interval(secs => p_window)
-		RETURNING v.hash
-	)
-	SELECT coalesce(array_agg(f.pos::integer ORDER BY f.pos), '{}')
-	  INTO new_positions
-	  FROM firsts f JOIN ins ON ins.hash = f.h;
+	--
+	-- A visit is new when its row is inserted or renewed with now();
+	-- a row inserted or renewed with the counted_at carried over from
+	-- the previous key is the same visitor, not a new one.
+	IF v_n > 0 THEN
+		WITH firsts AS (
+			SELECT DISTINCT ON (h) h, p, pos
+			  FROM unnest(p_hashes, coalesce(p_prev,
+			      array_fill(NULL::bytea, ARRAY[v_n])))
+			      WITH ORDINALITY AS u(h, p, pos)
+			 ORDER BY h, pos
+		), src AS (
+			SELECT f.h, f.pos, pv.counted_at AS carried
+			  FROM firsts f
+			  LEFT JOIN footfall.visitor pv ON pv.hash = f.p
+			   AND pv.counted_at > now()
+			       - make_interval(secs => p_window)
+		), ins AS (
+			INSERT INTO footfall.visitor AS v (hash, counted_at)
+			SELECT h, coalesce(carried, now()) FROM src ORDER BY h
+			ON CONFLICT (hash) DO UPDATE
+			    SET counted_at = excluded.counted_at
+			    WHERE v.counted_at <= now()
+			        - make_interval(secs => p_window)
+			RETURNING v.hash
+		)
+		SELECT coalesce(array_agg(s.pos::integer ORDER BY s.pos), '{}')
+		  INTO new_positions
+		  FROM src s JOIN ins ON ins.hash = s.h
+		 WHERE s.carried IS NULL;
+	ELSE
+		new_positions := '{}';
+	END IF;
 	v_nnew := cardinality(new_positions);
 
 	UPDATE footfall.total
-	   SET visits = visits + v_n, uniques = uniques + v_nnew
+	   SET visits = visits + v_n + p_untracked,
+	       uniques = uniques + v_nnew
 	 WHERE slot = v_slot;
 	SELECT sum(t.visits)::bigint, sum(t.uniques)::bigint
 	  INTO total_visits, unique_visitors
@@ -82,6 +121,24 @@ BEGIN
 	-- The batch wrote rows, so it has a transaction id already.
 	xact_id := pg_current_xact_id();
 END
+$$;
+
+ALTER FUNCTION footfall_api.record_batch(bytea[], integer, bytea[], integer)
+    OWNER TO footfall_owner;
+REVOKE ALL ON FUNCTION footfall_api.record_batch(bytea[], integer, bytea[],
+    integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION footfall_api.record_batch(bytea[], integer, bytea[],
+    integer) TO footfall_app;
+
+-- The interface before key rotation, for binaries still running during
+-- an upgrade: tracked visits, no previous key.
+CREATE OR REPLACE FUNCTION footfall_api.record_batch(p_hashes bytea[],
+    p_window integer, OUT total_visits bigint, OUT unique_visitors bigint,
+    OUT new_positions integer[], OUT xact_id xid8)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM footfall_api.record_batch(p_hashes, p_window, NULL, 0)
 $$;
 
 ALTER FUNCTION footfall_api.record_batch(bytea[], integer)

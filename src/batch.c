@@ -21,6 +21,18 @@
  * before it takes them: fewer, larger commits leave the CPU to the rest
  * of the work.  Below that rate (an idle or quiet server) nothing would
  * join, and a visit is committed at once.
+ *
+ * Keys and removal (README "Privacy").  Request threads queue a
+ * visitor's identity (ident.c), not a hash: the database threads hash
+ * it, so that the key, which rotates, is read and changed by one thread
+ * only, and every visit of a batch is hashed with the same keys.  Each
+ * visit gets two hashes, under the current key and under the previous
+ * one, so that a visitor seen shortly before a rotation is still the
+ * same visitor after it.  A database thread asks for the live keys
+ * before a batch when it last asked more than BATCH_KEY_TTL ago.  The
+ * first database thread also removes, about once a second and whether
+ * or not visits arrive, the visitors whose window has passed and the
+ * keys no window needs any more, PURGE_BATCH rows at a time.
  */
 #include "config.h"
 
@@ -33,6 +45,12 @@
 
 #include "footfall.h"
 
+/* Seconds between two asks for the live keys, and between purges. */
+#define BATCH_KEY_TTL	1.0
+#define BATCH_PURGE_GAP	1.0
+/* After a purge that found a full batch to remove, the next one. */
+#define BATCH_PURGE_MORE 0.1
+
 enum batch_kind {
 	BATCH_VISIT,
 	BATCH_READ,
@@ -41,7 +59,8 @@ enum batch_kind {
 
 struct batch_req {
 	enum batch_kind		 kind;
-	const unsigned char	*hash;		/* BATCH_VISIT */
+	const unsigned char	*ident;		/* BATCH_VISIT; NULL: untracked */
+	size_t			 identlen;
 	struct counts		*out;
 	enum db_status		 st;
 	/*
@@ -57,8 +76,14 @@ struct batch_writer {
 	struct db	*db;
 	pthread_t	 thread;
 	int		 started;
+	/* The derived keys (hash.c): current and, if alive, previous. */
+	unsigned char	 key[2][HASH_KEY_LEN];
+	long long	 key_start[2];	/* their periods, 0: none */
+	double		 keys_at;	/* when last asked; 0: never */
+	double		 purge_at;	/* first thread: next purge */
 	/* Scratch for one batch, allocated once. */
 	unsigned char	(*hashes)[HASH_LEN];
+	unsigned char	(*prev)[HASH_LEN];
 	struct counts	*counts;
 	struct batch_req **reqs;
 };
@@ -71,6 +96,9 @@ struct batch {
 	struct batch_req	**tail;
 	int			 stopping;
 	unsigned int		 window;
+	unsigned int		 key_period;
+	const unsigned char	*secret;	/* HASH_KEY_LEN bytes */
+	int			 purge;		/* the first thread purges */
 	double			 delay;		/* seconds; 0 for none */
 	double			 rate;		/* visits a second, smoothed */
 	double			 last_take;	/* when the queue was last taken */
@@ -92,41 +120,170 @@ batch_now(void)
 }
 
 /*
+ * Ask the database for the live keys if the last ask is older than
+ * BATCH_KEY_TTL, and derive this thread's keys from them and the secret.
+ * The candidate becomes the current key if no footfall made one yet.
+ */
+static enum db_status
+batch_keys(struct batch_writer *w)
+{
+	struct db_key	 keys[2];
+	unsigned char	 cand[HASH_KEY_LEN], k[HASH_KEY_LEN];
+	double		 now, left;
+	size_t		 n = 0, i;
+	int		 changed;
+	enum db_status	 st = DB_FAILED;
+
+	now = batch_now();
+	if (w->keys_at > 0 && now - w->keys_at < BATCH_KEY_TTL)
+		return DB_OK;
+	if (hash_random(cand, sizeof(cand)) == -1) {
+		log_error("no randomness from the CSPRNG for a visitor key");
+		goto out;
+	}
+	if ((st = db_visitor_keys(w->db, w->b->key_period, w->b->window, cand,
+	    keys, &n, &left)) != DB_OK)
+		goto out;
+	/*
+	 * Derived again on every ask (two HMACs a second): a key is never
+	 * taken for unchanged because its period is, whatever was done to
+	 * the table.
+	 */
+	for (i = 0; i < 2; i++) {
+		if (i >= n) {
+			hash_wipe(w->key[i], HASH_KEY_LEN);
+			w->key_start[i] = 0;
+			continue;
+		}
+		if (hash_hmac(w->b->secret, HASH_KEY_LEN, keys[i].key,
+		    HASH_KEY_LEN, k) == -1) {
+			log_error("hashing failed deriving a visitor key");
+			st = DB_FAILED;
+			w->keys_at = 0;
+			goto out;
+		}
+		changed = w->key_start[i] != keys[i].period_start ||
+		    memcmp(k, w->key[i], HASH_KEY_LEN) != 0;
+		if (i == 0 && changed)
+			log_info("visitor key: using the key of the period "
+			    "starting at %lld, current for %.0f s more",
+			    keys[0].period_start, left);
+		memcpy(w->key[i], k, HASH_KEY_LEN);
+		w->key_start[i] = keys[i].period_start;
+	}
+	w->keys_at = now;
+out:
+	hash_wipe(k, sizeof(k));
+	hash_wipe(cand, sizeof(cand));
+	hash_wipe(keys, sizeof(keys));
+	return st;
+}
+
+/*
+ * The hashes of the tracked visits among reqs[0..n-1], in order, under
+ * the current key into w->hashes and the previous one into w->prev.
+ * Returns how many, or -1.
+ */
+static ssize_t
+batch_hash(struct batch_writer *w, struct batch_req **reqs, size_t n)
+{
+	size_t	 i, nt = 0;
+
+	for (i = 0; i < n; i++) {
+		if (reqs[i]->kind != BATCH_VISIT || reqs[i]->ident == NULL)
+			continue;
+		if (hash_hmac(w->key[0], HASH_KEY_LEN, reqs[i]->ident,
+		    reqs[i]->identlen, w->hashes[nt]) == -1 ||
+		    (w->key_start[1] != 0 && hash_hmac(w->key[1],
+		    HASH_KEY_LEN, reqs[i]->ident, reqs[i]->identlen,
+		    w->prev[nt]) == -1)) {
+			log_error("hashing failed");
+			return -1;
+		}
+		nt++;
+	}
+	return (ssize_t)nt;
+}
+
+/*
  * Answer the requests reqs[0..n-1] (taken off the queue) with as few
- * statements as possible: one call of record_visits for all the visits,
- * whose last row also answers the reads; a read_counts for reads alone.
+ * statements as possible: one call of record_batch for all the visits,
+ * whose numbers also answer the reads; a read_counts for reads alone.
+ * Tracked visits come first in the batch, in queue order, then the
+ * untracked ones.
  */
 static void
 batch_run(struct batch_writer *w, struct batch_req **reqs, size_t n)
 {
 	struct counts	 last;
-	enum db_status	 st;
-	size_t		 i, nv = 0;
+	enum db_status	 st = DB_OK;
+	ssize_t		 nt = 0;
+	size_t		 i, nu = 0, it, iu;
 
 	for (i = 0; i < n; i++)
-		if (reqs[i]->kind == BATCH_VISIT)
-			memcpy(w->hashes[nv++], reqs[i]->hash, HASH_LEN);
-	if (nv > 0) {
+		if (reqs[i]->kind == BATCH_VISIT && reqs[i]->ident == NULL)
+			nu++;
+	for (i = 0; i < n; i++)
+		if (reqs[i]->kind == BATCH_VISIT && reqs[i]->ident != NULL)
+			break;
+	if (i < n && (st = batch_keys(w)) == DB_OK &&
+	    (nt = batch_hash(w, reqs, n)) == -1)
+		st = DB_FAILED;
+	if (st == DB_OK && nt + nu > 0) {
 		st = db_record_visits(w->db,
-		    (const unsigned char (*)[HASH_LEN])w->hashes, nv,
-		    w->b->window, w->counts);
-		memset(w->hashes, 0, nv * HASH_LEN);
-		metrics_batch(nv);
+		    (const unsigned char (*)[HASH_LEN])w->hashes,
+		    w->key_start[1] != 0 ?
+		    (const unsigned char (*)[HASH_LEN])w->prev : NULL,
+		    (size_t)nt, nu, w->b->window, w->counts);
+		metrics_batch((size_t)nt + nu);
 		if (st == DB_OK)
-			last = w->counts[nv - 1];
-	} else
+			last = w->counts[nt + nu - 1];
+	} else if (st == DB_OK)
 		st = db_read_counts(w->db, &last);
-	last.is_new = -1;
+	if (nt > 0) {
+		hash_wipe(w->hashes, (size_t)nt * HASH_LEN);
+		hash_wipe(w->prev, (size_t)nt * HASH_LEN);
+	}
+	last.is_new = last.tracked = last.counted = -1;
 
-	for (i = 0, nv = 0; i < n; i++) {
+	for (i = 0, it = 0, iu = nt; i < n; i++) {
 		reqs[i]->st = st;
 		if (st != DB_OK)
 			continue;
-		if (reqs[i]->kind == BATCH_VISIT)
-			*reqs[i]->out = w->counts[nv++];
-		else
+		if (reqs[i]->kind != BATCH_VISIT)
 			*reqs[i]->out = last;
+		else if (reqs[i]->ident != NULL) {
+			*reqs[i]->out = w->counts[it++];
+			reqs[i]->out->tracked = 1;
+			reqs[i]->out->counted = 1;
+		} else {
+			*reqs[i]->out = w->counts[iu++];
+			reqs[i]->out->is_new = 0;
+			reqs[i]->out->tracked = 0;
+			reqs[i]->out->counted = 1;
+		}
 	}
+}
+
+/*
+ * The first database thread, about once a second: remove a batch of
+ * expired visitors and every expired key.  A full batch means more are
+ * waiting: the next round comes sooner.
+ */
+static void
+batch_purge(struct batch_writer *w)
+{
+	long long	 nv, nk;
+
+	w->purge_at = batch_now() + BATCH_PURGE_GAP;
+	if (db_purge(w->db, w->b->window, PURGE_BATCH, &nv, &nk) != DB_OK)
+		return;
+	metrics_purge(nv, nk);
+	if (nv > 0 || nk > 0)
+		log_debug("purge: removed %lld expired visitors and %lld "
+		    "expired keys", nv, nk);
+	if (nv == PURGE_BATCH)
+		w->purge_at = batch_now() + BATCH_PURGE_MORE;
 }
 
 /*
@@ -199,18 +356,43 @@ batch_note_take(struct batch *b, size_t n)
 	b->queued -= n;
 }
 
+/* The CLOCK_MONOTONIC time at monotonic seconds t, for a timed wait. */
+static void
+batch_timeout(double t, struct timespec *ts)
+{
+	if (t < 0)
+		t = 0;
+	ts->tv_sec = (time_t)t;
+	ts->tv_nsec = (long)((t - (double)ts->tv_sec) * 1e9);
+	if (ts->tv_nsec >= 1000000000L)
+		ts->tv_nsec = 999999999L;
+}
+
 static void *
 batch_writer_main(void *arg)
 {
 	struct batch_writer	*w = arg;
 	struct batch		*b = w->b;
 	struct batch_req	*r;
+	struct timespec		 until;
 	size_t			 n, i;
 
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
-		while (b->head == NULL && !b->stopping)
-			pthread_cond_wait(&b->work, &b->lock);
+		while (b->head == NULL && !b->stopping) {
+			if (w != b->w || !b->purge) {
+				pthread_cond_wait(&b->work, &b->lock);
+				continue;
+			}
+			if (batch_now() >= w->purge_at) {
+				pthread_mutex_unlock(&b->lock);
+				batch_purge(w);
+				pthread_mutex_lock(&b->lock);
+				continue;
+			}
+			batch_timeout(w->purge_at, &until);
+			pthread_cond_timedwait(&b->work, &b->lock, &until);
+		}
 		if (b->head == NULL)
 			break;		/* stopping, and nothing left */
 		batch_delay(b);
@@ -230,6 +412,10 @@ batch_writer_main(void *arg)
 			r = w->reqs[i];
 			sem_post(&r->done);
 		}
+		/* A busy server is never idle: purge between batches too. */
+		if (w == b->w && b->purge && !b->stopping &&
+		    batch_now() >= w->purge_at)
+			batch_purge(w);
 		pthread_mutex_lock(&b->lock);
 	}
 	pthread_mutex_unlock(&b->lock);
@@ -262,16 +448,21 @@ batch_submit(struct batch *b, struct batch_req *r, double *waited)
 	return r->st;
 }
 
-/* Record one visit of hash; *out gets the numbers after it. */
+/*
+ * Record one visit of the visitor whose identity (ident.c) is
+ * ident[0..len-1], or an untracked visit if ident is NULL; *out gets the
+ * numbers after it.
+ */
 enum db_status
-batch_visit(struct batch *b, const unsigned char hash[HASH_LEN],
+batch_visit(struct batch *b, const unsigned char *ident, size_t len,
     struct counts *out, double *waited)
 {
 	struct batch_req	 r;
 
 	memset(&r, 0, sizeof(r));
 	r.kind = BATCH_VISIT;
-	r.hash = hash;
+	r.ident = ident;
+	r.identlen = len;
 	r.out = out;
 	return batch_submit(b, &r, waited);
 }
@@ -295,7 +486,9 @@ batch_free(struct batch *b)
 
 	for (i = 0; i < b->nwriters; i++) {
 		db_close(b->w[i].db);
+		hash_wipe(b->w[i].key, sizeof(b->w[i].key));
 		free(b->w[i].hashes);
+		free(b->w[i].prev);
 		free(b->w[i].counts);
 		free(b->w[i].reqs);
 	}
@@ -308,11 +501,14 @@ batch_free(struct batch *b)
 
 /*
  * Start the database threads: conf->db_connections of them, each with
- * its own connection (opened on first use).  Returns NULL if out of
- * resources (logged).  batch_close stops and frees it.
+ * its own connection (opened on first use).  secret (HASH_KEY_LEN bytes,
+ * the caller's, alive until batch_close) is mixed into every visitor
+ * key; if purge is set, the first thread removes what has expired.
+ * Returns NULL if out of resources (logged).  batch_close stops and
+ * frees it.
  */
 struct batch *
-batch_open(const struct conf *conf)
+batch_open(const struct conf *conf, const unsigned char *secret, int purge)
 {
 	struct batch		*b;
 	struct batch_writer	*w;
@@ -322,13 +518,16 @@ batch_open(const struct conf *conf)
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		goto nomem;
 	pthread_mutex_init(&b->lock, NULL);
-	pthread_cond_init(&b->work, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&b->work, &ca);
 	pthread_cond_init(&b->wake, &ca);
 	pthread_condattr_destroy(&ca);
 	b->tail = &b->head;
 	b->window = conf->window;
+	b->key_period = conf->key_period;
+	b->secret = secret;
+	b->purge = purge;
 	b->delay = conf->commit_delay_us / 1e6;
 	b->last_take = batch_now();
 	if ((b->w = calloc(conf->db_connections, sizeof(*b->w))) == NULL) {
@@ -342,9 +541,12 @@ batch_open(const struct conf *conf)
 		w->db = db_open(conf->database, conf->db_timeout_ms,
 		    conf->connect_timeout);
 		w->hashes = calloc(DB_BATCH_MAX, HASH_LEN);
+		w->prev = calloc(DB_BATCH_MAX, HASH_LEN);
 		w->counts = calloc(DB_BATCH_MAX, sizeof(*w->counts));
 		w->reqs = calloc(DB_BATCH_MAX, sizeof(*w->reqs));
-		if (w->db == NULL || w->hashes == NULL || w->counts == NULL ||
+		w->purge_at = batch_now();
+		if (w->db == NULL || w->hashes == NULL || w->prev == NULL ||
+		    w->counts == NULL ||
 		    w->reqs == NULL) {
 			batch_close(b);
 			goto nomem;

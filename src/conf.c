@@ -32,6 +32,10 @@ enum cfg_key {
 	K_METRICS,
 	K_DB_CONNECTIONS,
 	K_COMMIT_DELAY,
+	K_KEY_PERIOD,
+	K_IPV6_PREFIX,
+	K_IDENTITY,
+	K_DNT,
 	K__MAX
 };
 
@@ -51,6 +55,16 @@ static const char *const cfg_keys[K__MAX] = {
 	"metrics",		/* K_METRICS */
 	"db_connections",	/* K_DB_CONNECTIONS */
 	"commit_delay",		/* K_COMMIT_DELAY */
+	"key_period",		/* K_KEY_PERIOD */
+	"ipv6_prefix",		/* K_IPV6_PREFIX */
+	"identity",		/* K_IDENTITY */
+	"dnt",			/* K_DNT */
+};
+
+static const char *const cfg_dnt[DNT__MAX] = {
+	"count",		/* DNT_COUNT */
+	"ignore",		/* DNT_IGNORE */
+	"skip",			/* DNT_SKIP */
 };
 
 static const char *const cfg_metrics[METRICS__MAX] = {
@@ -87,6 +101,10 @@ cfg_init(struct conf *c)
 	c->metrics = METRICS_LOCAL;
 	c->db_connections = 1;
 	c->commit_delay_us = 500;
+	c->key_period = 24 * 60 * 60;
+	c->ipv6_prefix = 64;
+	c->ident_agent = 0;
+	c->dnt = DNT_COUNT;
 }
 
 void
@@ -367,6 +385,39 @@ cfg_parse_line(struct conf *c, const char *line, const char **errstr)
 			return -1;
 		}
 		break;
+	case K_KEY_PERIOD:
+		if (cfg_parse_duration(val, 3600, 366 * 86400,
+		    &c->key_period) == -1) {
+			*errstr = "key_period must be a duration from 1h to 366d";
+			return -1;
+		}
+		break;
+	case K_IPV6_PREFIX:
+		if (cfg_parse_uint(val, 0, 128, &c->ipv6_prefix) == -1) {
+			*errstr = "ipv6_prefix must be a number of bits, 0 to 128";
+			return -1;
+		}
+		break;
+	case K_IDENTITY:
+		if (strcmp(val, "address") == 0)
+			c->ident_agent = 0;
+		else if (strcmp(val, "address+agent") == 0)
+			c->ident_agent = 1;
+		else {
+			*errstr = "identity must be address or address+agent";
+			return -1;
+		}
+		break;
+	case K_DNT:
+		for (u = 0; u < DNT__MAX; u++)
+			if (strcmp(val, cfg_dnt[u]) == 0)
+				break;
+		if (u == DNT__MAX) {
+			*errstr = "dnt must be count, ignore or skip";
+			return -1;
+		}
+		c->dnt = (enum dnt_mode)u;
+		break;
 	default:
 		*errstr = "unknown key";
 		return -1;
@@ -375,6 +426,25 @@ cfg_parse_line(struct conf *c, const char *line, const char **errstr)
 nomem:
 	*errstr = "out of memory";
 	return -1;
+}
+
+/*
+ * Check what no single line can: the settings against each other.
+ * Returns 0, or -1 with *errstr saying why.  Pure.
+ */
+int
+cfg_check(const struct conf *c, const char **errstr)
+{
+	/*
+	 * A key must stay alive while any window that began under it
+	 * lasts; with key_period >= window that is at most two keys, the
+	 * current one and the one before (see sql/004_privacy.sql).
+	 */
+	if (c->key_period < c->window) {
+		*errstr = "key_period must be at least window";
+		return -1;
+	}
+	return 0;
 }
 
 /*

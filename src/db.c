@@ -55,11 +55,17 @@ struct db {
 
 static const char sql_record[] =
     "SELECT total_visits, unique_visitors, new_positions, xact_id "
-    "FROM footfall_api.record_batch($1::bytea[], $2::integer)";
+    "FROM footfall_api.record_batch($1::bytea[], $2::integer, "
+    "$3::bytea[], $4::integer)";
 static const char sql_xact[] = "SELECT pg_catalog.pg_xact_status($1::xid8)";
 static const char sql_read[] =
     "SELECT total_visits, unique_visitors FROM footfall_api.read_counts()";
 static const char sql_ping[] = "SELECT 1";
+static const char sql_keys[] =
+    "SELECT period_start, key, seconds_left "
+    "FROM footfall_api.visitor_keys($1::integer, $2::integer, $3::bytea)";
+static const char sql_purge[] =
+    "SELECT visitors, keys FROM footfall_api.purge($1::integer, $2::integer)";
 
 static long long
 db_now_ms(void)
@@ -550,7 +556,7 @@ db_exec_commit(struct db *db, const char *const *values, const int *lengths,
 
 	/* Step one: the statement, and a Flush for its row. */
 	if (!PQenterPipelineMode(db->conn) ||
-	    !PQsendQueryParams(db->conn, sql_record, 2, NULL, values, lengths,
+	    !PQsendQueryParams(db->conn, sql_record, 4, NULL, values, lengths,
 	    formats, 0) || !PQsendFlushRequest(db->conn) ||
 	    PQflush(db->conn) != 0) {
 		db_log(LOGL_ERROR, "send", PQerrorMessage(db->conn));
@@ -637,35 +643,20 @@ db_put32(unsigned char *p, unsigned long v)
 }
 
 /*
- * Record the n visits of hashes[0..n-1], in that order, in one
- * transaction (the function's) within a uniqueness window of window
- * seconds, and fill out[0..n-1] with the numbers each visit would have
- * seen alone.  All or nothing: on an error no visit is recorded.
+ * The n hashes as one binary bytea[] (array_recv's format: the
+ * dimensions, then each element's length and bytes), so that raw bytes
+ * are never text and a batch is one parameter.  Returns it (*len bytes,
+ * the caller frees it), or NULL if out of memory.
  */
-enum db_status
-db_record_visits(struct db *db, const unsigned char (*hashes)[HASH_LEN],
-    size_t n, unsigned int window, struct counts *out)
+static unsigned char *
+db_hash_array(const unsigned char (*hashes)[HASH_LEN], size_t n, int *len)
 {
 	unsigned char	*arr, *p;
-	char		 win[16];
-	const char	*values[2];
-	int		 lengths[2], formats[2];
-	size_t		 i, len;
-	double		 t0;
-	enum db_status	 st;
+	size_t		 i;
 
-	if (n == 0 || n > DB_BATCH_MAX)
-		return DB_FAILED;
-	/*
-	 * The hashes go as one binary bytea[] (array_recv's format: the
-	 * dimensions, then each element's length and bytes), so raw bytes
-	 * are never text and the batch is one parameter.
-	 */
-	len = 20 + n * (4 + HASH_LEN);
-	if ((arr = malloc(len)) == NULL) {
-		log_error("database: out of memory");
-		return DB_FAILED;
-	}
+	*len = (int)(20 + n * (4 + HASH_LEN));
+	if ((arr = malloc(*len)) == NULL)
+		return NULL;
 	p = db_put32(arr, 1);		/* dimensions */
 	p = db_put32(p, 0);		/* no NULL element */
 	p = db_put32(p, DB_BYTEAOID);	/* element type */
@@ -676,19 +667,57 @@ db_record_visits(struct db *db, const unsigned char (*hashes)[HASH_LEN],
 		memcpy(p, hashes[i], HASH_LEN);
 		p += HASH_LEN;
 	}
+	return arr;
+}
+
+/*
+ * Record, in one transaction (the function's), within a uniqueness
+ * window of window seconds: the n tracked visits of hashes[0..n-1], in
+ * that order, with prev[i] (if prev is not NULL) the hash of visit i
+ * under the previous key; then nu untracked visits, which only add to
+ * the total.  out[0..n+nu-1] gets the numbers each visit would have seen
+ * alone.  All or nothing: on an error no visit is recorded.
+ */
+enum db_status
+db_record_visits(struct db *db, const unsigned char (*hashes)[HASH_LEN],
+    const unsigned char (*prev)[HASH_LEN], size_t n, size_t nu,
+    unsigned int window, struct counts *out)
+{
+	unsigned char	*arr = NULL, *parr = NULL;
+	char		 win[16], unt[16];
+	const char	*values[4];
+	int		 lengths[4], formats[4];
+	double		 t0;
+	enum db_status	 st = DB_FAILED;
+
+	if (n + nu == 0 || n + nu > DB_BATCH_MAX)
+		return DB_FAILED;
+	memset(values, 0, sizeof(values));
+	memset(lengths, 0, sizeof(lengths));
+	memset(formats, 0, sizeof(formats));
+	if (n > 0 && ((arr = db_hash_array(hashes, n, &lengths[0])) == NULL ||
+	    (prev != NULL &&
+	    (parr = db_hash_array(prev, n, &lengths[2])) == NULL))) {
+		log_error("database: out of memory");
+		goto out;
+	}
 	snprintf(win, sizeof(win), "%u", window);
+	snprintf(unt, sizeof(unt), "%zu", nu);
+	/* A NULL value is SQL NULL: no tracked visit, or no previous key. */
 	values[0] = (const char *)arr;
-	lengths[0] = (int)len;
 	formats[0] = 1;
 	values[1] = win;
-	lengths[1] = 0;
-	formats[1] = 0;
+	values[2] = (const char *)parr;
+	formats[2] = 1;
+	values[3] = unt;
 	t0 = db_now();
-	st = db_exec_commit(db, values, lengths, formats, n, out);
+	st = db_exec_commit(db, values, lengths, formats, n + nu, out);
 	metrics_db_query(db_now() - t0);
 	if (st != DB_OK)
 		metrics_db_error(st);
+out:
 	free(arr);
+	free(parr);
 	return st;
 }
 
@@ -698,7 +727,7 @@ db_record_visit(struct db *db, const unsigned char hash[HASH_LEN],
     unsigned int window, struct counts *c)
 {
 	return db_record_visits(db, (const unsigned char (*)[HASH_LEN])hash,
-	    1, window, c);
+	    NULL, 1, 0, window, c);
 }
 
 /* Read the numbers without recording a visit. */
@@ -732,3 +761,111 @@ db_ping(struct db *db)
 	return st;
 }
 
+
+/*
+ * A key in bytea's text output: "\x" and 64 hex digits.  Returns 0, or
+ * -1 if it is anything else.
+ */
+static int
+db_hex_key(const char *s, unsigned char key[HASH_KEY_LEN])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const char		*hi, *lo;
+	size_t			 i;
+
+	if (strlen(s) != 2 + 2 * HASH_KEY_LEN || s[0] != '\\' || s[1] != 'x')
+		return -1;
+	for (i = 0; i < HASH_KEY_LEN; i++) {
+		if ((hi = strchr(hex, s[2 + 2 * i])) == NULL || *hi == '\0' ||
+		    (lo = strchr(hex, s[3 + 2 * i])) == NULL || *lo == '\0')
+			return -1;
+		key[i] = (unsigned char)((hi - hex) << 4 | (lo - hex));
+	}
+	return 0;
+}
+
+/*
+ * The live visitor keys for a key period and a window (seconds), current
+ * first: keys[0], and keys[1] if a previous one is alive (*n is 1 or 2).
+ * candidate becomes the current key if no footfall made one yet.
+ * *seconds_left gets how long the current key stays current, by the
+ * database's clock.
+ */
+enum db_status
+db_visitor_keys(struct db *db, unsigned int period, unsigned int window,
+    const unsigned char candidate[HASH_KEY_LEN], struct db_key keys[2],
+    size_t *n, double *seconds_left)
+{
+	PGresult	*res;
+	char		 per[16], win[16], *end;
+	const char	*values[3];
+	int		 lengths[3] = { 0, 0, HASH_KEY_LEN };
+	int		 formats[3] = { 0, 0, 1 };
+	int		 i, rows;
+	enum db_status	 st;
+
+	snprintf(per, sizeof(per), "%u", period);
+	snprintf(win, sizeof(win), "%u", window);
+	values[0] = per;
+	values[1] = win;
+	values[2] = (const char *)candidate;
+	if ((st = db_exec(db, sql_keys, 3, values, lengths, formats,
+	    &res)) != DB_OK)
+		return st;
+	rows = PQntuples(res);
+	st = DB_FAILED;
+	if (rows < 1 || rows > 2 || PQnfields(res) != 3)
+		goto bad;
+	for (i = 0; i < rows; i++) {
+		if (db_get_ll(res, i, 0, &keys[i].period_start) == -1 ||
+		    PQgetisnull(res, i, 1))
+			goto bad;
+		if (db_hex_key(PQgetvalue(res, i, 1), keys[i].key) == -1)
+			goto bad;
+	}
+	if (rows == 2 && keys[1].period_start >= keys[0].period_start)
+		goto bad;
+	*seconds_left = strtod(PQgetvalue(res, 0, 2), &end);
+	if (*end != '\0' || !(*seconds_left >= 0))
+		goto bad;
+	*n = (size_t)rows;
+	st = DB_OK;
+	goto out;
+bad:
+	log_error("database: visitor_keys returned a malformed answer");
+out:
+	/* The keys' text stays in the result's memory: erase it. */
+	for (i = 0; i < rows && i < 2 && PQnfields(res) == 3; i++)
+		hash_wipe(PQgetvalue(res, i, 1), strlen(PQgetvalue(res, i, 1)));
+	PQclear(res);
+	return st;
+}
+
+/*
+ * Remove every expired key and at most limit visitors whose window has
+ * passed; *visitors and *keys get how many were removed.
+ */
+enum db_status
+db_purge(struct db *db, unsigned int window, unsigned int limit,
+    long long *visitors, long long *keys)
+{
+	PGresult	*res;
+	char		 win[16], lim[16];
+	const char	*values[2];
+	enum db_status	 st;
+
+	snprintf(win, sizeof(win), "%u", window);
+	snprintf(lim, sizeof(lim), "%u", limit);
+	values[0] = win;
+	values[1] = lim;
+	if ((st = db_exec(db, sql_purge, 2, values, NULL, NULL, &res)) !=
+	    DB_OK)
+		return st;
+	if (PQntuples(res) != 1 || db_get_ll(res, 0, 0, visitors) == -1 ||
+	    db_get_ll(res, 0, 1, keys) == -1) {
+		log_error("database: purge returned a malformed row");
+		st = DB_FAILED;
+	}
+	PQclear(res);
+	return st;
+}

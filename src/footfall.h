@@ -13,6 +13,10 @@
 #define CONF_ORIGINS_MAX 64
 #define HASH_KEY_LEN	 32	/* HMAC-SHA256 key, bytes */
 #define HASH_LEN	 32	/* HMAC-SHA256 output, bytes */
+#define AGENT_MAX	 512	/* User-Agent bytes that join the identity */
+#define COUNTER_MAX	 64	/* a counter's name, bytes */
+/* The identity message: counter, NUL, family, address, agent. */
+#define IDENT_MAX	 (COUNTER_MAX + 1 + 1 + 16 + AGENT_MAX)
 
 /* log.c */
 enum log_level {
@@ -41,6 +45,14 @@ enum metrics_access {
 	METRICS__MAX
 };
 
+/* What a "do not track" signal (DNT: 1, Sec-GPC: 1) does. */
+enum dnt_mode {
+	DNT_COUNT,	/* add to the total, hash and store nothing (default) */
+	DNT_IGNORE,	/* count the visit like any other */
+	DNT_SKIP,	/* do not count the visit at all */
+	DNT__MAX
+};
+
 struct conf {
 	char		*database;	/* libpq connection string */
 	char		*origins[CONF_ORIGINS_MAX];
@@ -58,12 +70,17 @@ struct conf {
 	enum metrics_access metrics;
 	unsigned int	 db_connections; /* database threads */
 	unsigned int	 commit_delay_us; /* most a commit waits to grow */
+	unsigned int	 key_period;	/* seconds a visitor key is current */
+	unsigned int	 ipv6_prefix;	/* leading bits of an IPv6 address kept */
+	int		 ident_agent;	/* the User-Agent joins the identity */
+	enum dnt_mode	 dnt;
 };
 
 void		 cfg_init(struct conf *);
 void		 cfg_free(struct conf *);
 int		 cfg_parse_line(struct conf *, const char *, const char **);
 int		 cfg_load(struct conf *, const char *, char *, size_t);
+int		 cfg_check(const struct conf *, const char **);
 int		 cfg_parse_duration(const char *, unsigned int, unsigned int,
 		    unsigned int *);
 int		 cfg_parse_uint(const char *, unsigned int, unsigned int,
@@ -78,6 +95,10 @@ struct addr {
 
 int		 addr_parse(const char *, struct addr *);
 int		 addr_is_loopback(const struct addr *);
+
+/* ident.c */
+int		 ident_build(const char *, const struct addr *, unsigned int,
+		    const char *, size_t, unsigned char *, size_t, size_t *);
 
 /* cors.c */
 enum cors {
@@ -125,16 +146,20 @@ struct request {
 	char		 origin[ORIGIN_MAX + 1]; /* valid if CORS_ALLOW */
 	int		 has_addr;
 	struct addr	 addr;
+	int		 dnt;		/* DNT: 1 or Sec-GPC: 1 */
+	size_t		 agentlen;	/* if conf->ident_agent */
+	char		 agent[AGENT_MAX];	/* raw bytes, not a string */
 };
 
 void		 req_parse(char *const *, const struct conf *,
 		    struct request *);
+int		 req_dnt(const char *, const char *);
 
 /* hash.c */
 int		 hash_hmac(const unsigned char *, size_t, const void *, size_t,
 		    unsigned char [HASH_LEN]);
-int		 hash_visitor(const unsigned char [HASH_KEY_LEN],
-		    const struct addr *, unsigned char [HASH_LEN]);
+int		 hash_random(unsigned char *, size_t);
+void		 hash_wipe(void *, size_t);
 int		 hash_key_load(const char *, int, unsigned char [HASH_KEY_LEN],
 		    const char **);
 
@@ -145,6 +170,14 @@ struct counts {
 	long long	 total;
 	long long	 uniques;
 	int		 is_new;	/* -1: not a visit (read only) */
+	int		 tracked;	/* -1: no visit asked for; 0 or 1 */
+	int		 counted;	/* -1: no visit asked for; 0 or 1 */
+};
+
+/* A visitor key as the database hands it out. */
+struct db_key {
+	long long	 period_start;	/* seconds since the epoch */
+	unsigned char	 key[HASH_KEY_LEN];
 };
 
 enum db_status {
@@ -156,18 +189,25 @@ enum db_status {
 };
 
 #define DB_BATCH_MAX	1024	/* visits in one transaction at most */
+#define PURGE_BATCH	1000	/* expired visitors removed at a time */
 
 struct db	*db_open(const char *, unsigned int, unsigned int);
 void		 db_close(struct db *);
 enum db_status	 db_record_visits(struct db *,
-		    const unsigned char (*)[HASH_LEN], size_t, unsigned int,
-		    struct counts *);
+		    const unsigned char (*)[HASH_LEN],
+		    const unsigned char (*)[HASH_LEN], size_t, size_t,
+		    unsigned int, struct counts *);
 enum db_status	 db_record_visit(struct db *, const unsigned char [HASH_LEN],
 		    unsigned int, struct counts *);
 enum db_status	 db_read_counts(struct db *, struct counts *);
 int		 db_batch_expand(const char *, long long, long long, size_t,
 		    struct counts *);
 enum db_status	 db_ping(struct db *);
+enum db_status	 db_visitor_keys(struct db *, unsigned int, unsigned int,
+		    const unsigned char [HASH_KEY_LEN], struct db_key [2],
+		    size_t *, double *);
+enum db_status	 db_purge(struct db *, unsigned int, unsigned int,
+		    long long *, long long *);
 
 /* response.c */
 enum reply_kind {
@@ -201,18 +241,17 @@ const char	*resp_status_text(int);
 /* batch.c */
 struct batch;
 
-struct batch	*batch_open(const struct conf *);
+struct batch	*batch_open(const struct conf *, const unsigned char *, int);
 void		 batch_close(struct batch *);
 double		 batch_rate(double, size_t, double);
 int		 batch_should_delay(double, double);
-enum db_status	 batch_visit(struct batch *, const unsigned char [HASH_LEN],
+enum db_status	 batch_visit(struct batch *, const unsigned char *, size_t,
 		    struct counts *, double *);
 enum db_status	 batch_read(struct batch *, struct counts *, double *);
 
 /* handle.c */
 struct ctx {
 	const struct conf	*conf;
-	const unsigned char	*key;
 	struct batch		*batch;
 	double			 db_seconds;	/* this request's wait */
 };
@@ -225,12 +264,13 @@ void		 handle_account(const struct request *, const struct reply *,
 /* metrics.c */
 void		 metrics_init(void);
 void		 metrics_request(enum route, int, double);
-void		 metrics_visit(int);
+void		 metrics_visit(const struct counts *);
 void		 metrics_db_query(double);
 void		 metrics_db_error(enum db_status);
 void		 metrics_db_reconnect(void);
 void		 metrics_db_in_doubt(enum db_status);
 void		 metrics_batch(size_t);
+void		 metrics_purge(long long, long long);
 void		 metrics_fcgi_refused(void);
 char		*metrics_render(void);
 

@@ -33,10 +33,39 @@ handle_db_error(struct reply *r, enum db_status st)
 		handle_error(r, 503, "database unavailable");
 }
 
+/*
+ * The counter a visit counts for.  There is one for now; its name is in
+ * every visitor's identity, so that counters added later keep their
+ * visitors apart.
+ */
+#define HANDLE_COUNTER	"default"
+
+/*
+ * A visit from a visitor who asked not to be tracked (DNT or GPC), as
+ * conf->dnt says: counted without a hash (untracked), or not at all
+ * (skip: the numbers as they are).  Either way nothing about the
+ * visitor is computed or stored.
+ */
+static enum db_status
+handle_untracked(struct ctx *ctx, struct reply *r)
+{
+	enum db_status	 st;
+
+	if (ctx->conf->dnt == DNT_SKIP) {
+		st = batch_read(ctx->batch, &r->counts, &ctx->db_seconds);
+		r->counts.is_new = 0;
+		r->counts.tracked = 0;
+		r->counts.counted = 0;
+		return st;
+	}
+	return batch_visit(ctx->batch, NULL, 0, &r->counts, &ctx->db_seconds);
+}
+
 static void
 handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 {
-	unsigned char	 h[HASH_LEN];
+	unsigned char	 id[IDENT_MAX];
+	size_t		 len;
 	enum db_status	 st;
 
 	/* Every answer on the counting route carries the origin decision. */
@@ -71,19 +100,24 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 		}
 		return;
 	}
-	if (!req->has_addr) {
+	if (req->dnt && ctx->conf->dnt != DNT_IGNORE)
+		st = handle_untracked(ctx, r);
+	else if (!req->has_addr) {
 		log_error("request without a usable REMOTE_ADDR: not counted "
 		    "(check fastcgi_params)");
 		handle_error(r, 500, "cannot identify the client");
 		return;
-	}
-	if (hash_visitor(ctx->key, &req->addr, h) == -1) {
-		log_error("hashing failed");
+	} else if (ident_build(HANDLE_COUNTER, &req->addr,
+	    ctx->conf->ipv6_prefix, ctx->conf->ident_agent ? req->agent : NULL,
+	    req->agentlen, id, sizeof(id), &len) == -1) {
+		log_error("cannot build a visitor identity");
 		handle_error(r, 500, "internal error");
 		return;
+	} else {
+		st = batch_visit(ctx->batch, id, len, &r->counts,
+		    &ctx->db_seconds);
+		hash_wipe(id, len);
 	}
-	st = batch_visit(ctx->batch, h, &r->counts, &ctx->db_seconds);
-	memset(h, 0, sizeof(h));
 	if (st != DB_OK) {
 		handle_db_error(r, st);
 		return;
@@ -183,15 +217,17 @@ handle_account(const struct request *req, const struct reply *r,
 		"allow",	/* CORS_ALLOW */
 		"deny",		/* CORS_DENY */
 	};
-	int	 counted;
+	int	 visit, counted;
 
-	counted = r->kind == REPLY_COUNTS && r->counts.is_new >= 0;
+	visit = r->kind == REPLY_COUNTS && r->counts.counted >= 0;
+	counted = visit && r->counts.counted;
 	metrics_request(req->route, r->status, seconds);
-	if (counted)
-		metrics_visit(r->counts.is_new);
+	if (visit)
+		metrics_visit(&r->counts);
 	log_info("request route=%s method=%s status=%d duration_ms=%.3f "
-	    "db_ms=%.3f counted=%d new=%d cors=%s", route_name(req->route),
-	    route_method_name(req->method), r->status, seconds * 1000,
-	    db_seconds * 1000, counted, counted && r->counts.is_new,
+	    "db_ms=%.3f counted=%d new=%d tracked=%d cors=%s",
+	    route_name(req->route), route_method_name(req->method), r->status,
+	    seconds * 1000, db_seconds * 1000, counted,
+	    counted && r->counts.is_new == 1, visit && r->counts.tracked == 1,
 	    cors_names[req->cors]);
 }

@@ -1,15 +1,19 @@
 /*
  * Visitor hashing: the only file that includes OpenSSL.
  *
- * A visitor is HMAC-SHA256(key, family || address).  A plain SHA-256 of
- * an IPv4 address is no protection: all 2^32 candidates are hashed in
- * minutes.  The key is what keeps the stored hashes from being reversed,
- * so it is generated here from the CSPRNG, kept in a file of mode 0600
- * and never logged.
+ * A visitor is HMAC-SHA256(key, identity), the identity built by
+ * ident.c.  A plain SHA-256 of an IPv4 address is no protection: all
+ * 2^32 candidates are hashed in minutes.  The key is what keeps the
+ * stored hashes from being reversed, and it rotates (batch.c): each
+ * period's key is HMAC-SHA256(secret, period key), where the period key
+ * is random, lives in the database and is deleted when no window needs
+ * it any more, and the secret is generated here from the CSPRNG, kept in
+ * a file of mode 0600 and never logged.  So neither a copy of the
+ * database nor the secret alone can recompute a visitor's hash, and once
+ * a period key is deleted nothing can.
  */
 #include "config.h"
 
-#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -71,19 +75,18 @@ out:
 	return rc;
 }
 
-/*
- * The visitor hash of a canonical address.  The family byte keeps an
- * IPv4 address and an IPv6 address with the same leading bytes apart.
- */
+/* Fill buf with len bytes from the CSPRNG.  Returns 0, or -1. */
 int
-hash_visitor(const unsigned char key[HASH_KEY_LEN], const struct addr *a,
-    unsigned char out[HASH_LEN])
+hash_random(unsigned char *buf, size_t len)
 {
-	unsigned char	 msg[1 + 16];
+	return RAND_bytes(buf, (int)len) == 1 ? 0 : -1;
+}
 
-	msg[0] = a->family == AF_INET6 ? 6 : 4;
-	memcpy(msg + 1, a->bytes, a->len);
-	return hash_hmac(key, HASH_KEY_LEN, msg, 1 + a->len, out);
+/* Erase secret bytes in a way the compiler may not optimise away. */
+void
+hash_wipe(void *p, size_t len)
+{
+	OPENSSL_cleanse(p, len);
 }
 
 static int

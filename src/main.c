@@ -18,7 +18,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: footfall [-hnVv] [-f file] [-s socket]\n"
+"usage: footfall [-hnPVv] [-f file] [-s socket]\n"
 "\n"
 "A privacy-respecting visitor counter, run as a FastCGI responder.\n"
 "\n"
@@ -27,6 +27,9 @@ usage(FILE *f)
 "                      (default: the socket on fd 0, else plain CGI)\n"
 "  -n, --check         check the configuration, the key and the\n"
 "                      database, then exit 0 or explain what is wrong\n"
+"  -P, --purge         remove every visitor whose window has passed and\n"
+"                      every expired key now, then exit (for a timer;\n"
+"                      the server also does it as it runs)\n"
 "  -v, --verbose       log at debug level\n"
 "  -V, --version       print the version and exit\n"
 "  -h, --help          print this help and exit\n"
@@ -47,9 +50,16 @@ check(const struct conf *conf, const char *path)
 	const char	*errstr = NULL;
 	int		 rc = 1;
 
+	static const char *const dnt[DNT__MAX] = { "count", "ignore", "skip" };
+
 	printf("configuration %s: ok (%zu allowed origin%s, window %us)\n",
 	    path, conf->norigins, conf->norigins == 1 ? "" : "s",
 	    conf->window);
+	printf("privacy: keys rotate every %us and are deleted after %us; "
+	    "IPv6 addresses kept to /%u; identity %s; dnt %s\n",
+	    conf->key_period, conf->key_period + conf->window,
+	    conf->ipv6_prefix, conf->ident_agent ? "address+agent" : "address",
+	    dnt[conf->dnt]);
 	if (access(conf->key_file, F_OK) == -1)
 		printf("key %s: missing; footfall creates it on start\n",
 		    conf->key_file);
@@ -76,6 +86,40 @@ check(const struct conf *conf, const char *path)
 	return rc;
 }
 
+/*
+ * -P: what the server removes as it runs, a batch at a time, done at
+ * once until nothing is left; for a timer where footfall runs only on
+ * demand (CGI, or mod_fcgid stopping idle processes).
+ */
+static int
+purge(const struct conf *conf)
+{
+	struct db	*db;
+	long long	 visitors = 0, keys = 0, nv, nk;
+	int		 rc = 1;
+
+	if ((db = db_open(conf->database, conf->db_timeout_ms,
+	    conf->connect_timeout)) == NULL)
+		return 1;
+	do {
+		if (db_purge(db, conf->window, PURGE_BATCH, &nv, &nk) !=
+		    DB_OK) {
+			fprintf(stderr, "footfall: purge failed (the log line "
+			    "above says why); removed %lld visitors and %lld "
+			    "keys before that\n", visitors, keys);
+			goto out;
+		}
+		visitors += nv;
+		keys += nk;
+	} while (nv == PURGE_BATCH);
+	printf("removed %lld expired visitor%s and %lld expired key%s\n",
+	    visitors, visitors == 1 ? "" : "s", keys, keys == 1 ? "" : "s");
+	rc = 0;
+out:
+	db_close(db);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -83,6 +127,7 @@ main(int argc, char *argv[])
 		{ "check",	no_argument,		NULL, 'n' },
 		{ "config",	required_argument,	NULL, 'f' },
 		{ "help",	no_argument,		NULL, 'h' },
+		{ "purge",	no_argument,		NULL, 'P' },
 		{ "socket",	required_argument,	NULL, 's' },
 		{ "verbose",	no_argument,		NULL, 'v' },
 		{ "version",	no_argument,		NULL, 'V' },
@@ -92,9 +137,9 @@ main(int argc, char *argv[])
 	unsigned char	 key[HASH_KEY_LEN];
 	const char	*path = NULL, *sock = NULL, *errstr = NULL;
 	char		 err[512];
-	int		 ch, checkonly = 0, verbose = 0, rc = 1;
+	int		 ch, checkonly = 0, purgeonly = 0, verbose = 0, rc = 1;
 
-	while ((ch = getopt_long(argc, argv, "f:hns:vV", longopts,
+	while ((ch = getopt_long(argc, argv, "f:hnPs:vV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'f':
@@ -105,6 +150,9 @@ main(int argc, char *argv[])
 			return 0;
 		case 'n':
 			checkonly = 1;
+			break;
+		case 'P':
+			purgeonly = 1;
 			break;
 		case 's':
 			sock = optarg;
@@ -143,6 +191,11 @@ main(int argc, char *argv[])
 			goto out;
 		}
 	}
+	if (cfg_check(&conf, &errstr) == -1) {
+		fprintf(stderr, "footfall: %s: %s\n", path == NULL ?
+		    "(defaults)" : path, errstr);
+		goto out;
+	}
 	if (sock != NULL) {
 		free(conf.listen);
 		if ((conf.listen = strdup(sock)) == NULL)
@@ -150,10 +203,14 @@ main(int argc, char *argv[])
 	}
 	if (verbose)
 		conf.log_level = LOGL_DEBUG;
-	log_init(conf.log_level, checkonly ? 0 : conf.log_syslog);
+	log_init(conf.log_level, checkonly || purgeonly ? 0 : conf.log_syslog);
 
 	if (checkonly) {
 		rc = check(&conf, path == NULL ? "(defaults)" : path);
+		goto out;
+	}
+	if (purgeonly) {
+		rc = purge(&conf);
 		goto out;
 	}
 	if (hash_key_load(conf.key_file, 1, key, &errstr) == -1) {

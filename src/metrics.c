@@ -57,6 +57,10 @@ static struct {
 	atomic_ullong	 batch[NBATCH + 1];	/* not cumulative */
 	atomic_ullong	 batch_sum;
 	atomic_ullong	 fcgi_refused;
+	atomic_ullong	 untracked;	/* visits counted without a hash */
+	atomic_ullong	 skipped;	/* visits not counted (dnt = skip) */
+	atomic_ullong	 purged_visitors;
+	atomic_ullong	 purged_keys;
 	time_t		 started;
 } m;
 
@@ -102,6 +106,10 @@ metrics_init(void)
 		atomic_store(&m.batch[i], 0);
 	atomic_store(&m.batch_sum, 0);
 	atomic_store(&m.fcgi_refused, 0);
+	atomic_store(&m.untracked, 0);
+	atomic_store(&m.skipped, 0);
+	atomic_store(&m.purged_visitors, 0);
+	atomic_store(&m.purged_keys, 0);
 	m.started = time(NULL);
 }
 
@@ -134,11 +142,28 @@ metrics_request(enum route route, int status, double seconds)
 
 /* One visit recorded; is_new if it also counted a unique visitor. */
 void
-metrics_visit(int is_new)
+metrics_visit(const struct counts *c)
 {
+	if (!c->counted) {
+		atomic_fetch_add_explicit(&m.skipped, 1, memory_order_relaxed);
+		return;
+	}
 	atomic_fetch_add_explicit(&m.visits, 1, memory_order_relaxed);
-	if (is_new)
+	if (!c->tracked)
+		atomic_fetch_add_explicit(&m.untracked, 1,
+		    memory_order_relaxed);
+	if (c->is_new == 1)
 		atomic_fetch_add_explicit(&m.uniques, 1, memory_order_relaxed);
+}
+
+/* What one purge removed (batch.c). */
+void
+metrics_purge(long long visitors, long long keys)
+{
+	atomic_fetch_add_explicit(&m.purged_visitors,
+	    (unsigned long long)visitors, memory_order_relaxed);
+	atomic_fetch_add_explicit(&m.purged_keys, (unsigned long long)keys,
+	    memory_order_relaxed);
 }
 
 void
@@ -329,6 +354,23 @@ metrics_render(void)
 	    "# TYPE footfall_fastcgi_refused_total counter\n"
 	    "footfall_fastcgi_refused_total %llu\n",
 	    metrics_get(&m.fcgi_refused));
+
+	fprintf(f, "# HELP footfall_visits_untracked_total Visits counted "
+	    "without a visitor hash: the visitor sent DNT: 1 or Sec-GPC: 1 "
+	    "(dnt = count).\n"
+	    "# TYPE footfall_visits_untracked_total counter\n"
+	    "footfall_visits_untracked_total %llu\n"
+	    "# HELP footfall_visits_skipped_total Visits not counted because "
+	    "the visitor asked not to be tracked (dnt = skip).\n"
+	    "# TYPE footfall_visits_skipped_total counter\n"
+	    "footfall_visits_skipped_total %llu\n",
+	    metrics_get(&m.untracked), metrics_get(&m.skipped));
+	fprintf(f, "# HELP footfall_purged_total Rows removed because no "
+	    "window needs them any more.\n"
+	    "# TYPE footfall_purged_total counter\n"
+	    "footfall_purged_total{what=\"visitor\"} %llu\n"
+	    "footfall_purged_total{what=\"key\"} %llu\n",
+	    metrics_get(&m.purged_visitors), metrics_get(&m.purged_keys));
 
 	if (fclose(f) != 0) {
 		free(out);

@@ -20,6 +20,9 @@ enum req_param {
 	P_QUERY,
 	P_REMOTE_ADDR,
 	P_ORIGIN,
+	P_AGENT,
+	P_DNT,
+	P_GPC,
 	P__MAX
 };
 
@@ -30,6 +33,9 @@ static const char *const req_names[P__MAX] = {
 	"QUERY_STRING",		/* P_QUERY */
 	"REMOTE_ADDR",		/* P_REMOTE_ADDR */
 	"HTTP_ORIGIN",		/* P_ORIGIN */
+	"HTTP_USER_AGENT",	/* P_AGENT */
+	"HTTP_DNT",		/* P_DNT */
+	"HTTP_SEC_GPC",		/* P_GPC */
 };
 
 /*
@@ -44,6 +50,29 @@ req_printable(const char *s)
 	for (n = 0; s[n] != '\0'; n++)
 		if ((unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f ||
 		    n >= REQ_PATH_MAX)
+			return 0;
+	return 1;
+}
+
+/*
+ * Whether the visitor asked not to be tracked: "DNT: 1" (the Tracking
+ * Preference Expression's field value: a 1, perhaps followed by an
+ * extension) or "Sec-GPC: 1" (Global Privacy Control, exactly 1).  Either
+ * may be NULL (not sent).  Pure.
+ */
+int
+req_dnt(const char *dnt, const char *gpc)
+{
+	const char	*p;
+
+	if (gpc != NULL && strcmp(gpc, "1") == 0)
+		return 1;
+	if (dnt == NULL || dnt[0] != '1')
+		return 0;
+	/* DNT-extension = %x21 / %x23-2B / %x2D-5B / %x5D-7E */
+	for (p = dnt + 1; *p != '\0'; p++)
+		if (*p < 0x21 || *p > 0x7e || *p == '"' || *p == ',' ||
+		    *p == '\\')
 			return 0;
 	return 1;
 }
@@ -104,4 +133,16 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 		memcpy(req->origin, val[P_ORIGIN], strlen(val[P_ORIGIN]) + 1);
 
 	req->has_addr = addr_parse(val[P_REMOTE_ADDR], &req->addr) == 0;
+	req->dnt = req_dnt(val[P_DNT], val[P_GPC]);
+
+	/*
+	 * Raw bytes, whatever they are (they are only hashed), cut at
+	 * AGENT_MAX: an agent is told apart by far fewer.  Copied only if
+	 * it joins the identity.
+	 */
+	if (conf->ident_agent && val[P_AGENT] != NULL) {
+		nlen = strlen(val[P_AGENT]);
+		req->agentlen = nlen < AGENT_MAX ? nlen : AGENT_MAX;
+		memcpy(req->agent, val[P_AGENT], req->agentlen);
+	}
 }

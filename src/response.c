@@ -118,6 +118,17 @@ resp_body(const struct reply *r)
 		if (r->counts.is_new >= 0)
 			json_object_object_add(o, "is_new_visitor",
 			    json_object_new_boolean(r->counts.is_new));
+		/*
+		 * A visitor who asked not to be tracked is told so, and
+		 * whether the visit still counted (README "Privacy"); any
+		 * other answer stays exactly the Lambda versions' object.
+		 */
+		if (r->counts.tracked == 0)
+			json_object_object_add(o, "tracked",
+			    json_object_new_boolean(0));
+		if (r->counts.counted == 0)
+			json_object_object_add(o, "counted",
+			    json_object_new_boolean(0));
 		break;
 	case REPLY_HEALTH:
 		json_object_object_add(o, "status",

@@ -56,7 +56,7 @@ extern char **environ;
 
 struct srv {
 	const struct conf	*conf;
-	const unsigned char	*key;
+	const unsigned char	*key;		/* the secret (key_file) */
 	struct batch		*batch;
 	int			 listen_fd;
 	int			 wake[2];	/* closing wake[1] stops all */
@@ -405,7 +405,6 @@ srv_worker(void *arg)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = w->srv->conf;
-	ctx.key = w->srv->key;
 	ctx.batch = w->srv->batch;
 	while ((fd = srv_accept(w->srv)) != -1)
 		srv_serve(w->srv, &ctx, fd, w->peek);
@@ -540,8 +539,11 @@ srv_run_cgi(const struct conf *conf, const unsigned char *key)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = conf;
-	ctx.key = key;
-	if ((ctx.batch = batch_open(conf)) == NULL)
+	/*
+	 * One visit and gone: removing expired visitors is left to a
+	 * timer running footfall --purge (footfall(8)).
+	 */
+	if ((ctx.batch = batch_open(conf, key, 0)) == NULL)
 		return -1;
 	rc = srv_answer(&ctx, environ, srv_put_stdio, stdout);
 	batch_close(ctx.batch);
@@ -615,7 +617,7 @@ srv_run(const struct conf *conf, const unsigned char *key)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	if ((s.batch = batch_open(conf)) == NULL)
+	if ((s.batch = batch_open(conf, s.key, 1)) == NULL)
 		goto out;
 	if ((w = calloc(conf->threads, sizeof(*w))) == NULL) {
 		log_error("out of memory");

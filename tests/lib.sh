@@ -136,13 +136,14 @@ error_log $T/nginx-error.log warn;
 events { worker_connections 1024; }
 http {
 	include /etc/nginx/mime.types;
-	access_log $T/nginx-access.log;
+	include $T/footfall-http.conf;
+	# As footfall-site.conf: no client addresses (tests/privacy.test).
+	access_log $T/nginx-access.log footfall_private;
 	client_body_temp_path $T/nginx/body;
 	fastcgi_temp_path $T/nginx/fastcgi;
 	proxy_temp_path $T/nginx/proxy;
 	uwsgi_temp_path $T/nginx/uwsgi;
 	scgi_temp_path $T/nginx/scgi;
-	include $T/footfall-http.conf;
 	server {
 		listen 127.0.0.1:$PORT;
 		root ${WWW_ROOT:-$T};

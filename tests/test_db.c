@@ -29,7 +29,7 @@ setup(void)
 	cr_assert_not_null(adsn, "FOOTFALL_TEST_ADMIN_DSN is not set");
 	admin = PQconnectdb(adsn);
 	cr_assert_eq(PQstatus(admin), CONNECTION_OK, "%s", PQerrorMessage(admin));
-	PQclear(PQexec(admin, "TRUNCATE footfall.visitor; "
+	PQclear(PQexec(admin, "TRUNCATE footfall.visitor, footfall.visitor_key; "
 	    "UPDATE footfall.total SET visits = 0, uniques = 0"));
 	db = db_open(dsn, 2000, 2);
 	cr_assert_not_null(db);
@@ -139,6 +139,8 @@ Test(db, app_role_cannot_touch_tables)
 		"DELETE FROM footfall.visitor",
 		"INSERT INTO footfall.total (slot) VALUES (99)",
 		"TRUNCATE footfall.visitor",
+		"SELECT * FROM footfall.visitor_key",
+		"DELETE FROM footfall.visitor_key",
 	};
 	PGconn		*app;
 	PGresult	*res;
@@ -214,7 +216,7 @@ Test(db, batch_results_are_per_visit)
 	for (i = 0; i < 7; i++)
 		hash_of(t[i].who, h[i]);
 	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    7, WINDOW, c), DB_OK);
+	    NULL, 7, 0, WINDOW, c), DB_OK);
 	for (i = 0; i < 7; i++) {
 		cr_expect_eq(c[i].total, t[i].total, "visit %zu total", i);
 		cr_expect_eq(c[i].uniques, t[i].uniques, "visit %zu uniques", i);
@@ -225,7 +227,7 @@ Test(db, batch_results_are_per_visit)
 	hash_of(5, h[1]);
 	hash_of(1, h[2]);
 	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    3, WINDOW, c), DB_OK);
+	    NULL, 3, 0, WINDOW, c), DB_OK);
 	cr_expect(c[0].total == 8 && c[0].uniques == 4 && !c[0].is_new);
 	cr_expect(c[1].total == 9 && c[1].uniques == 5 && c[1].is_new);
 	cr_expect(c[2].total == 10 && c[2].uniques == 5 && !c[2].is_new);
@@ -246,7 +248,7 @@ Test(db, batch_window)
 	hash_of(1, h[1]);
 	hash_of(1, h[2]);
 	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    3, WINDOW, c), DB_OK);
+	    NULL, 3, 0, WINDOW, c), DB_OK);
 	cr_expect(c[0].is_new == 1 && c[1].is_new == 0 && c[2].is_new == 0,
 	    "the first visit after the window is new, the rest are not");
 	cr_expect(c[2].total == 4 && c[2].uniques == 2);
@@ -273,9 +275,9 @@ Test(db, batch_is_atomic)
 	PQclear(res);
 	memset(h, 0, sizeof(h));
 	cr_expect_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    0, WINDOW, &c), DB_FAILED, "an empty batch is refused");
+	    NULL, 0, 0, WINDOW, &c), DB_FAILED, "an empty batch is refused");
 	cr_expect_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    DB_BATCH_MAX + 1, WINDOW, &c), DB_FAILED, "so is one too big");
+	    NULL, DB_BATCH_MAX + 1, 0, WINDOW, &c), DB_FAILED, "so is one too big");
 	cr_assert_eq(db_read_counts(db, &c), DB_OK);
 	cr_expect_eq(c.total, 0, "nothing was counted");
 	res = PQexec(admin, "SELECT count(*) FROM footfall.visitor");
@@ -296,7 +298,7 @@ Test(db, batch_max)
 		h[i][1] = (unsigned char)(i >> 8);
 	}
 	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    DB_BATCH_MAX, WINDOW, c), DB_OK);
+	    NULL, DB_BATCH_MAX, 0, WINDOW, c), DB_OK);
 	for (i = 0; i < DB_BATCH_MAX; i++)
 		cr_expect(c[i].total == (long long)i + 1 &&
 		    c[i].uniques == (long long)i + 1 && c[i].is_new,
@@ -339,6 +341,146 @@ Test(db, record_batch_row_and_xact)
 	cr_expect_str_eq(PQgetvalue(res, 2, 1), "4");
 	cr_expect_str_eq(PQgetvalue(res, 2, 2), "f");
 	PQclear(res);
+}
+
+/*
+ * Visitor keys: one per period, the same for every caller, the previous
+ * one alive until its period and one window are over, then deleted.
+ */
+Test(db, visitor_keys)
+{
+	unsigned char	 c1[HASH_KEY_LEN], c2[HASH_KEY_LEN];
+	struct db_key	 k[2], k2[2];
+	double		 left;
+	size_t		 n;
+
+	memset(c1, 0x11, sizeof(c1));
+	memset(c2, 0x22, sizeof(c2));
+	cr_assert_eq(db_visitor_keys(db, 86400, WINDOW, c1, k, &n, &left),
+	    DB_OK);
+	cr_assert_eq(n, 1, "no previous key yet");
+	cr_expect_arr_eq(k[0].key, c1, HASH_KEY_LEN, "the candidate was taken");
+	cr_expect_eq(k[0].period_start % 86400, 0, "periods are aligned");
+	cr_expect(left > 0 && left <= 86400, "current for %f s more", left);
+	cr_assert_eq(db_visitor_keys(db, 86400, WINDOW, c2, k2, &n, &left),
+	    DB_OK);
+	cr_assert_eq(n, 1);
+	cr_expect_arr_eq(k2[0].key, c1, HASH_KEY_LEN,
+	    "a second caller gets the same key, not its candidate");
+
+	/* A day later: the old key is the previous one. */
+	admin_exec("UPDATE footfall.visitor_key SET "
+	    "period_start = period_start - interval '1 day', "
+	    "expires_at = expires_at - interval '1 day'");
+	cr_assert_eq(db_visitor_keys(db, 86400, WINDOW, c2, k2, &n, &left),
+	    DB_OK);
+	cr_assert_eq(n, 2);
+	cr_expect_arr_eq(k2[0].key, c2, HASH_KEY_LEN, "a new current key");
+	cr_expect_arr_eq(k2[1].key, c1, HASH_KEY_LEN, "the old one is previous");
+	cr_expect_eq(k2[1].period_start, k[0].period_start - 86400);
+
+	/* Another day: the first key's window is over, it is deleted. */
+	admin_exec("UPDATE footfall.visitor_key SET "
+	    "period_start = period_start - interval '1 day', "
+	    "expires_at = expires_at - interval '1 day'");
+	memset(c1, 0x33, sizeof(c1));
+	cr_assert_eq(db_visitor_keys(db, 86400, WINDOW, c1, k2, &n, &left),
+	    DB_OK);
+	cr_assert_eq(n, 2);
+	cr_expect_arr_eq(k2[0].key, c1, HASH_KEY_LEN);
+	cr_expect_arr_eq(k2[1].key, c2, HASH_KEY_LEN);
+	admin_exec("DO $$ BEGIN IF (SELECT count(*) FROM footfall.visitor_key)"
+	    " <> 2 OR EXISTS (SELECT FROM footfall.visitor_key WHERE key = "
+	    "'\\x1111111111111111111111111111111111111111111111111111111111111111'"
+	    ") THEN RAISE 'the expired key is still stored'; END IF; END $$");
+
+	cr_expect_eq(db_visitor_keys(db, 3600, WINDOW, c1, k2, &n, &left),
+	    DB_FAILED, "a key period shorter than the window is refused");
+}
+
+/*
+ * A visitor counted under the previous key within the window is not new
+ * under the current one, and keeps its counted_at; one counted before
+ * the window is new.
+ */
+Test(db, previous_key_carries_the_window)
+{
+	unsigned char	 h[3][HASH_LEN], p[3][HASH_LEN];
+	struct counts	 c[3];
+	int		 i;
+
+	for (i = 0; i < 3; i++) {
+		hash_of(10 + i, h[i]);
+		hash_of(20 + i, p[i]);
+	}
+	/* p[0]: seen 22 h ago; p[1]: 25 h ago; p[2]: never. */
+	admin_exec("INSERT INTO footfall.visitor VALUES "
+	    "('\\x14000000000000000000000000000000000000000000000000000000000000ff',"
+	    " now() - interval '22 hours'), "
+	    "('\\x15000000000000000000000000000000000000000000000000000000000000ff',"
+	    " now() - interval '25 hours')");
+	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
+	    (const unsigned char (*)[HASH_LEN])p, 3, 0, WINDOW, c), DB_OK);
+	cr_expect(!c[0].is_new, "seen 22 h ago under the previous key");
+	cr_expect(c[1].is_new, "seen 25 h ago: the window had passed");
+	cr_expect(c[2].is_new, "never seen");
+	cr_expect(c[2].total == 3 && c[2].uniques == 2);
+	/* The carried row expires when the old one would have. */
+	admin_exec("DO $$ BEGIN IF (SELECT counted_at FROM footfall.visitor "
+	    "WHERE hash = '\\x0a000000000000000000000000000000000000000000000000000000000000ff')"
+	    " > now() - interval '21 hours' THEN "
+	    "RAISE 'counted_at was not carried'; END IF; END $$");
+	/* Two hours later (simulated) the carried visitor is new again. */
+	admin_exec("UPDATE footfall.visitor SET "
+	    "counted_at = counted_at - interval '2 hours'");
+	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
+	    NULL, 1, 0, WINDOW, c), DB_OK);
+	cr_expect(c[0].is_new, "its window, carried over, has passed");
+}
+
+/* Untracked visits (DNT): in the total, nowhere else. */
+Test(db, untracked_visits)
+{
+	unsigned char	 h[2][HASH_LEN];
+	struct counts	 c[5];
+
+	hash_of(1, h[0]);
+	hash_of(2, h[1]);
+	cr_assert_eq(db_record_visits(db, NULL, NULL, 0, 2, WINDOW, c), DB_OK);
+	cr_expect(c[0].total == 1 && c[1].total == 2, "totals %lld %lld",
+	    c[0].total, c[1].total);
+	cr_expect(c[0].uniques == 0 && c[1].uniques == 0);
+	cr_expect(!c[0].is_new && !c[1].is_new);
+	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
+	    NULL, 2, 3, WINDOW, c), DB_OK);
+	cr_expect(c[0].is_new && c[1].is_new && !c[2].is_new &&
+	    !c[3].is_new && !c[4].is_new);
+	cr_expect(c[4].total == 7 && c[4].uniques == 2);
+	admin_exec("DO $$ BEGIN IF (SELECT count(*) FROM footfall.visitor) <> 2"
+	    " THEN RAISE 'untracked visits left rows'; END IF; END $$");
+}
+
+/* Removal: expired visitors in batches, expired keys, nothing else. */
+Test(db, purge)
+{
+	long long	 nv = -1, nk = -1;
+
+	admin_exec("INSERT INTO footfall.visitor SELECT sha256(i::text::bytea),"
+	    " now() - make_interval(hours => CASE WHEN i <= 5 THEN 25 "
+	    "ELSE 23 END) FROM generate_series(1, 8) i");
+	admin_exec("INSERT INTO footfall.visitor_key VALUES "
+	    "(now() - interval '3 days', sha256('old'), now() - interval '1 s'),"
+	    "(now() - interval '1 day', sha256('live'), now() + interval '1 h')");
+	cr_assert_eq(db_purge(db, WINDOW, 3, &nv, &nk), DB_OK);
+	cr_expect(nv == 3 && nk == 1, "first batch: %lld visitors, %lld keys",
+	    nv, nk);
+	cr_assert_eq(db_purge(db, WINDOW, 3, &nv, &nk), DB_OK);
+	cr_expect(nv == 2 && nk == 0, "rest: %lld visitors, %lld keys", nv, nk);
+	cr_assert_eq(db_purge(db, WINDOW, 3, &nv, &nk), DB_OK);
+	cr_expect(nv == 0 && nk == 0);
+	admin_exec("DO $$ BEGIN IF (SELECT count(*) FROM footfall.visitor) <> 3"
+	    " OR (SELECT count(*) FROM footfall.visitor_key) <> 1 THEN "
+	    "RAISE 'purge removed the wrong rows'; END IF; END $$");
 }
 
 /* The expansion of record_batch's row, without a database. */

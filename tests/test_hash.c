@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <fcntl.h>
@@ -56,34 +55,17 @@ Test(hash, hmac_rfc4231)
 	}
 }
 
-Test(hash, visitor)
+Test(hash, random)
 {
-	unsigned char	 k1[HASH_KEY_LEN], k2[HASH_KEY_LEN];
-	unsigned char	 h1[HASH_LEN], h2[HASH_LEN];
-	struct addr	 v4, mapped, other, v6;
+	unsigned char	 a[HASH_KEY_LEN], b[HASH_KEY_LEN], zero[HASH_KEY_LEN];
 
-	memset(k1, 0x11, sizeof(k1));
-	memset(k2, 0x22, sizeof(k2));
-	cr_assert_eq(addr_parse("192.0.2.1", &v4), 0);
-	cr_assert_eq(addr_parse("::ffff:192.0.2.1", &mapped), 0);
-	cr_assert_eq(addr_parse("192.0.2.2", &other), 0);
-	cr_assert_eq(addr_parse("c000:201::", &v6), 0);
-
-	cr_assert_eq(hash_visitor(k1, &v4, h1), 0);
-	cr_assert_eq(hash_visitor(k1, &v4, h2), 0);
-	cr_assert_arr_eq(h1, h2, HASH_LEN, "deterministic");
-
-	cr_assert_eq(hash_visitor(k2, &v4, h2), 0);
-	cr_assert_arr_neq(h1, h2, HASH_LEN, "different keys differ");
-
-	cr_assert_eq(hash_visitor(k1, &mapped, h2), 0);
-	cr_assert_arr_eq(h1, h2, HASH_LEN, "mapped v6 equals v4");
-
-	cr_assert_eq(hash_visitor(k1, &other, h2), 0);
-	cr_assert_arr_neq(h1, h2, HASH_LEN, "different addresses differ");
-
-	cr_assert_eq(hash_visitor(k1, &v6, h2), 0);
-	cr_assert_arr_neq(h1, h2, HASH_LEN, "v6 with same lead bytes differs");
+	memset(zero, 0, sizeof(zero));
+	cr_assert_eq(hash_random(a, sizeof(a)), 0);
+	cr_assert_eq(hash_random(b, sizeof(b)), 0);
+	cr_assert_arr_neq(a, b, sizeof(a), "two draws differ");
+	cr_assert_arr_neq(a, zero, sizeof(a), "not left zero");
+	hash_wipe(a, sizeof(a));
+	cr_assert_arr_eq(a, zero, sizeof(a), "wiped");
 }
 
 static char	 dir[] = "/tmp/footfall-hash-XXXXXX";

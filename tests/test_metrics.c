@@ -32,8 +32,12 @@ Test(metrics, values)
 		"footfall_requests_total{route=\"count\",status=\"403\"} 0",
 		"footfall_requests_total{route=\"healthz\",status=\"other\"} 1",
 		"footfall_requests_total{route=\"metrics\",status=\"200\"} 0",
-		"footfall_visits_total 2",
+		"footfall_visits_total 3",
 		"footfall_unique_visitors_total 1",
+		"footfall_visits_untracked_total 1",
+		"footfall_visits_skipped_total 1",
+		"footfall_purged_total{what=\"visitor\"} 1000",
+		"footfall_purged_total{what=\"key\"} 1",
 		"footfall_db_errors_total{kind=\"unavailable\"} 1",
 		"footfall_db_errors_total{kind=\"failed\"} 0",
 		"footfall_db_reconnects_total 1",
@@ -60,6 +64,10 @@ Test(metrics, values)
 		"# TYPE footfall_requests_total counter",
 		"# TYPE footfall_request_duration_seconds histogram",
 	};
+	static const struct counts visit_new = { 1, 1, 1, 1, 1 };
+	static const struct counts visit_again = { 2, 1, 0, 1, 1 };
+	static const struct counts visit_untracked = { 3, 1, 0, 0, 1 };
+	static const struct counts visit_skipped = { 3, 1, 0, 0, 0 };
 	char	*s;
 	size_t	 i;
 
@@ -68,8 +76,11 @@ Test(metrics, values)
 	metrics_request(ROUTE_COUNT, 200, 0.003);
 	metrics_request(ROUTE_COUNT, 503, 0.5);	/* on a bound: le="0.5" */
 	metrics_request(ROUTE_HEALTHZ, 418, 7);	/* past the last bound */
-	metrics_visit(1);
-	metrics_visit(0);
+	metrics_visit(&visit_new);
+	metrics_visit(&visit_again);
+	metrics_visit(&visit_untracked);
+	metrics_visit(&visit_skipped);
+	metrics_purge(1000, 1);
 	metrics_db_query(0.0007);
 	metrics_db_error(DB_UNAVAILABLE);
 	metrics_db_error(DB_OK);		/* not an error */
@@ -159,11 +170,13 @@ Test(metrics, format)
 static void *
 bump(void *arg)
 {
-	int	 i;
+	struct counts	 c = { 1, 1, 0, 1, 1 };
+	int		 i;
 
 	(void)arg;
 	for (i = 0; i < 100000; i++) {
-		metrics_visit(i % 2);
+		c.is_new = i % 2;
+		metrics_visit(&c);
 		metrics_request(ROUTE_COUNT, 200, 0.001);
 	}
 	return NULL;
