@@ -56,7 +56,7 @@ check(const struct conf *conf, const char *path)
 	    path, conf->norigins, conf->norigins == 1 ? "" : "s",
 	    conf->window);
 	printf("privacy: keys rotate every %us and are deleted after %us; "
-	    "IPv6 addresses kept to /%u; identity %s; dnt %s\n",
+	    "IPv6 addresses cut to /%u; identity %s; dnt %s\n",
 	    conf->key_period, conf->key_period + conf->window,
 	    conf->ipv6_prefix, conf->ident_agent ? "address+agent" : "address",
 	    dnt[conf->dnt]);

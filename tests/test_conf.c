@@ -94,6 +94,10 @@ Test(conf, line_good)
 		"prefix = /api", "db_timeout = 5000", "connect_timeout = 10",
 		"\tthreads\t=\t9\t", "metrics = any", "db_connections = 3",
 		"commit_delay = 0", "commit_delay = 100000", "commit_delay = 250",
+		"key_period = 1h", "key_period = 366d", "key_period = 2d",
+		"ipv6_prefix = 0", "ipv6_prefix = 128", "ipv6_prefix = 56",
+		"identity = address", "identity = address+agent",
+		"dnt = ignore", "dnt = count", "dnt = skip",
 	};
 	struct conf	 c;
 	const char	*errstr;
@@ -121,6 +125,10 @@ Test(conf, line_good)
 	cr_assert_eq(c.metrics, METRICS_ANY);
 	cr_assert_eq(c.db_connections, 3);
 	cr_assert_eq(c.commit_delay_us, 250);
+	cr_assert_eq(c.key_period, 2 * 86400);
+	cr_assert_eq(c.ipv6_prefix, 56);
+	cr_assert_eq(c.ident_agent, 1);
+	cr_assert_eq(c.dnt, DNT_SKIP);
 
 	cr_assert_eq(cfg_parse_line(&c, "allow_origin = https://b.example "
 	    "http://c.example:8080,https://d.example", &errstr), 0);
@@ -153,6 +161,11 @@ Test(conf, line_bad)
 		"metrics = Local", "db_connections = 0", "db_connections = 65",
 		"commit_delay = 100001", "commit_delay = -1",
 		"commit_delay = 1ms", "commit_delay =",
+		"key_period = 59m", "key_period = 367d", "key_period = daily",
+		"key_period =", "ipv6_prefix = 129", "ipv6_prefix = -1",
+		"ipv6_prefix = /64", "identity = agent", "identity = address agent",
+		"identity = Address", "identity =", "dnt = on", "dnt = 1",
+		"dnt = Count", "dnt =",
 	};
 	struct conf	 c;
 	const char	*errstr;
@@ -170,7 +183,46 @@ Test(conf, line_bad)
 	cr_assert_eq(c.commit_delay_us, 500);
 	cr_assert_eq(c.window, 86400);
 	cr_assert_eq(c.socket_mode, 0660);
+	cr_assert_eq(c.key_period, 86400);
+	cr_assert_eq(c.ipv6_prefix, 64);
+	cr_assert_eq(c.ident_agent, 0);
+	cr_assert_eq(c.dnt, DNT_COUNT);
 	cfg_free(&c);
+}
+
+/* What no single line can check: key_period against window. */
+Test(conf, check)
+{
+	static const struct {
+		const char	*window, *period;
+		int		 ok;
+	} t[] = {
+		{ "1d", "1d", 1 },	/* the defaults */
+		{ "1d", "2d", 1 },
+		{ "2h", "1h", 0 },
+		{ "2d", "1d", 0 },
+		{ "60s", "1h", 1 },
+		{ "1h", "1h", 1 },
+		{ "3601", "1h", 0 },
+	};
+	struct conf	 c;
+	const char	*errstr;
+	char		 line[64];
+	size_t		 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		cfg_init(&c);
+		snprintf(line, sizeof(line), "window = %s", t[i].window);
+		cr_assert_eq(cfg_parse_line(&c, line, &errstr), 0, "%s", line);
+		snprintf(line, sizeof(line), "key_period = %s", t[i].period);
+		cr_assert_eq(cfg_parse_line(&c, line, &errstr), 0, "%s", line);
+		errstr = NULL;
+		cr_expect_eq(cfg_check(&c, &errstr), t[i].ok ? 0 : -1,
+		    "window %s, key_period %s", t[i].window, t[i].period);
+		if (!t[i].ok)
+			cr_expect_not_null(errstr);
+		cfg_free(&c);
+	}
 }
 
 static void

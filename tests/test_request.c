@@ -143,3 +143,69 @@ Test(request, prefix)
 	req_parse(NULL, &c, &r);
 	cr_assert_eq(r.route, ROUTE_NOTFOUND, "NULL envp");
 }
+
+/* "Do not track": DNT (a 1, perhaps an extension) or Sec-GPC (exactly 1). */
+Test(request, dnt)
+{
+	static const struct {
+		const char	*dnt, *gpc;
+		int		 want;
+	} t[] = {
+		{ NULL, NULL, 0 },
+		{ "1", NULL, 1 },
+		{ "0", NULL, 0 },
+		{ "1ext", NULL, 1 },		/* an extension */
+		{ "1!#+-[]~", NULL, 1 },
+		{ "1 ", NULL, 0 },		/* not an extension character */
+		{ "1,2", NULL, 0 },
+		{ "1\"", NULL, 0 },
+		{ "1\\", NULL, 0 },
+		{ "1\xff", NULL, 0 },
+		{ "", NULL, 0 },
+		{ "yes", NULL, 0 },
+		{ "01", NULL, 0 },
+		{ NULL, "1", 1 },
+		{ NULL, "0", 0 },
+		{ NULL, "1 ", 0 },
+		{ NULL, "true", 0 },
+		{ NULL, "", 0 },
+		{ "0", "1", 1 },
+		{ "1", "0", 1 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < NELEM(t); i++)
+		cr_expect_eq(req_dnt(t[i].dnt, t[i].gpc), t[i].want,
+		    "DNT %s, Sec-GPC %s", t[i].dnt ? t[i].dnt : "(none)",
+		    t[i].gpc ? t[i].gpc : "(none)");
+}
+
+/* The headers reach req_parse's result; the agent only when asked for. */
+Test(request, dnt_and_agent)
+{
+	char		*envp[] = { "REQUEST_METHOD=GET", "SCRIPT_NAME=/count",
+			    "REMOTE_ADDR=192.0.2.7", "HTTP_DNT=1",
+			    "HTTP_USER_AGENT=curl/7.88", NULL };
+	char		*gpc[] = { "REQUEST_METHOD=GET", "SCRIPT_NAME=/count",
+			    "HTTP_SEC_GPC=1", "HTTP_SEC_GPC=0", NULL };
+	struct request	 r;
+	const char	*errstr;
+	char		 longagent[AGENT_MAX + 64];
+	char		*lenvp[] = { "SCRIPT_NAME=/count", longagent, NULL };
+
+	req_parse(envp, &c, &r);
+	cr_expect_eq(r.dnt, 1);
+	cr_expect_eq(r.agentlen, 0, "identity = address: no agent kept");
+	cr_assert_eq(cfg_parse_line(&c, "identity = address+agent", &errstr),
+	    0);
+	req_parse(envp, &c, &r);
+	cr_expect_eq(r.agentlen, 9);
+	cr_expect(memcmp(r.agent, "curl/7.88", 9) == 0);
+	req_parse(gpc, &c, &r);
+	cr_expect_eq(r.dnt, 1, "the first Sec-GPC wins");
+	memset(longagent, 'a', sizeof(longagent) - 1);
+	longagent[sizeof(longagent) - 1] = '\0';
+	memcpy(longagent, "HTTP_USER_AGENT=", 16);
+	req_parse(lenvp, &c, &r);
+	cr_expect_eq(r.agentlen, AGENT_MAX, "cut at AGENT_MAX");
+}
