@@ -31,10 +31,14 @@ CREATE INDEX IF NOT EXISTS visitor_counted_at
 -- any.  Periods are aligned to multiples of p_period since the epoch,
 -- by the database's clock, so all hosts agree on them.  Expired keys
 -- are deleted first.  seconds_left is how long the current key stays
--- current.
-CREATE OR REPLACE FUNCTION footfall_api.visitor_keys(p_period integer,
+-- current, expires_in how long each key has until it is deleted: footfall
+-- forgets its copy then too, even if no visit comes to make it ask.
+-- (Dropped first: the result's columns changed while 004 was new.)
+DROP FUNCTION IF EXISTS footfall_api.visitor_keys(integer, integer, bytea);
+CREATE FUNCTION footfall_api.visitor_keys(p_period integer,
     p_window integer, p_candidate bytea)
-RETURNS TABLE (period_start bigint, key bytea, seconds_left double precision)
+RETURNS TABLE (period_start bigint, key bytea, seconds_left double precision,
+    expires_in double precision)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -60,11 +64,13 @@ BEGIN
 	RETURN QUERY
 	    (SELECT extract(epoch FROM k.period_start)::bigint, k.key,
 	            extract(epoch FROM v_start - now())::double precision
-	                + p_period
+	                + p_period,
+	            extract(epoch FROM k.expires_at - now())::double precision
 	       FROM footfall.visitor_key k
 	      WHERE k.period_start = v_start)
 	    UNION ALL
-	    (SELECT extract(epoch FROM k.period_start)::bigint, k.key, 0
+	    (SELECT extract(epoch FROM k.period_start)::bigint, k.key, 0,
+	            extract(epoch FROM k.expires_at - now())::double precision
 	       FROM footfall.visitor_key k
 	      WHERE k.period_start < v_start
 	      ORDER BY k.period_start DESC

@@ -79,6 +79,7 @@ struct batch_writer {
 	/* The derived keys (hash.c): current and, if alive, previous. */
 	unsigned char	 key[2][HASH_KEY_LEN];
 	long long	 key_start[2];	/* their periods, 0: none */
+	double		 key_expiry[2];	/* when the database deletes them */
 	double		 keys_at;	/* when last asked; 0: never */
 	double		 purge_at;	/* first thread: next purge */
 	/* Scratch for one batch, allocated once. */
@@ -170,6 +171,7 @@ batch_keys(struct batch_writer *w)
 			    keys[0].period_start, left);
 		memcpy(w->key[i], k, HASH_KEY_LEN);
 		w->key_start[i] = keys[i].period_start;
+		w->key_expiry[i] = now + keys[i].expires_in;
 	}
 	w->keys_at = now;
 out:
@@ -177,6 +179,45 @@ out:
 	hash_wipe(cand, sizeof(cand));
 	hash_wipe(keys, sizeof(keys));
 	return st;
+}
+
+/*
+ * Forget the keys whose time is up: the database deletes a key when no
+ * window needs it any more, and this thread's copy goes at the same
+ * moment, visits or not (the idle loop wakes for it).
+ */
+static void
+batch_forget(struct batch_writer *w, double now)
+{
+	size_t	 i;
+
+	for (i = 0; i < 2; i++) {
+		if (w->key_start[i] == 0 || now < w->key_expiry[i])
+			continue;
+		log_info("visitor key of the period starting at %lld "
+		    "forgotten: no window needs it any more", w->key_start[i]);
+		hash_wipe(w->key[i], HASH_KEY_LEN);
+		w->key_start[i] = 0;
+		w->keys_at = 0;		/* ask again before the next hash */
+	}
+}
+
+/*
+ * When an idle database thread must wake without work: its next purge,
+ * or the expiry of a key it holds; 0 if never.
+ */
+static double
+batch_wake(const struct batch_writer *w)
+{
+	double	 t = 0;
+	size_t	 i;
+
+	if (w == w->b->w && w->b->purge)
+		t = w->purge_at;
+	for (i = 0; i < 2; i++)
+		if (w->key_start[i] != 0 && (t == 0 || w->key_expiry[i] < t))
+			t = w->key_expiry[i];
+	return t;
 }
 
 /*
@@ -375,22 +416,25 @@ batch_writer_main(void *arg)
 	struct batch		*b = w->b;
 	struct batch_req	*r;
 	struct timespec		 until;
+	double			 now, wake;
 	size_t			 n, i;
 
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
 		while (b->head == NULL && !b->stopping) {
-			if (w != b->w || !b->purge) {
-				pthread_cond_wait(&b->work, &b->lock);
-				continue;
-			}
-			if (batch_now() >= w->purge_at) {
+			now = batch_now();
+			batch_forget(w, now);
+			if (w == b->w && b->purge && now >= w->purge_at) {
 				pthread_mutex_unlock(&b->lock);
 				batch_purge(w);
 				pthread_mutex_lock(&b->lock);
 				continue;
 			}
-			batch_timeout(w->purge_at, &until);
+			if ((wake = batch_wake(w)) == 0) {
+				pthread_cond_wait(&b->work, &b->lock);
+				continue;
+			}
+			batch_timeout(wake, &until);
 			pthread_cond_timedwait(&b->work, &b->lock, &until);
 		}
 		if (b->head == NULL)

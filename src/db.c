@@ -62,7 +62,7 @@ static const char sql_read[] =
     "SELECT total_visits, unique_visitors FROM footfall_api.read_counts()";
 static const char sql_ping[] = "SELECT 1";
 static const char sql_keys[] =
-    "SELECT period_start, key, seconds_left "
+    "SELECT period_start, key, seconds_left, expires_in "
     "FROM footfall_api.visitor_keys($1::integer, $2::integer, $3::bytea)";
 static const char sql_purge[] =
     "SELECT visitors, keys FROM footfall_api.purge($1::integer, $2::integer)";
@@ -814,13 +814,16 @@ db_visitor_keys(struct db *db, unsigned int period, unsigned int window,
 		return st;
 	rows = PQntuples(res);
 	st = DB_FAILED;
-	if (rows < 1 || rows > 2 || PQnfields(res) != 3)
+	if (rows < 1 || rows > 2 || PQnfields(res) != 4)
 		goto bad;
 	for (i = 0; i < rows; i++) {
 		if (db_get_ll(res, i, 0, &keys[i].period_start) == -1 ||
-		    PQgetisnull(res, i, 1))
+		    PQgetisnull(res, i, 1) || PQgetisnull(res, i, 3))
 			goto bad;
 		if (db_hex_key(PQgetvalue(res, i, 1), keys[i].key) == -1)
+			goto bad;
+		keys[i].expires_in = strtod(PQgetvalue(res, i, 3), &end);
+		if (*end != '\0' || !(keys[i].expires_in > 0))
 			goto bad;
 	}
 	if (rows == 2 && keys[1].period_start >= keys[0].period_start)
@@ -835,7 +838,7 @@ bad:
 	log_error("database: visitor_keys returned a malformed answer");
 out:
 	/* The keys' text stays in the result's memory: erase it. */
-	for (i = 0; i < rows && i < 2 && PQnfields(res) == 3; i++)
+	for (i = 0; i < rows && i < 2 && PQnfields(res) == 4; i++)
 		hash_wipe(PQgetvalue(res, i, 1), strlen(PQgetvalue(res, i, 1)));
 	PQclear(res);
 	return st;

@@ -178,6 +178,7 @@ struct counts {
 struct db_key {
 	long long	 period_start;	/* seconds since the epoch */
 	unsigned char	 key[HASH_KEY_LEN];
+	double		 expires_in;	/* seconds until it is deleted */
 };
 
 enum db_status {
