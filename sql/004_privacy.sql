@@ -26,7 +26,8 @@ CREATE INDEX IF NOT EXISTS visitor_counted_at
 
 -- The live keys for a key period of p_period seconds and a window of
 -- p_window seconds, current first: the key of the period now() is in
--- (made from p_candidate, 32 random bytes from footfall's CSPRNG, if
+-- (made from p_candidate, 32 random bytes from footfall's CSPRNG mixed
+-- with the database's own, if
 -- no footfall made it yet) and the newest earlier one still alive, if
 -- any.  Periods are aligned to multiples of p_period since the epoch,
 -- by the database's clock, so all hosts agree on them.  Expired keys
@@ -57,8 +58,14 @@ BEGIN
 	v_start := to_timestamp(floor(extract(epoch FROM now()) / p_period)
 	    * p_period);
 	DELETE FROM footfall.visitor_key k WHERE k.expires_at <= now();
+	-- Not p_candidate itself: a parameter is written to PostgreSQL's
+	-- log by log_statement, log_min_duration_statement and the like,
+	-- and such a log outlives the key.  Mixed with 244 bits of the
+	-- database's own CSPRNG, which never leave it, the logged candidate
+	-- tells nothing about the key.
 	INSERT INTO footfall.visitor_key AS k (period_start, key, expires_at)
-	VALUES (v_start, p_candidate,
+	VALUES (v_start, sha256(p_candidate || uuid_send(gen_random_uuid())
+	    || uuid_send(gen_random_uuid())),
 	    v_start + make_interval(secs => p_period + p_window))
 	ON CONFLICT ON CONSTRAINT visitor_key_pkey DO NOTHING;
 	RETURN QUERY
