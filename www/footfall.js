@@ -14,11 +14,28 @@
  * page without data-footfall elements, so a page can be counted without
  * showing the numbers.
  *
+ * A visitor whose browser sends "DNT: 1" or "Sec-GPC: 1" is counted in
+ * the total but not tracked (footfall's default, dnt = count): no hash
+ * of the address is made or stored, the unique visitors do not grow,
+ * and the answer says "tracked": false (with dnt = skip the visit is
+ * not counted either, and the answer says so too).  Each data-footfall
+ * element then gets data-footfall-tracked="false" (and the title "not
+ * tracked" if it has no title), so that a page can say so, e.g. with
+ * CSS:
+ *
+ *   [data-footfall-tracked="false"]::after { content: " (not tracked)"; }
+ *
+ * The attribute is absent after a tracked visit or when the count
+ * could not be had.
+ *
  * The request is a CORS "simple request" (Fetch standard, section
  * "CORS protocol"): a GET with no author headers, so the browser sends
- * no preflight.  No credentials, so no cookie goes out; nothing is
- * stored in the browser.  No dependencies; ES5 syntax, so an old
- * browser without fetch still parses it and shows the fallback.
+ * no preflight.  No credentials, so no cookie goes out, and none that
+ * came back would be stored.  This script never sets a cookie and never
+ * uses localStorage, sessionStorage or IndexedDB: nothing is stored in
+ * the browser (tests/browser.test checks all four after a visit).  No
+ * dependencies; ES5 syntax, so an old browser without fetch still
+ * parses it and shows the fallback.
  */
 (function () {
 	"use strict";
@@ -46,6 +63,8 @@
 	/* Fill every element from the parsed JSON, or null on failure. */
 	function show(counts) {
 		var els = elements();
+		/* Only an explicit false: older servers do not send it. */
+		var untracked = !!counts && counts.tracked === false;
 		var i, el, n;
 
 		for (i = 0; i < els.length; i++) {
@@ -57,6 +76,11 @@
 				el.textContent = el.getAttribute("data-footfall-fallback");
 			else
 				el.textContent = "\u2014";
+			if (untracked) {
+				el.setAttribute("data-footfall-tracked", "false");
+				if (!el.hasAttribute("title"))
+					el.setAttribute("title", "not tracked");
+			}
 		}
 	}
 
