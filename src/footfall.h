@@ -158,6 +158,8 @@ int		 req_dnt(const char *, const char *);
 /* hash.c */
 int		 hash_hmac(const unsigned char *, size_t, const void *, size_t,
 		    unsigned char [HASH_LEN]);
+int		 hash_sha256(const void *, size_t, unsigned char [HASH_LEN]);
+int		 hash_equal(const void *, const void *, size_t);
 int		 hash_random(unsigned char *, size_t);
 void		 hash_wipe(void *, size_t);
 int		 hash_key_load(const char *, int, unsigned char [HASH_KEY_LEN],

@@ -11,6 +11,9 @@
  * a file of mode 0600 and never logged.  So neither a copy of the
  * database nor the secret alone can recompute a visitor's hash, and once
  * a period key is deleted nothing can.
+ *
+ * The admin token's SHA-256 and its constant-time comparison live here
+ * too, so that admin.c stays free of OpenSSL.
  */
 #include "config.h"
 
@@ -73,6 +76,33 @@ hash_hmac(const unsigned char *key, size_t keylen, const void *msg,
 out:
 	EVP_MAC_CTX_free(ctx);
 	return rc;
+}
+
+/*
+ * Plain SHA-256 of msg, for the admin token (admin.c): the token is
+ * random and long, so unlike a visitor's address it needs no key.
+ * Returns 0 and fills out, or -1 (OpenSSL could not allocate).
+ */
+int
+hash_sha256(const void *msg, size_t len, unsigned char out[HASH_LEN])
+{
+	unsigned int	 outlen = 0;
+
+	if (!EVP_Digest(msg, len, out, &outlen, EVP_sha256(), NULL) ||
+	    outlen != HASH_LEN)
+		return -1;
+	return 0;
+}
+
+/*
+ * 1 if the len bytes at a and b are equal, else 0, in a time that does
+ * not depend on where they differ (CRYPTO_memcmp reads every byte), so
+ * that an attacker cannot find a secret's bytes one at a time.
+ */
+int
+hash_equal(const void *a, const void *b, size_t len)
+{
+	return CRYPTO_memcmp(a, b, len) == 0;
 }
 
 /* Fill buf with len bytes from the CSPRNG.  Returns 0, or -1. */

@@ -55,6 +55,53 @@ Test(hash, hmac_rfc4231)
 	}
 }
 
+Test(hash, sha256_fips180)
+{
+	static const struct {
+		const char	*data;
+		const char	*want;
+	} t[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb924"
+		    "27ae41e4649b934ca495991b7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223"
+		    "b00361a396177a9cb410ff61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		    "248d6a61d20638b8e5c026930c3e6039"
+		    "a33ce45964ff2167f6ecedd419db06c1" },
+	};
+	unsigned char	 out[HASH_LEN];
+	char		 got[2 * HASH_LEN + 1];
+	size_t		 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		cr_assert_eq(hash_sha256(t[i].data, strlen(t[i].data), out), 0,
+		    "\"%s\"", t[i].data);
+		hex(out, HASH_LEN, got);
+		cr_assert_str_eq(got, t[i].want, "SHA-256 of \"%s\"", t[i].data);
+	}
+}
+
+Test(hash, equal)
+{
+	unsigned char	 a[HASH_LEN], b[HASH_LEN];
+	size_t		 i;
+
+	memset(a, 0x42, sizeof(a));
+	memcpy(b, a, sizeof(b));
+	cr_assert_eq(hash_equal(a, b, sizeof(a)), 1, "equal");
+	cr_assert_eq(hash_equal(a, b, 0), 1, "zero bytes are equal");
+	/* A difference anywhere, first byte to last, one bit at a time. */
+	for (i = 0; i < sizeof(b); i++) {
+		b[i] ^= 0x01;
+		cr_assert_eq(hash_equal(a, b, sizeof(a)), 0, "byte %zu", i);
+		b[i] ^= 0x81;
+		cr_assert_eq(hash_equal(a, b, sizeof(a)), 0, "byte %zu bit 7",
+		    i);
+		b[i] ^= 0x80;
+	}
+	cr_assert_eq(hash_equal(a, b, sizeof(a)), 1, "restored");
+}
+
 Test(hash, random)
 {
 	unsigned char	 a[HASH_KEY_LEN], b[HASH_KEY_LEN], zero[HASH_KEY_LEN];
