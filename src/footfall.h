@@ -165,6 +165,32 @@ void		 hash_wipe(void *, size_t);
 int		 hash_key_load(const char *, int, unsigned char [HASH_KEY_LEN],
 		    const char **);
 
+/* admin.c */
+#define ADMIN_TOKEN_MIN	 16	/* shortest token --hash-token accepts */
+#define ADMIN_TOKEN_MAX	 256	/* longest token a request may present */
+#define ADMIN_TOKEN_NEW	 43	/* base64url of 32 random bytes, no padding */
+
+enum admin_auth {
+	ADMIN_AUTH_OK,
+	ADMIN_AUTH_MISSING,	/* no bearer token presented: 401, no error */
+	ADMIN_AUTH_INVALID,	/* malformed or wrong: 401 invalid_token */
+	ADMIN_AUTH__MAX
+};
+
+/* One day of a counter's statistics, for the CSV export. */
+struct day_stat {
+	char		 date[11];	/* YYYY-MM-DD, UTC */
+	long long	 visits, uniques, bots;
+};
+
+int		 admin_token_parse(const char *, unsigned char [HASH_LEN]);
+enum admin_auth	 admin_authorize(const unsigned char [HASH_LEN],
+		    const char *);
+const char	*admin_www_authenticate(enum admin_auth);
+int		 admin_token_new(char *, size_t);
+int		 admin_token_line(const char *, char *, size_t);
+char		*admin_csv(const struct day_stat *, size_t, size_t *);
+
 /* db.c */
 struct db;
 
