@@ -18,7 +18,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: footfall [-hnPVv] [-f file] [-s socket]\n"
+"usage: footfall [-hnPTVv] [-f file] [-s socket]\n"
 "\n"
 "A privacy-respecting visitor counter, run as a FastCGI responder.\n"
 "\n"
@@ -30,6 +30,9 @@ usage(FILE *f)
 "  -P, --purge         remove every visitor whose window has passed and\n"
 "                      every expired key now, then exit (for a timer;\n"
 "                      the server also does it as it runs)\n"
+"  -T, --hash-token    read an admin token from stdin and print its\n"
+"                      admin_token line; empty input makes a random\n"
+"                      token, shown once on stderr\n"
 "  -v, --verbose       log at debug level\n"
 "  -V, --version       print the version and exit\n"
 "  -h, --help          print this help and exit\n"
@@ -120,12 +123,76 @@ out:
 	return rc;
 }
 
+/*
+ * -T: the admin_token line for the token on stdin's first line, or for
+ * a new random one when there is none; only the new one is shown (on
+ * stderr, so that stdout can be appended to footfall.conf), since the
+ * configuration keeps nothing but its hash.
+ */
+static int
+hash_token(void)
+{
+	char		*tok = NULL, gen[ADMIN_TOKEN_NEW + 1], line[128];
+	const char	*p;
+	size_t		 cap = 0;
+	ssize_t		 n;
+	int		 rc = 1;
+
+	if (isatty(STDIN_FILENO))
+		fputs("token (empty for a new one): ", stderr);
+	if ((n = getline(&tok, &cap, stdin)) == -1) {
+		if (ferror(stdin)) {
+			perror("footfall: stdin");
+			goto out;
+		}
+		n = 0;
+	}
+	/* The line's end: "\n", or "\r\n" from a Windows editor. */
+	if (n > 0 && tok[n - 1] == '\n') {
+		n--;
+		if (n > 0 && tok[n - 1] == '\r')
+			n--;
+	}
+	if (n == 0) {
+		if (admin_token_new(gen, sizeof(gen)) == -1) {
+			fprintf(stderr, "footfall: no randomness\n");
+			goto out;
+		}
+		fprintf(stderr, "token: %s (keep it; footfall stores only its "
+		    "hash)\n", gen);
+		p = gen;
+	} else {
+		tok[n] = '\0';
+		p = tok;
+	}
+	/* strlen: a NUL inside would cut the token short without a word. */
+	if ((p == tok && strlen(tok) != (size_t)n) ||
+	    admin_token_line(p, line, sizeof(line)) == -1) {
+		fprintf(stderr, "footfall: a token is 16 to 256 characters "
+		    "from A-Z a-z 0-9 - . _ ~ + / (then = padding only); "
+		    "empty input makes one\n");
+		goto out;
+	}
+	if (printf("%s\n", line) < 0 || fflush(stdout) == EOF) {
+		perror("footfall: stdout");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (tok != NULL)
+		hash_wipe(tok, cap);
+	free(tok);
+	hash_wipe(gen, sizeof(gen));
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "check",	no_argument,		NULL, 'n' },
 		{ "config",	required_argument,	NULL, 'f' },
+		{ "hash-token",	no_argument,		NULL, 'T' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "purge",	no_argument,		NULL, 'P' },
 		{ "socket",	required_argument,	NULL, 's' },
@@ -138,8 +205,9 @@ main(int argc, char *argv[])
 	const char	*path = NULL, *sock = NULL, *errstr = NULL;
 	char		 err[512];
 	int		 ch, checkonly = 0, purgeonly = 0, verbose = 0, rc = 1;
+	int		 hashtoken = 0;
 
-	while ((ch = getopt_long(argc, argv, "f:hnPs:vV", longopts,
+	while ((ch = getopt_long(argc, argv, "f:hnPs:TvV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'f':
@@ -157,6 +225,9 @@ main(int argc, char *argv[])
 		case 's':
 			sock = optarg;
 			break;
+		case 'T':
+			hashtoken = 1;
+			break;
 		case 'v':
 			verbose = 1;
 			break;
@@ -172,6 +243,8 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
+	if (hashtoken)
+		return hash_token();
 
 	cfg_init(&conf);
 	if (conf.database == NULL || conf.key_file == NULL ||
