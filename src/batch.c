@@ -54,13 +54,16 @@
 enum batch_kind {
 	BATCH_VISIT,
 	BATCH_READ,
+	BATCH_CALL,
 	BATCH__MAX
 };
 
 struct batch_req {
 	enum batch_kind		 kind;
-	const unsigned char	*ident;		/* BATCH_VISIT; NULL: untracked */
-	size_t			 identlen;
+	const struct visit	*visit;		/* BATCH_VISIT */
+	const char		*counter;	/* BATCH_READ */
+	batch_fn		 fn;		/* BATCH_CALL */
+	void			*arg;
 	struct counts		*out;
 	enum db_status		 st;
 	/*
@@ -87,6 +90,9 @@ struct batch_writer {
 	unsigned char	(*prev)[HASH_LEN];
 	struct counts	*counts;
 	struct batch_req **reqs;
+	struct batch_req **vreqs;	/* the visits among reqs */
+	struct db_visit	*dv;
+	const char	**names;	/* the counters read */
 };
 
 struct batch {
@@ -98,6 +104,8 @@ struct batch {
 	int			 stopping;
 	unsigned int		 window;
 	unsigned int		 key_period;
+	unsigned int		 retention;	/* of the visit log */
+	struct db_count_opts	 opts;
 	const unsigned char	*secret;	/* HASH_KEY_LEN bytes */
 	int			 purge;		/* the first thread purges */
 	double			 delay;		/* seconds; 0 for none */
@@ -221,89 +229,113 @@ batch_wake(const struct batch_writer *w)
 }
 
 /*
- * The hashes of the tracked visits among reqs[0..n-1], in order, under
- * the current key into w->hashes and the previous one into w->prev.
- * Returns how many, or -1.
+ * The visits of the batch, reqs[0..n-1] of them, as db_count_visits
+ * takes them, in queue order: each tracked visit hashed under the
+ * current key into w->hashes and, if one is alive, the previous one into
+ * w->prev.  Returns 0, or -1 if hashing failed.
  */
-static ssize_t
+static int
 batch_hash(struct batch_writer *w, struct batch_req **reqs, size_t n)
 {
-	size_t	 i, nt = 0;
+	const struct visit	*v;
+	struct db_visit		*d;
+	size_t			 i;
 
 	for (i = 0; i < n; i++) {
-		if (reqs[i]->kind != BATCH_VISIT || reqs[i]->ident == NULL)
+		v = reqs[i]->visit;
+		d = &w->dv[i];
+		d->counter = v->counter;
+		d->kind = v->kind;
+		d->path = v->path;
+		d->ref = v->ref;
+		d->browser = v->browser;
+		d->hash = d->prev = NULL;
+		if (v->kind != VISIT_TRACKED)
 			continue;
-		if (hash_hmac(w->key[0], HASH_KEY_LEN, reqs[i]->ident,
-		    reqs[i]->identlen, w->hashes[nt]) == -1 ||
-		    (w->key_start[1] != 0 && hash_hmac(w->key[1],
-		    HASH_KEY_LEN, reqs[i]->ident, reqs[i]->identlen,
-		    w->prev[nt]) == -1)) {
+		if (hash_hmac(w->key[0], HASH_KEY_LEN, v->ident, v->identlen,
+		    w->hashes[i]) == -1 || (w->key_start[1] != 0 &&
+		    hash_hmac(w->key[1], HASH_KEY_LEN, v->ident, v->identlen,
+		    w->prev[i]) == -1)) {
 			log_error("hashing failed");
 			return -1;
 		}
-		nt++;
+		d->hash = w->hashes[i];
+		d->prev = w->key_start[1] != 0 ? w->prev[i] : NULL;
 	}
-	return (ssize_t)nt;
+	return 0;
+}
+
+/* Record the visits reqs[0..n-1] with one call of count_visits. */
+static void
+batch_run_visits(struct batch_writer *w, struct batch_req **reqs, size_t n)
+{
+	enum db_status	 st = DB_OK;
+	size_t		 i;
+	int		 tracked = 0;
+
+	for (i = 0; i < n; i++)
+		tracked |= reqs[i]->visit->kind == VISIT_TRACKED;
+	if (tracked && (st = batch_keys(w)) == DB_OK &&
+	    batch_hash(w, reqs, n) == -1)
+		st = DB_FAILED;
+	else if (!tracked)
+		(void)batch_hash(w, reqs, n);	/* cannot fail: no hash */
+	if (st == DB_OK) {
+		st = db_count_visits(w->db, w->dv, n, &w->b->opts, w->counts);
+		metrics_batch(n);
+	}
+	if (tracked) {
+		hash_wipe(w->hashes, n * HASH_LEN);
+		hash_wipe(w->prev, n * HASH_LEN);
+	}
+	for (i = 0; i < n; i++) {
+		reqs[i]->st = st;
+		if (st == DB_OK)
+			*reqs[i]->out = w->counts[i];
+	}
+}
+
+/* Read the counters of reqs[0..n-1] with one statement. */
+static void
+batch_run_reads(struct batch_writer *w, struct batch_req **reqs, size_t n)
+{
+	enum db_status	 st;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		w->names[i] = reqs[i]->counter;
+	st = db_read_counters(w->db, w->names, n, w->counts);
+	for (i = 0; i < n; i++) {
+		reqs[i]->st = st;
+		if (st == DB_OK)
+			*reqs[i]->out = w->counts[i];
+	}
 }
 
 /*
  * Answer the requests reqs[0..n-1] (taken off the queue) with as few
- * statements as possible: one call of record_batch for all the visits,
- * whose numbers also answer the reads; a read_counts for reads alone.
- * Tracked visits come first in the batch, in queue order, then the
- * untracked ones.
+ * statements as possible: one call of count_visits for all the visits,
+ * one read_counters for all the reads (after the visits, so that a read
+ * sees them), and each call on its own.
  */
 static void
 batch_run(struct batch_writer *w, struct batch_req **reqs, size_t n)
 {
-	struct counts	 last;
-	enum db_status	 st = DB_OK;
-	ssize_t		 nt = 0;
-	size_t		 i, nu = 0, it, iu;
+	size_t		 i, nv = 0;
 
 	for (i = 0; i < n; i++)
-		if (reqs[i]->kind == BATCH_VISIT && reqs[i]->ident == NULL)
-			nu++;
+		if (reqs[i]->kind == BATCH_VISIT)
+			w->vreqs[nv++] = reqs[i];
+	if (nv > 0)
+		batch_run_visits(w, w->vreqs, nv);
+	for (i = 0, nv = 0; i < n; i++)
+		if (reqs[i]->kind == BATCH_READ)
+			w->vreqs[nv++] = reqs[i];
+	if (nv > 0)
+		batch_run_reads(w, w->vreqs, nv);
 	for (i = 0; i < n; i++)
-		if (reqs[i]->kind == BATCH_VISIT && reqs[i]->ident != NULL)
-			break;
-	if (i < n && (st = batch_keys(w)) == DB_OK &&
-	    (nt = batch_hash(w, reqs, n)) == -1)
-		st = DB_FAILED;
-	if (st == DB_OK && nt + nu > 0) {
-		st = db_record_visits(w->db,
-		    (const unsigned char (*)[HASH_LEN])w->hashes,
-		    w->key_start[1] != 0 ?
-		    (const unsigned char (*)[HASH_LEN])w->prev : NULL,
-		    (size_t)nt, nu, w->b->window, w->counts);
-		metrics_batch((size_t)nt + nu);
-		if (st == DB_OK)
-			last = w->counts[nt + nu - 1];
-	} else if (st == DB_OK)
-		st = db_read_counts(w->db, &last);
-	if (nt > 0) {
-		hash_wipe(w->hashes, (size_t)nt * HASH_LEN);
-		hash_wipe(w->prev, (size_t)nt * HASH_LEN);
-	}
-	last.is_new = last.tracked = last.counted = -1;
-
-	for (i = 0, it = 0, iu = nt; i < n; i++) {
-		reqs[i]->st = st;
-		if (st != DB_OK)
-			continue;
-		if (reqs[i]->kind != BATCH_VISIT)
-			*reqs[i]->out = last;
-		else if (reqs[i]->ident != NULL) {
-			*reqs[i]->out = w->counts[it++];
-			reqs[i]->out->tracked = 1;
-			reqs[i]->out->counted = 1;
-		} else {
-			*reqs[i]->out = w->counts[iu++];
-			reqs[i]->out->is_new = 0;
-			reqs[i]->out->tracked = 0;
-			reqs[i]->out->counted = 1;
-		}
-	}
+		if (reqs[i]->kind == BATCH_CALL)
+			reqs[i]->st = reqs[i]->fn(w->db, reqs[i]->arg);
 }
 
 /*
@@ -314,16 +346,17 @@ batch_run(struct batch_writer *w, struct batch_req **reqs, size_t n)
 static void
 batch_purge(struct batch_writer *w)
 {
-	long long	 nv, nk;
+	long long	 n[3];
 
 	w->purge_at = batch_now() + BATCH_PURGE_GAP;
-	if (db_purge(w->db, w->b->window, PURGE_BATCH, &nv, &nk) != DB_OK)
+	if (db_purge(w->db, w->b->window, PURGE_BATCH, w->b->retention,
+	    n) != DB_OK)
 		return;
-	metrics_purge(nv, nk);
-	if (nv > 0 || nk > 0)
-		log_debug("purge: removed %lld expired visitors and %lld "
-		    "expired keys", nv, nk);
-	if (nv == PURGE_BATCH)
+	metrics_purge(n);
+	if (n[0] > 0 || n[1] > 0 || n[2] > 0)
+		log_debug("purge: removed %lld expired visitors, %lld "
+		    "expired keys and %lld visit log rows", n[0], n[1], n[2]);
+	if (n[0] == PURGE_BATCH || n[2] == PURGE_BATCH)
 		w->purge_at = batch_now() + BATCH_PURGE_MORE;
 }
 
@@ -492,34 +525,51 @@ batch_submit(struct batch *b, struct batch_req *r, double *waited)
 	return r->st;
 }
 
-/*
- * Record one visit of the visitor whose identity (ident.c) is
- * ident[0..len-1], or an untracked visit if ident is NULL; *out gets the
- * numbers after it.
- */
+/* Record the visit v; *out gets the numbers after it. */
 enum db_status
-batch_visit(struct batch *b, const unsigned char *ident, size_t len,
-    struct counts *out, double *waited)
+batch_visit(struct batch *b, const struct visit *v, struct counts *out,
+    double *waited)
 {
 	struct batch_req	 r;
 
 	memset(&r, 0, sizeof(r));
 	r.kind = BATCH_VISIT;
-	r.ident = ident;
-	r.identlen = len;
+	r.visit = v;
 	r.out = out;
 	return batch_submit(b, &r, waited);
 }
 
-/* Read the numbers without counting (and so check the database). */
+/*
+ * Read counter's numbers without counting (and so check the database);
+ * out->found says whether it exists.
+ */
 enum db_status
-batch_read(struct batch *b, struct counts *out, double *waited)
+batch_read(struct batch *b, const char *counter, struct counts *out,
+    double *waited)
 {
 	struct batch_req	 r;
 
 	memset(&r, 0, sizeof(r));
 	r.kind = BATCH_READ;
+	r.counter = counter;
 	r.out = out;
+	return batch_submit(b, &r, waited);
+}
+
+/*
+ * Have a database thread run fn(its connection, arg), for the statements
+ * that are not visits or reads (statistics, the admin API): one at a
+ * time, between batches.
+ */
+enum db_status
+batch_call(struct batch *b, batch_fn fn, void *arg, double *waited)
+{
+	struct batch_req	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = BATCH_CALL;
+	r.fn = fn;
+	r.arg = arg;
 	return batch_submit(b, &r, waited);
 }
 
@@ -535,6 +585,9 @@ batch_free(struct batch *b)
 		free(b->w[i].prev);
 		free(b->w[i].counts);
 		free(b->w[i].reqs);
+		free(b->w[i].vreqs);
+		free(b->w[i].dv);
+		free(b->w[i].names);
 	}
 	free(b->w);
 	pthread_cond_destroy(&b->work);
@@ -570,6 +623,12 @@ batch_open(const struct conf *conf, const unsigned char *secret, int purge)
 	b->tail = &b->head;
 	b->window = conf->window;
 	b->key_period = conf->key_period;
+	b->retention = conf->log_retention;
+	b->opts.window = conf->window;
+	b->opts.interval = conf->count_interval;
+	b->opts.max_counters = conf->ncounters > 0 ? -1 :
+	    (long long)conf->max_counters;
+	b->opts.log = conf->visit_log;
 	b->secret = secret;
 	b->purge = purge;
 	b->delay = conf->commit_delay_us / 1e6;
@@ -588,10 +647,13 @@ batch_open(const struct conf *conf, const unsigned char *secret, int purge)
 		w->prev = calloc(DB_BATCH_MAX, HASH_LEN);
 		w->counts = calloc(DB_BATCH_MAX, sizeof(*w->counts));
 		w->reqs = calloc(DB_BATCH_MAX, sizeof(*w->reqs));
+		w->vreqs = calloc(DB_BATCH_MAX, sizeof(*w->vreqs));
+		w->dv = calloc(DB_BATCH_MAX, sizeof(*w->dv));
+		w->names = calloc(DB_BATCH_MAX, sizeof(*w->names));
 		w->purge_at = batch_now();
 		if (w->db == NULL || w->hashes == NULL || w->prev == NULL ||
-		    w->counts == NULL ||
-		    w->reqs == NULL) {
+		    w->counts == NULL || w->reqs == NULL || w->vreqs == NULL ||
+		    w->dv == NULL || w->names == NULL) {
 			batch_close(b);
 			goto nomem;
 		}

@@ -36,6 +36,14 @@ enum cfg_key {
 	K_IPV6_PREFIX,
 	K_IDENTITY,
 	K_DNT,
+	K_COUNTERS,
+	K_MAX_COUNTERS,
+	K_VISIT_LOG,
+	K_LOG_RETENTION,
+	K_COUNT_INTERVAL,
+	K_BOTS_FILE,
+	K_IGNORE,
+	K_ADMIN_TOKEN,
 	K__MAX
 };
 
@@ -59,6 +67,14 @@ static const char *const cfg_keys[K__MAX] = {
 	"ipv6_prefix",		/* K_IPV6_PREFIX */
 	"identity",		/* K_IDENTITY */
 	"dnt",			/* K_DNT */
+	"counters",		/* K_COUNTERS */
+	"max_counters",		/* K_MAX_COUNTERS */
+	"visit_log",		/* K_VISIT_LOG */
+	"log_retention",	/* K_LOG_RETENTION */
+	"count_interval",	/* K_COUNT_INTERVAL */
+	"bots_file",		/* K_BOTS_FILE */
+	"ignore",		/* K_IGNORE */
+	"admin_token",		/* K_ADMIN_TOKEN */
 };
 
 static const char *const cfg_dnt[DNT__MAX] = {
@@ -105,6 +121,11 @@ cfg_init(struct conf *c)
 	c->ipv6_prefix = 64;
 	c->ident_agent = 0;
 	c->dnt = DNT_COUNT;
+	c->max_counters = 100;
+	c->visit_log = 1;
+	c->log_retention = 90 * 24 * 60 * 60;
+	c->count_interval = 0;
+	c->bots_file = strdup(FOOTFALL_PKGDATADIR "/bots.txt");
 }
 
 void
@@ -118,6 +139,11 @@ cfg_free(struct conf *c)
 	free(c->listen);
 	free(c->key_file);
 	free(c->prefix);
+	for (i = 0; i < c->ncounters; i++)
+		free(c->counters[i]);
+	free(c->bots_file);
+	agent_bots_free(c->bots);
+	hash_wipe(c->admin_hash, sizeof(c->admin_hash));
 	memset(c, 0, sizeof(*c));
 }
 
@@ -222,6 +248,87 @@ cfg_add_origins(struct conf *c, const char *val, const char **errstr)
 		}
 		c->norigins++;
 	}
+	return 0;
+}
+
+/*
+ * counters = auto, or a list of names (blanks or commas between them);
+ * the list replaces an earlier one.
+ */
+static int
+cfg_set_counters(struct conf *c, const char *val, const char **errstr)
+{
+	char		 buf[CFG_LINE_MAX], *tok, *save = NULL;
+	size_t		 i;
+
+	for (i = 0; i < c->ncounters; i++)
+		free(c->counters[i]);
+	c->ncounters = 0;
+	if (strcmp(val, "auto") == 0)
+		return 0;
+	memcpy(buf, val, strlen(val) + 1);	/* shorter than a line */
+	for (tok = strtok_r(buf, " \t,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t,", &save)) {
+		if (!route_counter_valid(tok, strlen(tok))) {
+			*errstr = "counters must be auto or a list of names: "
+			    "1 to 64 letters, digits, '.', '_' and '-', "
+			    "starting with a letter or digit";
+			return -1;
+		}
+		if (c->ncounters == CONF_COUNTERS_MAX) {
+			*errstr = "too many counters";
+			return -1;
+		}
+		if ((c->counters[c->ncounters] = strdup(tok)) == NULL) {
+			*errstr = "out of memory";
+			return -1;
+		}
+		c->ncounters++;
+	}
+	if (c->ncounters == 0) {
+		*errstr = "counters must be auto or a list of names";
+		return -1;
+	}
+	return 0;
+}
+
+/* ignore = addresses and networks (CIDR), added to earlier ones. */
+static int
+cfg_add_ignore(struct conf *c, const char *val, const char **errstr)
+{
+	char		 buf[CFG_LINE_MAX], *tok, *save = NULL;
+
+	memcpy(buf, val, strlen(val) + 1);	/* shorter than a line */
+	for (tok = strtok_r(buf, " \t,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t,", &save)) {
+		if (c->nignore == CONF_IGNORE_MAX) {
+			*errstr = "too many ignore entries (64 at most)";
+			return -1;
+		}
+		if (addr_net_parse(tok, &c->ignore[c->nignore]) == -1) {
+			*errstr = "ignore must be addresses or networks such "
+			    "as 192.0.2.7, 198.51.100.0/24 or 2001:db8::/32";
+			return -1;
+		}
+		c->nignore++;
+	}
+	return 0;
+}
+
+/*
+ * Is counter name one that may exist: listed, or anything with
+ * counters = auto (the database enforces max_counters)?
+ */
+int
+cfg_counter_allowed(const struct conf *c, const char *name)
+{
+	size_t	 i;
+
+	if (c->ncounters == 0 || strcmp(name, COUNTER_DEFAULT) == 0)
+		return 1;
+	for (i = 0; i < c->ncounters; i++)
+		if (strcmp(c->counters[i], name) == 0)
+			return 1;
 	return 0;
 }
 
@@ -418,6 +525,67 @@ cfg_parse_line(struct conf *c, const char *line, const char **errstr)
 		}
 		c->dnt = (enum dnt_mode)u;
 		break;
+	case K_COUNTERS:
+		return cfg_set_counters(c, val, errstr);
+	case K_MAX_COUNTERS:
+		if (cfg_parse_uint(val, 1, 100000, &c->max_counters) == -1) {
+			*errstr = "max_counters must be a number from 1 to 100000";
+			return -1;
+		}
+		break;
+	case K_VISIT_LOG:
+		if (strcmp(val, "on") == 0)
+			c->visit_log = 1;
+		else if (strcmp(val, "off") == 0)
+			c->visit_log = 0;
+		else {
+			*errstr = "visit_log must be on or off";
+			return -1;
+		}
+		break;
+	case K_LOG_RETENTION:
+		if (cfg_parse_duration(val, 86400, 3660 * 86400,
+		    &c->log_retention) == -1) {
+			*errstr = "log_retention must be a duration from 1d "
+			    "to 3660d";
+			return -1;
+		}
+		break;
+	case K_COUNT_INTERVAL:
+		if (cfg_parse_duration(val, 0, 366 * 86400,
+		    &c->count_interval) == -1) {
+			*errstr = "count_interval must be 0 (off) or a "
+			    "duration up to window";
+			return -1;
+		}
+		break;
+	case K_BOTS_FILE:
+		if (strcmp(val, "none") == 0) {
+			free(c->bots_file);
+			c->bots_file = NULL;
+			break;
+		}
+		if (*val != '/') {
+			*errstr = "bots_file must be an absolute path or none";
+			return -1;
+		}
+		if (cfg_set(&c->bots_file, val) == -1)
+			goto nomem;
+		break;
+	case K_IGNORE:
+		return cfg_add_ignore(c, val, errstr);
+	case K_ADMIN_TOKEN:
+		if (strcmp(val, "none") == 0) {
+			c->admin = 0;
+			break;
+		}
+		if (admin_token_parse(val, c->admin_hash) == -1) {
+			*errstr = "admin_token must be sha256: and 64 hex "
+			    "digits, as footfall --hash-token prints";
+			return -1;
+		}
+		c->admin = 1;
+		break;
 	default:
 		*errstr = "unknown key";
 		return -1;
@@ -442,6 +610,41 @@ cfg_check(const struct conf *c, const char **errstr)
 	 */
 	if (c->key_period < c->window) {
 		*errstr = "key_period must be at least window";
+		return -1;
+	}
+	/*
+	 * The interval is kept in the visitor's row, which is removed when
+	 * its window passes.
+	 */
+	if (c->count_interval > c->window) {
+		*errstr = "count_interval must be at most window";
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Load the bot list conf->bots_file names (none if NULL).  Returns 0, or
+ * -1 with the reason in err.
+ */
+int
+cfg_load_bots(struct conf *c, char *err, size_t errsz)
+{
+	const char	*errstr = NULL;
+	size_t		 line = 0;
+
+	agent_bots_free(c->bots);
+	c->bots = NULL;
+	if (c->bots_file == NULL)
+		return 0;
+	if ((c->bots = agent_bots_load(c->bots_file, &line,
+	    &errstr)) == NULL) {
+		if (line > 0)
+			snprintf(err, errsz, "bots_file %s:%zu: %s",
+			    c->bots_file, line, errstr);
+		else
+			snprintf(err, errsz, "bots_file %s: %s",
+			    c->bots_file, errstr);
 		return -1;
 	}
 	return 0;

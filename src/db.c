@@ -41,6 +41,7 @@
 #define DB_BACKOFF_MIN_MS	50
 #define DB_BACKOFF_MAX_MS	250
 #define DB_BYTEAOID		17	/* pg_type.oid of bytea, fixed */
+#define DB_TEXTOID		25	/* and of text */
 
 struct db {
 	PGconn		*conn;
@@ -65,7 +66,30 @@ static const char sql_keys[] =
     "SELECT period_start, key, seconds_left, expires_in "
     "FROM footfall_api.visitor_keys($1::integer, $2::integer, $3::bytea)";
 static const char sql_purge[] =
-    "SELECT visitors, keys FROM footfall_api.purge($1::integer, $2::integer)";
+    "SELECT visitors, keys, log_rows "
+    "FROM footfall_api.purge($1::integer, $2::integer, $3::integer)";
+static const char sql_count[] =
+    "SELECT visits, uniques, new_positions, refused_positions, "
+    "repeat_positions, xact_id "
+    "FROM footfall_api.count_visits($1::text[], $2::text[], $3::bytea[], "
+    "$4::bytea[], $5::text[], $6::text[], $7::text[], $8::integer, "
+    "$9::integer, $10::integer, $11::boolean)";
+static const char sql_read_counters[] =
+    "SELECT found, total_visits, unique_visitors, bots "
+    "FROM footfall_api.read_counters($1::text[])";
+static const char sql_daily[] =
+    "SELECT day, visits, uniques, bots "
+    "FROM footfall_api.daily_stats($1::text, $2::integer)";
+static const char sql_list[] =
+    "SELECT name, total_visits, unique_visitors, bots, created "
+    "FROM footfall_api.list_counters()";
+static const char sql_set[] =
+    "SELECT total_visits, unique_visitors, bots, created "
+    "FROM footfall_api.set_counter($1::text, $2::bigint, $3::bigint, "
+    "$4::boolean)";
+static const char sql_top[] =
+    "SELECT value, visits "
+    "FROM footfall_api.top($1::text, $2::integer, $3::text, $4::integer)";
 
 static long long
 db_now_ms(void)
@@ -541,13 +565,13 @@ db_pipeline_abort(struct db *db, long long deadline)
  * for, so that a malformed one counts nothing.
  */
 static enum db_status
-db_exec_commit(struct db *db, const char *const *values, const int *lengths,
-    const int *formats, size_t n, struct counts *out)
+db_exec_commit(struct db *db, const char *sql, int nparams,
+    const char *const *values, const int *lengths, const int *formats,
+    int (*parse)(const PGresult *, void *, unsigned long long *), void *arg)
 {
 	PGresult		*res = NULL, *sync = NULL;
 	unsigned long long	 xid;
 	long long		 deadline;
-	long long		 total, uniques;
 	enum db_status		 st = DB_UNAVAILABLE;
 
 	if (db_connect(db) == -1)
@@ -556,7 +580,7 @@ db_exec_commit(struct db *db, const char *const *values, const int *lengths,
 
 	/* Step one: the statement, and a Flush for its row. */
 	if (!PQenterPipelineMode(db->conn) ||
-	    !PQsendQueryParams(db->conn, sql_record, 4, NULL, values, lengths,
+	    !PQsendQueryParams(db->conn, sql, nparams, NULL, values, lengths,
 	    formats, 0) || !PQsendFlushRequest(db->conn) ||
 	    PQflush(db->conn) != 0) {
 		db_log(LOGL_ERROR, "send", PQerrorMessage(db->conn));
@@ -582,13 +606,10 @@ db_exec_commit(struct db *db, const char *const *values, const int *lengths,
 	 * Without its id we could not resolve a lost commit.  After the
 	 * row, the end of the statement's results is already here.
 	 */
-	if (PQntuples(res) != 1 || db_get_ll(res, 0, 0, &total) == -1 ||
-	    db_get_ll(res, 0, 1, &uniques) == -1 || PQgetisnull(res, 0, 2) ||
-	    db_batch_expand(PQgetvalue(res, 0, 2), total, uniques, n,
-	    out) == -1 || db_get_ull(res, 0, 3, &xid) == -1 ||
+	if (PQntuples(res) != 1 || parse(res, arg, &xid) == -1 ||
 	    PQgetResult(db->conn) != NULL) {
-		log_error("database: record_batch returned a malformed "
-		    "answer: not committed");
+		log_error("database: the batch's answer is malformed: "
+		    "not committed");
 		if (db_pipeline_abort(db, deadline) == -1)
 			db_drop(db);
 		st = DB_FAILED;
@@ -629,6 +650,26 @@ out:
 	PQclear(sync);
 	PQclear(res);
 	return st;
+}
+
+struct db_record_arg {
+	size_t		 n;
+	struct counts	*out;
+};
+
+/* record_batch's row: the totals, the new positions, the xid. */
+static int
+db_record_parse(const PGresult *res, void *arg, unsigned long long *xid)
+{
+	struct db_record_arg	*a = arg;
+	long long		 total, uniques;
+
+	if (db_get_ll(res, 0, 0, &total) == -1 ||
+	    db_get_ll(res, 0, 1, &uniques) == -1 || PQgetisnull(res, 0, 2) ||
+	    db_batch_expand(PQgetvalue(res, 0, 2), total, uniques, a->n,
+	    a->out) == -1 || db_get_ull(res, 0, 3, xid) == -1)
+		return -1;
+	return 0;
 }
 
 /* Append a 32-bit integer in network order (PostgreSQL's binary format). */
@@ -683,6 +724,7 @@ db_record_visits(struct db *db, const unsigned char (*hashes)[HASH_LEN],
     const unsigned char (*prev)[HASH_LEN], size_t n, size_t nu,
     unsigned int window, struct counts *out)
 {
+	struct db_record_arg rp;
 	unsigned char	*arr = NULL, *parr = NULL;
 	char		 win[16], unt[16];
 	const char	*values[4];
@@ -710,8 +752,11 @@ db_record_visits(struct db *db, const unsigned char (*hashes)[HASH_LEN],
 	values[2] = (const char *)parr;
 	formats[2] = 1;
 	values[3] = unt;
+	rp.n = n + nu;
+	rp.out = out;
 	t0 = db_now();
-	st = db_exec_commit(db, values, lengths, formats, n + nu, out);
+	st = db_exec_commit(db, sql_record, 4, values, lengths, formats,
+	    db_record_parse, &rp);
 	metrics_db_query(db_now() - t0);
 	if (st != DB_OK)
 		metrics_db_error(st);
@@ -845,30 +890,585 @@ out:
 }
 
 /*
- * Remove every expired key and at most limit visitors whose window has
- * passed; *visitors and *keys get how many were removed.
+ * Remove every expired key, at most limit visitors whose window has
+ * passed and at most limit visit log rows older than retention seconds;
+ * n[0], n[1] and n[2] get how many of each were removed.
  */
 enum db_status
 db_purge(struct db *db, unsigned int window, unsigned int limit,
-    long long *visitors, long long *keys)
+    unsigned int retention, long long n[3])
 {
 	PGresult	*res;
-	char		 win[16], lim[16];
-	const char	*values[2];
+	char		 win[16], lim[16], ret[16];
+	const char	*values[3];
 	enum db_status	 st;
 
 	snprintf(win, sizeof(win), "%u", window);
 	snprintf(lim, sizeof(lim), "%u", limit);
+	snprintf(ret, sizeof(ret), "%u", retention);
 	values[0] = win;
 	values[1] = lim;
-	if ((st = db_exec(db, sql_purge, 2, values, NULL, NULL, &res)) !=
+	values[2] = ret;
+	if ((st = db_exec(db, sql_purge, 3, values, NULL, NULL, &res)) !=
 	    DB_OK)
 		return st;
-	if (PQntuples(res) != 1 || db_get_ll(res, 0, 0, visitors) == -1 ||
-	    db_get_ll(res, 0, 1, keys) == -1) {
+	if (PQntuples(res) != 1 || db_get_ll(res, 0, 0, &n[0]) == -1 ||
+	    db_get_ll(res, 0, 1, &n[1]) == -1 ||
+	    db_get_ll(res, 0, 2, &n[2]) == -1) {
 		log_error("database: purge returned a malformed row");
 		st = DB_FAILED;
 	}
 	PQclear(res);
 	return st;
+}
+
+/*
+ * A one-dimensional binary array (array_recv's format) of n elements of
+ * type oid: elem[i] of len[i] bytes, or NULL if len[i] is -1.  Returns
+ * it (*size bytes, the caller frees it), or NULL if out of memory.
+ */
+static unsigned char *
+db_array(unsigned long oid, const void *const *elem, const int *len,
+    size_t n, int *size)
+{
+	unsigned char	*arr, *p;
+	size_t		 i, need = 20;
+	int		 nulls = 0;
+
+	for (i = 0; i < n; i++) {
+		need += 4 + (len[i] > 0 ? (size_t)len[i] : 0);
+		nulls |= len[i] < 0;
+	}
+	if (need > INT_MAX || (arr = malloc(need)) == NULL)
+		return NULL;
+	p = db_put32(arr, 1);		/* dimensions */
+	p = db_put32(p, nulls);
+	p = db_put32(p, oid);
+	p = db_put32(p, n);
+	p = db_put32(p, 1);		/* lower bound */
+	for (i = 0; i < n; i++) {
+		p = db_put32(p, len[i] < 0 ? 0xffffffffUL :
+		    (unsigned long)len[i]);
+		if (len[i] > 0) {
+			memcpy(p, elem[i], (size_t)len[i]);
+			p += len[i];
+		}
+	}
+	*size = (int)need;
+	return arr;
+}
+
+/*
+ * Parse an integer array's text output ("{1,NULL,3}") into v[0..max-1],
+ * with null[i] set for a NULL (null may be NULL if none is allowed);
+ * *n gets the count.  Returns 0, or -1 if malformed, negative or too
+ * many.  Pure.
+ */
+static int
+db_parse_array(const char *s, long long *v, int *null, size_t max, size_t *n)
+{
+	unsigned long long	 x;
+	char			*end;
+
+	*n = 0;
+	if (s == NULL || *s++ != '{')
+		return -1;
+	if (*s == '}')
+		return s[1] == '\0' ? 0 : -1;
+	for (;;) {
+		if (*n >= max)
+			return -1;
+		if (strncmp(s, "NULL", 4) == 0) {
+			if (null == NULL)
+				return -1;
+			null[*n] = 1;
+			v[*n] = 0;
+			s += 4;
+		} else {
+			if (*s < '0' || *s > '9')
+				return -1;
+			errno = 0;
+			x = strtoull(s, &end, 10);
+			if (errno != 0 || x > LLONG_MAX)
+				return -1;
+			v[*n] = (long long)x;
+			if (null != NULL)
+				null[*n] = 0;
+			s = end;
+		}
+		(*n)++;
+		if (*s == '}')
+			return s[1] == '\0' ? 0 : -1;
+		if (*s++ != ',')
+			return -1;
+	}
+}
+
+/*
+ * Work out what each of the n visits v[0..n-1] would have seen alone
+ * from count_visits' answer: cols[0] and cols[1] are the text of its
+ * visits and uniques arrays (one entry per distinct counter, in order of
+ * first appearance in v; NULL for a refused counter), newpos, refused
+ * and repeat the text of its position arrays (1-based, ascending).
+ * Walking back from the end, each counter's numbers lose what each later
+ * visit added.  Pure, so that it is table-tested.  Returns 0, or -1 if
+ * the answer cannot be right.
+ */
+int
+db_count_expand(const struct db_visit *v, size_t n, const char *const *cols,
+    const char *newpos, const char *refused, const char *repeat,
+    struct counts *out)
+{
+	long long	*tot = NULL, *uni = NULL, *pos = NULL;
+	int		*tnull = NULL, *unull = NULL;
+	size_t		*ci = NULL, nc = 0, nt, nu, np, i, j, k;
+	int		 rc = -1;
+
+	if (n == 0 || n > DB_BATCH_MAX)
+		return -1;
+	tot = calloc(n, sizeof(*tot));
+	uni = calloc(n, sizeof(*uni));
+	pos = calloc(n, sizeof(*pos));
+	tnull = calloc(n, sizeof(*tnull));
+	unull = calloc(n, sizeof(*unull));
+	ci = calloc(n, sizeof(*ci));
+	if (tot == NULL || uni == NULL || pos == NULL || tnull == NULL ||
+	    unull == NULL || ci == NULL)
+		goto out;
+	/* Each visit's counter index, as the database numbered them. */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i; j++)
+			if (strcmp(v[j].counter, v[i].counter) == 0)
+				break;
+		ci[i] = j < i ? ci[j] : nc++;
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].is_new = 0;
+		out[i].found = 1;
+		out[i].tracked = v[i].kind == VISIT_TRACKED;
+		out[i].bot = v[i].kind == VISIT_BOT;
+		out[i].counted = v[i].kind != VISIT_BOT;
+	}
+	if (db_parse_array(cols[0], tot, tnull, n, &nt) == -1 ||
+	    db_parse_array(cols[1], uni, unull, n, &nu) == -1 ||
+	    nt != nc || nu != nc)
+		goto out;
+	for (k = 0; k < nc; k++)
+		if (tnull[k] != unull[k] || uni[k] > tot[k])
+			goto out;
+	/* The positions: new, refused, repeat; each ascending, in range. */
+	if (db_parse_array(newpos, pos, NULL, n, &np) == -1)
+		goto out;
+	for (j = 0; j < np; j++) {
+		if (pos[j] < 1 || (size_t)pos[j] > n ||
+		    (j > 0 && pos[j] <= pos[j - 1]) ||
+		    v[pos[j] - 1].kind != VISIT_TRACKED)
+			goto out;
+		out[pos[j] - 1].is_new = 1;
+	}
+	if (db_parse_array(refused, pos, NULL, n, &np) == -1)
+		goto out;
+	for (j = 0; j < np; j++) {
+		if (pos[j] < 1 || (size_t)pos[j] > n ||
+		    (j > 0 && pos[j] <= pos[j - 1]) ||
+		    !tnull[ci[pos[j] - 1]] || out[pos[j] - 1].is_new)
+			goto out;
+		out[pos[j] - 1].found = 0;
+		out[pos[j] - 1].counted = 0;
+	}
+	if (db_parse_array(repeat, pos, NULL, n, &np) == -1)
+		goto out;
+	for (j = 0; j < np; j++) {
+		if (pos[j] < 1 || (size_t)pos[j] > n ||
+		    (j > 0 && pos[j] <= pos[j - 1]) ||
+		    v[pos[j] - 1].kind != VISIT_TRACKED ||
+		    out[pos[j] - 1].is_new || !out[pos[j] - 1].found)
+			goto out;
+		out[pos[j] - 1].repeat = 1;
+		out[pos[j] - 1].counted = 0;
+	}
+	/* Every visit of a refused counter is refused, and only those. */
+	for (i = 0; i < n; i++)
+		if (tnull[ci[i]] == out[i].found)
+			goto out;
+	for (i = n; i-- > 0; ) {
+		k = ci[i];
+		if (!out[i].found)
+			continue;
+		out[i].total = tot[k];
+		out[i].uniques = uni[k];
+		if (out[i].counted)
+			tot[k]--;
+		if (out[i].is_new)
+			uni[k]--;
+		if (tot[k] < 0 || uni[k] < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(tot);
+	free(uni);
+	free(pos);
+	free(tnull);
+	free(unull);
+	free(ci);
+	return rc;
+}
+
+struct db_count_arg {
+	const struct db_visit	*v;
+	size_t			 n;
+	struct counts		*out;
+};
+
+/* count_visits' row: the numbers, the positions, the xid. */
+static int
+db_count_parse(const PGresult *res, void *arg, unsigned long long *xid)
+{
+	struct db_count_arg	*a = arg;
+	const char		*cols[2];
+	int			 i;
+
+	if (PQnfields(res) != 6)
+		return -1;
+	for (i = 0; i < 5; i++)
+		if (PQgetisnull(res, 0, i))
+			return -1;
+	cols[0] = PQgetvalue(res, 0, 0);
+	cols[1] = PQgetvalue(res, 0, 1);
+	if (db_count_expand(a->v, a->n, cols, PQgetvalue(res, 0, 2),
+	    PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4), a->out) == -1)
+		return -1;
+	return db_get_ull(res, 0, 5, xid);
+}
+
+/*
+ * Record the n visits v[0..n-1] in one transaction, as opts says (see
+ * count_visits in sql/005); out[0..n-1] gets the numbers each visit
+ * would have seen alone, and whether it was refused (its counter could
+ * not be made), a repeat or a bot's.  All or nothing: on an error no
+ * visit is recorded.
+ */
+enum db_status
+db_count_visits(struct db *db, const struct db_visit *v, size_t n,
+    const struct db_count_opts *opts, struct counts *out)
+{
+	static const char *const kinds[VISIT__MAX] = { "t", "u", "b" };
+	struct db_count_arg	 ca;
+	const void		**elem = NULL;
+	unsigned char		*arr[7];
+	char			 win[16], itv[16], max[24];
+	const char		*values[11];
+	int			 lengths[11], formats[11], *len = NULL;
+	size_t			 i, a;
+	int			 anyprev = 0;
+	double			 t0;
+	enum db_status		 st = DB_FAILED;
+
+	memset(arr, 0, sizeof(arr));
+	if (n == 0 || n > DB_BATCH_MAX)
+		return DB_FAILED;
+	if ((elem = calloc(n, sizeof(*elem))) == NULL ||
+	    (len = calloc(n, sizeof(*len))) == NULL)
+		goto nomem;
+	memset(values, 0, sizeof(values));
+	memset(lengths, 0, sizeof(lengths));
+	memset(formats, 0, sizeof(formats));
+	for (i = 0; i < n; i++)
+		anyprev |= v[i].prev != NULL;
+	/* Seven arrays, one entry per visit; a NULL entry is SQL NULL. */
+	for (a = 0; a < 7; a++) {
+		if ((a == 3 && !anyprev) || (a >= 4 && !opts->log))
+			continue;	/* the whole array is NULL */
+		for (i = 0; i < n; i++) {
+			switch (a) {
+			case 0:
+				elem[i] = v[i].counter;
+				break;
+			case 1:
+				elem[i] = kinds[v[i].kind];
+				break;
+			case 2:
+				elem[i] = v[i].kind == VISIT_TRACKED ?
+				    v[i].hash : NULL;
+				break;
+			case 3:
+				elem[i] = v[i].kind == VISIT_TRACKED ?
+				    v[i].prev : NULL;
+				break;
+			case 4:
+				elem[i] = v[i].path;
+				break;
+			case 5:
+				elem[i] = v[i].ref;
+				break;
+			default:
+				elem[i] = v[i].browser;
+				break;
+			}
+			if (elem[i] == NULL)
+				len[i] = -1;
+			else if (a == 2 || a == 3)
+				len[i] = HASH_LEN;
+			else
+				len[i] = (int)strlen(elem[i]);
+		}
+		if ((arr[a] = db_array(a == 2 || a == 3 ? DB_BYTEAOID :
+		    DB_TEXTOID, elem, len, n, &lengths[a])) == NULL)
+			goto nomem;
+		values[a] = (const char *)arr[a];
+		formats[a] = 1;
+	}
+	snprintf(win, sizeof(win), "%u", opts->window);
+	snprintf(itv, sizeof(itv), "%u", opts->interval);
+	snprintf(max, sizeof(max), "%lld", opts->max_counters);
+	values[7] = win;
+	values[8] = itv;
+	values[9] = opts->max_counters < 0 ? NULL : max;
+	values[10] = opts->log ? "t" : "f";
+	ca.v = v;
+	ca.n = n;
+	ca.out = out;
+	t0 = db_now();
+	st = db_exec_commit(db, sql_count, 11, values, lengths, formats,
+	    db_count_parse, &ca);
+	metrics_db_query(db_now() - t0);
+	if (st != DB_OK)
+		metrics_db_error(st);
+	goto out;
+nomem:
+	log_error("database: out of memory");
+out:
+	for (a = 0; a < 7; a++)
+		free(arr[a]);
+	free(elem);
+	free(len);
+	return st;
+}
+
+/*
+ * The numbers of the n counters names[0..n-1] into out[0..n-1]; found
+ * is 0 (and the numbers 0) for one that does not exist.
+ */
+enum db_status
+db_read_counters(struct db *db, const char *const *names, size_t n,
+    struct counts *out)
+{
+	PGresult	*res = NULL;
+	unsigned char	*arr;
+	const char	*values[1];
+	int		 lengths[1], formats[1] = { 1 }, *len;
+	size_t		 i;
+	enum db_status	 st = DB_FAILED;
+
+	if ((len = calloc(n, sizeof(*len))) == NULL)
+		return DB_FAILED;
+	for (i = 0; i < n; i++)
+		len[i] = (int)strlen(names[i]);
+	arr = db_array(DB_TEXTOID, (const void *const *)names, len, n,
+	    &lengths[0]);
+	free(len);
+	if (arr == NULL) {
+		log_error("database: out of memory");
+		return DB_FAILED;
+	}
+	values[0] = (const char *)arr;
+	if ((st = db_exec(db, sql_read_counters, 1, values, lengths, formats,
+	    &res)) != DB_OK)
+		goto out;
+	if ((size_t)PQntuples(res) != n || PQnfields(res) != 4)
+		goto bad;
+	for (i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		if (PQgetisnull(res, (int)i, 0) ||
+		    db_get_ll(res, (int)i, 1, &out[i].total) == -1 ||
+		    db_get_ll(res, (int)i, 2, &out[i].uniques) == -1 ||
+		    db_get_ll(res, (int)i, 3, &out[i].bots) == -1)
+			goto bad;
+		out[i].found = PQgetvalue(res, (int)i, 0)[0] == 't';
+		out[i].is_new = out[i].tracked = out[i].counted = -1;
+	}
+	goto out;
+bad:
+	log_error("database: read_counters returned a malformed answer");
+	st = DB_FAILED;
+out:
+	PQclear(res);
+	free(arr);
+	return st;
+}
+
+/*
+ * The last days days (today, UTC, included) of counter name into
+ * out[0..days-1], oldest first; *n gets days, or 0 if the counter does
+ * not exist.
+ */
+enum db_status
+db_daily_stats(struct db *db, const char *name, unsigned int days,
+    struct day_stat *out, size_t *n)
+{
+	PGresult	*res;
+	char		 d[16];
+	const char	*values[2];
+	const char	*date;
+	int		 i, rows;
+	enum db_status	 st;
+
+	snprintf(d, sizeof(d), "%u", days);
+	values[0] = name;
+	values[1] = d;
+	if ((st = db_exec(db, sql_daily, 2, values, NULL, NULL, &res)) !=
+	    DB_OK)
+		return st;
+	rows = PQntuples(res);
+	if ((rows != 0 && (unsigned int)rows != days) || PQnfields(res) != 4)
+		goto bad;
+	for (i = 0; i < rows; i++) {
+		date = PQgetvalue(res, i, 0);
+		if (strlen(date) != 10 ||
+		    db_get_ll(res, i, 1, &out[i].visits) == -1 ||
+		    db_get_ll(res, i, 2, &out[i].uniques) == -1 ||
+		    db_get_ll(res, i, 3, &out[i].bots) == -1)
+			goto bad;
+		memcpy(out[i].date, date, 11);
+	}
+	*n = (size_t)rows;
+	PQclear(res);
+	return DB_OK;
+bad:
+	log_error("database: daily_stats returned a malformed answer");
+	PQclear(res);
+	return DB_FAILED;
+}
+
+/* Fill *c from columns 0-4 of row i: name, visits, uniques, bots, created. */
+static int
+db_get_counter(const PGresult *res, int i, int namecol,
+    struct counter_info *c)
+{
+	const char	*name;
+
+	if (namecol) {
+		if (PQgetisnull(res, i, 0))
+			return -1;
+		name = PQgetvalue(res, i, 0);
+		if (!route_counter_valid(name, strlen(name)))
+			return -1;
+		memcpy(c->name, name, strlen(name) + 1);
+	}
+	if (db_get_ll(res, i, namecol + 0, &c->visits) == -1 ||
+	    db_get_ll(res, i, namecol + 1, &c->uniques) == -1 ||
+	    db_get_ll(res, i, namecol + 2, &c->bots) == -1 ||
+	    db_get_ll(res, i, namecol + 3, &c->created) == -1)
+		return -1;
+	return 0;
+}
+
+/* Every counter, by name: *list (the caller frees it) of *n. */
+enum db_status
+db_list_counters(struct db *db, struct counter_info **list, size_t *n)
+{
+	PGresult	*res;
+	int		 i, rows;
+	enum db_status	 st;
+
+	*list = NULL;
+	*n = 0;
+	if ((st = db_exec(db, sql_list, 0, NULL, NULL, NULL, &res)) != DB_OK)
+		return st;
+	rows = PQntuples(res);
+	if (PQnfields(res) != 5)
+		goto bad;
+	if ((*list = calloc(rows > 0 ? (size_t)rows : 1,
+	    sizeof(**list))) == NULL) {
+		log_error("database: out of memory");
+		PQclear(res);
+		return DB_FAILED;
+	}
+	for (i = 0; i < rows; i++)
+		if (db_get_counter(res, i, 1, &(*list)[i]) == -1)
+			goto bad;
+	*n = (size_t)rows;
+	PQclear(res);
+	return DB_OK;
+bad:
+	log_error("database: list_counters returned a malformed answer");
+	free(*list);
+	*list = NULL;
+	PQclear(res);
+	return DB_FAILED;
+}
+
+/*
+ * Set counter name's numbers (the admin API): visits, uniques (-1: the
+ * smaller of the current uniques and visits), and bots to 0 if
+ * reset_bots.  Makes the counter if it does not exist.  *c gets the
+ * counter after it.
+ */
+enum db_status
+db_set_counter(struct db *db, const char *name, long long visits,
+    long long uniques, int reset_bots, struct counter_info *c)
+{
+	PGresult	*res;
+	char		 v[24], u[24];
+	const char	*values[4];
+	enum db_status	 st;
+
+	snprintf(v, sizeof(v), "%lld", visits);
+	snprintf(u, sizeof(u), "%lld", uniques);
+	values[0] = name;
+	values[1] = v;
+	values[2] = uniques < 0 ? NULL : u;
+	values[3] = reset_bots ? "t" : "f";
+	if ((st = db_exec(db, sql_set, 4, values, NULL, NULL, &res)) != DB_OK)
+		return st;
+	if (PQntuples(res) != 1 || PQnfields(res) != 4 ||
+	    db_get_counter(res, 0, 0, c) == -1) {
+		log_error("database: set_counter returned a malformed answer");
+		st = DB_FAILED;
+	} else
+		memcpy(c->name, name, strlen(name) + 1);
+	PQclear(res);
+	return st;
+}
+
+/*
+ * The DB_TOP_MAX most frequent values of the visit log's column what
+ * ("path", "referrer" or "browser") for counter name over the last days
+ * days into out; *n gets how many.
+ */
+enum db_status
+db_top(struct db *db, const char *name, unsigned int days, const char *what,
+    struct top_item *out, size_t *n)
+{
+	PGresult	*res;
+	char		 d[16], lim[16];
+	const char	*values[4], *val;
+	int		 i, rows;
+	enum db_status	 st;
+
+	snprintf(d, sizeof(d), "%u", days);
+	snprintf(lim, sizeof(lim), "%d", DB_TOP_MAX);
+	values[0] = name;
+	values[1] = d;
+	values[2] = what;
+	values[3] = lim;
+	if ((st = db_exec(db, sql_top, 4, values, NULL, NULL, &res)) != DB_OK)
+		return st;
+	rows = PQntuples(res);
+	if (rows > DB_TOP_MAX || PQnfields(res) != 2)
+		goto bad;
+	for (i = 0; i < rows; i++) {
+		val = PQgetvalue(res, i, 0);
+		if (PQgetisnull(res, i, 0) || strlen(val) > REQ_LOG_PATH_MAX ||
+		    db_get_ll(res, i, 1, &out[i].visits) == -1)
+			goto bad;
+		memcpy(out[i].value, val, strlen(val) + 1);
+	}
+	*n = (size_t)rows;
+	PQclear(res);
+	return DB_OK;
+bad:
+	log_error("database: top returned a malformed answer");
+	PQclear(res);
+	return DB_FAILED;
 }

@@ -11,12 +11,16 @@
 
 #define ORIGIN_MAX	 253	/* longest serialised origin we accept */
 #define CONF_ORIGINS_MAX 64
+#define CONF_COUNTERS_MAX 1024	/* names in counters = ... */
+#define CONF_IGNORE_MAX	 64	/* networks in ignore = ... */
 #define HASH_KEY_LEN	 32	/* HMAC-SHA256 key, bytes */
 #define HASH_LEN	 32	/* HMAC-SHA256 output, bytes */
 #define AGENT_MAX	 512	/* User-Agent bytes that join the identity */
 #define COUNTER_MAX	 64	/* a counter's name, bytes */
 /* The identity message: counter, NUL, family, address, agent. */
 #define IDENT_MAX	 (COUNTER_MAX + 1 + 1 + 16 + AGENT_MAX)
+
+struct agent_bots;
 
 /* log.c */
 enum log_level {
@@ -36,6 +40,24 @@ void		 log_msg(enum log_level, const char *, ...)
 #define log_warn(...)	log_msg(LOGL_WARN, __VA_ARGS__)
 #define log_info(...)	log_msg(LOGL_INFO, __VA_ARGS__)
 #define log_debug(...)	log_msg(LOGL_DEBUG, __VA_ARGS__)
+
+/* addr.c */
+struct addr {
+	int		 family;	/* AF_INET or AF_INET6 */
+	size_t		 len;		/* 4 or 16 */
+	unsigned char	 bytes[16];	/* network order */
+};
+
+int		 addr_parse(const char *, struct addr *);
+int		 addr_is_loopback(const struct addr *);
+
+struct addr_net {
+	struct addr	 a;		/* the network, host bits zero */
+	unsigned int	 bits;		/* prefix length */
+};
+
+int		 addr_net_parse(const char *, struct addr_net *);
+int		 addr_in_net(const struct addr *, const struct addr_net *);
 
 /* conf.c */
 enum metrics_access {
@@ -74,6 +96,18 @@ struct conf {
 	unsigned int	 ipv6_prefix;	/* leading bits of an IPv6 address kept */
 	int		 ident_agent;	/* the User-Agent joins the identity */
 	enum dnt_mode	 dnt;
+	char		*counters[CONF_COUNTERS_MAX]; /* the explicit list */
+	size_t		 ncounters;	/* 0: counters = auto */
+	unsigned int	 max_counters;	/* auto: most that may exist */
+	int		 visit_log;	/* keep the visit log */
+	unsigned int	 log_retention;	/* seconds a visit log row is kept */
+	unsigned int	 count_interval; /* 0, or seconds between counted hits */
+	char		*bots_file;	/* NULL: no bot list */
+	struct agent_bots *bots;	/* loaded by cfg_load */
+	struct addr_net	 ignore[CONF_IGNORE_MAX];
+	size_t		 nignore;
+	int		 admin;		/* admin_token is set */
+	unsigned char	 admin_hash[HASH_LEN]; /* its SHA-256 */
 };
 
 void		 cfg_init(struct conf *);
@@ -81,20 +115,12 @@ void		 cfg_free(struct conf *);
 int		 cfg_parse_line(struct conf *, const char *, const char **);
 int		 cfg_load(struct conf *, const char *, char *, size_t);
 int		 cfg_check(const struct conf *, const char **);
+int		 cfg_load_bots(struct conf *, char *, size_t);
+int		 cfg_counter_allowed(const struct conf *, const char *);
 int		 cfg_parse_duration(const char *, unsigned int, unsigned int,
 		    unsigned int *);
 int		 cfg_parse_uint(const char *, unsigned int, unsigned int,
 		    unsigned int *);
-
-/* addr.c */
-struct addr {
-	int		 family;	/* AF_INET or AF_INET6 */
-	size_t		 len;		/* 4 or 16 */
-	unsigned char	 bytes[16];	/* network order */
-};
-
-int		 addr_parse(const char *, struct addr *);
-int		 addr_is_loopback(const struct addr *);
 
 /* ident.c */
 int		 ident_build(const char *, const struct addr *, unsigned int,
@@ -122,22 +148,40 @@ enum method {
 };
 
 enum route {
-	ROUTE_COUNT,
+	ROUTE_COUNT,		/* /count, /count/{name} */
+	ROUTE_STATS,		/* /stats/{name} */
+	ROUTE_BADGE,		/* /badge/{name}.svg */
+	ROUTE_ADMIN_LIST,	/* /admin/counters */
+	ROUTE_ADMIN_COUNTER,	/* /admin/counters/{name} */
+	ROUTE_ADMIN_CSV,	/* /admin/stats/{name}.csv */
+	ROUTE_ADMIN_TOP,	/* /admin/top/{name} */
 	ROUTE_HEALTHZ,
 	ROUTE_METRICS,
+	ROUTE_BADNAME,		/* a named route with an invalid name */
 	ROUTE_NOTFOUND,
 	ROUTE__MAX
 };
 
+/* The counter /count (with no name) counts for. */
+#define COUNTER_DEFAULT	"default"
+
 enum method	 route_method(const char *);
-enum route	 route_path(const char *, const char *);
+enum route	 route_path(const char *, const char *, char [COUNTER_MAX + 1]);
+int		 route_counter_valid(const char *, size_t);
+int		 route_is_admin(enum route);
 int		 route_query_has(const char *, const char *);
+int		 route_query_get(const char *, const char *, char *, size_t);
 int		 route_allows(enum route, enum method);
 const char	*route_allow_header(enum route);
 const char	*route_name(enum route);
 const char	*route_method_name(enum method);
 
 /* request.c */
+#define REQ_LOG_PATH_MAX 256	/* a page path in the visit log */
+#define REQ_LOG_REF_MAX	 253	/* a referrer host (a DNS name's most) */
+#define REQ_QUERY_MAX	 1024	/* longest query string looked at */
+#define REQ_AUTH_MAX	 300	/* longest Authorization looked at */
+
 struct request {
 	enum method	 method;
 	enum route	 route;
@@ -147,6 +191,15 @@ struct request {
 	int		 has_addr;
 	struct addr	 addr;
 	int		 dnt;		/* DNT: 1 or Sec-GPC: 1 */
+	int		 bot;		/* the User-Agent is a known bot's */
+	int		 ignored;	/* REMOTE_ADDR is in conf->ignore */
+	const char	*browser;	/* agent_family(), static */
+	char		 counter[COUNTER_MAX + 1]; /* the route's, or "" */
+	char		 path[REQ_LOG_PATH_MAX + 1]; /* visit log, or "" */
+	char		 ref[REQ_LOG_REF_MAX + 1]; /* visit log, or "" */
+	char		 query[REQ_QUERY_MAX + 1]; /* printable, or "" */
+	char		 auth[REQ_AUTH_MAX + 1]; /* Authorization, or "" */
+	int		 has_auth;
 	size_t		 agentlen;	/* if conf->ident_agent */
 	char		 agent[AGENT_MAX];	/* raw bytes, not a string */
 };
@@ -154,6 +207,8 @@ struct request {
 void		 req_parse(char *const *, const struct conf *,
 		    struct request *);
 int		 req_dnt(const char *, const char *);
+int		 req_log_path(const char *, char *, size_t);
+int		 req_ref_host(const char *, char *, size_t);
 
 /* hash.c */
 int		 hash_hmac(const unsigned char *, size_t, const void *, size_t,
@@ -178,10 +233,7 @@ enum admin_auth {
 };
 
 /* One day of a counter's statistics, for the CSV export. */
-struct day_stat {
-	char		 date[11];	/* YYYY-MM-DD, UTC */
-	long long	 visits, uniques, bots;
-};
+struct day_stat;		/* db.c */
 
 int		 admin_token_parse(const char *, unsigned char [HASH_LEN]);
 enum admin_auth	 admin_authorize(const unsigned char [HASH_LEN],
@@ -191,16 +243,85 @@ int		 admin_token_new(char *, size_t);
 int		 admin_token_line(const char *, char *, size_t);
 char		*admin_csv(const struct day_stat *, size_t, size_t *);
 
+/* agent.c */
+struct agent_bots	*agent_bots_load(const char *, size_t *, const char **);
+void		 agent_bots_free(struct agent_bots *);
+int		 agent_is_bot(const struct agent_bots *, const char *);
+const char	*agent_family(const char *);
+
+/* badge.c */
+#define BADGE_LABEL_MAX	 64
+int		 badge_label_valid(const char *);
+int		 badge_color_parse(const char *, char [8]);
+char		*badge_render(const char *, const char *, const char *,
+		    size_t *);
+
 /* db.c */
 struct db;
 
 struct counts {
 	long long	 total;
 	long long	 uniques;
+	long long	 bots;		/* reads only */
 	int		 is_new;	/* -1: not a visit (read only) */
 	int		 tracked;	/* -1: no visit asked for; 0 or 1 */
 	int		 counted;	/* -1: no visit asked for; 0 or 1 */
+	int		 found;		/* the counter exists (or was made) */
+	int		 bot;		/* a bot's visit: in bots only */
+	int		 repeat;	/* within count_interval: not counted */
+	int		 ignored;	/* from an address in ignore */
 };
+
+enum visit_kind {
+	VISIT_TRACKED,		/* hashed, unique or not */
+	VISIT_UNTRACKED,	/* do not track: the total only */
+	VISIT_BOT,		/* a known bot: the bots number only */
+	VISIT__MAX
+};
+
+/* One visit as db_count_visits records it. */
+struct db_visit {
+	const char		*counter;	/* a valid name */
+	enum visit_kind		 kind;
+	const unsigned char	*hash;		/* VISIT_TRACKED: current key */
+	const unsigned char	*prev;		/* previous key's, or NULL */
+	const char		*path;		/* the visit log's, or NULL */
+	const char		*ref;
+	const char		*browser;
+};
+
+/* How db_count_visits records a batch. */
+struct db_count_opts {
+	unsigned int	 window;	/* uniqueness window, seconds */
+	unsigned int	 interval;	/* count_interval, 0: off */
+	long long	 max_counters;	/* -1: no cap (a checked list) */
+	int		 log;		/* write the visit log */
+};
+
+/* A day of a counter's statistics. */
+struct day_stat {
+	char		 date[11];	/* YYYY-MM-DD, UTC */
+	long long	 visits;
+	long long	 uniques;
+	long long	 bots;
+};
+
+/* A counter as the admin API lists it. */
+struct counter_info {
+	char		 name[COUNTER_MAX + 1];
+	long long	 visits;
+	long long	 uniques;
+	long long	 bots;
+	long long	 created;	/* seconds since the epoch */
+};
+
+/* One line of a top list from the visit log. */
+struct top_item {
+	char		 value[REQ_LOG_PATH_MAX + 1];
+	long long	 visits;
+};
+
+#define DB_TOP_MAX	10	/* lines in each top list */
 
 /* A visitor key as the database hands it out. */
 struct db_key {
@@ -236,7 +357,22 @@ enum db_status	 db_visitor_keys(struct db *, unsigned int, unsigned int,
 		    const unsigned char [HASH_KEY_LEN], struct db_key [2],
 		    size_t *, double *);
 enum db_status	 db_purge(struct db *, unsigned int, unsigned int,
-		    long long *, long long *);
+		    unsigned int, long long [3]);
+enum db_status	 db_count_visits(struct db *, const struct db_visit *, size_t,
+		    const struct db_count_opts *, struct counts *);
+int		 db_count_expand(const struct db_visit *, size_t,
+		    const char *const *, const char *, const char *,
+		    const char *, struct counts *);
+enum db_status	 db_read_counters(struct db *, const char *const *, size_t,
+		    struct counts *);
+enum db_status	 db_daily_stats(struct db *, const char *, unsigned int,
+		    struct day_stat *, size_t *);
+enum db_status	 db_list_counters(struct db *, struct counter_info **,
+		    size_t *);
+enum db_status	 db_set_counter(struct db *, const char *, long long,
+		    long long, int, struct counter_info *);
+enum db_status	 db_top(struct db *, const char *, unsigned int, const char *,
+		    struct top_item *, size_t *);
 
 /* response.c */
 enum reply_kind {
@@ -261,22 +397,49 @@ struct reply {
 	int		 preflight;
 	int		 head;		/* omit the body */
 	int		 no_store;
+	const char	*cache;		/* Cache-Control, instead of no-store */
+	int		 expires0;	/* Expires: 0 (for old image proxies) */
+	const char	*www_auth;	/* WWW-Authenticate, or NULL */
+	const char	*filename;	/* Content-Disposition: attachment */
+	char		 filebuf[COUNTER_MAX + 16]; /* filename's, if ours */
+	int		 visit;		/* counts says what became of one */
 };
 
 char		*resp_render(const struct reply *, size_t *);
 void		 resp_clear(struct reply *);
+char		*resp_counters_json(const struct counter_info *, size_t, int);
+char		*resp_stats_json(const char *, const struct counts *,
+		    const struct day_stat *, size_t);
+char		*resp_top_json(const char *, unsigned int,
+		    struct top_item *const [3], const size_t [3]);
 const char	*resp_status_text(int);
 
 /* batch.c */
 struct batch;
 
+/* A visit as a request thread queues it. */
+struct visit {
+	const char		*counter;	/* a valid name */
+	enum visit_kind		 kind;
+	const unsigned char	*ident;		/* VISIT_TRACKED: ident.c's */
+	size_t			 identlen;
+	const char		*path;		/* the visit log's, or NULL */
+	const char		*ref;
+	const char		*browser;
+};
+
+/* A statement a request thread has a database thread run for it. */
+typedef enum db_status (*batch_fn)(struct db *, void *);
+
 struct batch	*batch_open(const struct conf *, const unsigned char *, int);
 void		 batch_close(struct batch *);
 double		 batch_rate(double, size_t, double);
 int		 batch_should_delay(double, double);
-enum db_status	 batch_visit(struct batch *, const unsigned char *, size_t,
+enum db_status	 batch_visit(struct batch *, const struct visit *,
 		    struct counts *, double *);
-enum db_status	 batch_read(struct batch *, struct counts *, double *);
+enum db_status	 batch_read(struct batch *, const char *, struct counts *,
+		    double *);
+enum db_status	 batch_call(struct batch *, batch_fn, void *, double *);
 
 /* handle.c */
 struct ctx {
@@ -299,7 +462,8 @@ void		 metrics_db_error(enum db_status);
 void		 metrics_db_reconnect(void);
 void		 metrics_db_in_doubt(enum db_status);
 void		 metrics_batch(size_t);
-void		 metrics_purge(long long, long long);
+void		 metrics_purge(const long long [3]);
+void		 metrics_auth_failure(void);
 void		 metrics_fcgi_refused(void);
 char		*metrics_render(void);
 

@@ -5,7 +5,10 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "footfall.h"
 
@@ -34,44 +37,119 @@ handle_db_error(struct reply *r, enum db_status st)
 }
 
 /*
- * The counter a visit counts for.  There is one for now; its name is in
- * every visitor's identity, so that counters added later keep their
- * visitors apart.
+ * A counter that may not exist: not listed, or (counters = auto) not
+ * made yet by a visit and not to be made by this request.
  */
-#define HANDLE_COUNTER	"default"
-
-/*
- * A visit from a visitor who asked not to be tracked (DNT or GPC), as
- * conf->dnt says: counted without a hash (untracked), or not at all
- * (skip: the numbers as they are).  Either way nothing about the
- * visitor is computed or stored.
- */
-static enum db_status
-handle_untracked(struct ctx *ctx, struct reply *r)
+static void
+handle_unknown(struct reply *r)
 {
-	enum db_status	 st;
-
-	if (ctx->conf->dnt == DNT_SKIP) {
-		st = batch_read(ctx->batch, &r->counts, &ctx->db_seconds);
-		r->counts.is_new = 0;
-		r->counts.tracked = 0;
-		r->counts.counted = 0;
-		return st;
-	}
-	return batch_visit(ctx->batch, NULL, 0, &r->counts, &ctx->db_seconds);
+	handle_error(r, 404, "unknown counter");
 }
 
+/*
+ * With counters = auto, a visit for a new counter was refused because
+ * max_counters exist: say so in the log, at most once a minute (a
+ * hostile client may try many names).
+ */
 static void
-handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
+handle_cap_reached(const struct conf *conf)
 {
-	unsigned char	 id[IDENT_MAX];
-	size_t		 len;
-	enum db_status	 st;
+	static time_t	 last;
+	time_t		 now;
 
-	/* Every answer on the counting route carries the origin decision. */
+	now = time(NULL);
+	if (now - last < 60)
+		return;
+	last = now;
+	log_warn("max_counters (%u) reached: visits for new counters are "
+	    "refused (404); raise it or list the counters", conf->max_counters);
+}
+
+/*
+ * Count one visit for req->counter, or only read the numbers, as the
+ * request and the configuration say: the decisions of README "Keeping
+ * counts honest".  Fills r->counts and returns the database status.
+ */
+static enum db_status
+handle_visit(struct ctx *ctx, const struct request *req, int peek,
+    struct reply *r)
+{
+	const struct conf	*conf = ctx->conf;
+	struct visit		 v;
+	unsigned char		 id[IDENT_MAX];
+	size_t			 len;
+	enum db_status		 st;
+	int			 read = peek, dnt_skip = 0;
+
+	memset(&v, 0, sizeof(v));
+	v.counter = req->counter;
+	if (!peek && req->ignored)
+		read = 1;		/* the owner: nothing at all */
+	else if (!peek && req->bot)
+		v.kind = VISIT_BOT;
+	else if (!peek && req->dnt && conf->dnt == DNT_SKIP)
+		read = dnt_skip = 1;
+	else if (!peek && req->dnt && conf->dnt == DNT_COUNT)
+		v.kind = VISIT_UNTRACKED;
+	else if (!peek) {
+		if (!req->has_addr) {
+			log_error("request without a usable REMOTE_ADDR: not "
+			    "counted (check fastcgi_params)");
+			return DB__MAX;
+		}
+		if (ident_build(req->counter, &req->addr, conf->ipv6_prefix,
+		    conf->ident_agent ? req->agent : NULL, req->agentlen, id,
+		    sizeof(id), &len) == -1) {
+			log_error("cannot build a visitor identity");
+			return DB__MAX;
+		}
+		v.kind = VISIT_TRACKED;
+		v.ident = id;
+		v.identlen = len;
+		if (conf->visit_log) {
+			v.path = req->path[0] != '\0' ? req->path : NULL;
+			v.ref = req->ref[0] != '\0' ? req->ref : NULL;
+			v.browser = req->browser;
+		}
+	}
+	if (read) {
+		st = batch_read(ctx->batch, req->counter, &r->counts,
+		    &ctx->db_seconds);
+		/* A listed counter no visit made yet reads as zeros. */
+		if (st == DB_OK && !r->counts.found && conf->ncounters > 0)
+			r->counts.found = 1;
+		if (!peek) {
+			r->counts.is_new = 0;
+			r->counts.counted = 0;
+			r->counts.tracked = dnt_skip ? 0 : -1;
+			r->counts.ignored = !dnt_skip;
+		}
+		return st;
+	}
+	st = batch_visit(ctx->batch, &v, &r->counts, &ctx->db_seconds);
+	if (v.kind == VISIT_TRACKED)
+		hash_wipe(id, len);
+	if (st == DB_OK && !r->counts.found && v.kind != VISIT_BOT)
+		handle_cap_reached(conf);
+	return st;
+}
+
+/* The CORS decision that every answer on a CORS route carries. */
+static void
+handle_cors(const struct request *req, struct reply *r)
+{
 	r->vary_origin = 1;
 	r->origin = req->cors == CORS_ALLOW ? req->origin : NULL;
+}
 
+/*
+ * A preflight, or a request from an origin we do not serve, on a CORS
+ * route: answered here (1), or left to the route (0).
+ */
+static int
+handle_cors_gate(const struct request *req, struct reply *r)
+{
+	handle_cors(req, r);
 	if (req->method == METHOD_OPTIONS) {
 		/* A preflight never touches the database. */
 		r->status = 204;
@@ -79,7 +157,7 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 		r->preflight = 1;
 		r->allow = route_allow_header(req->route);
 		r->no_store = 0;
-		return;
+		return 1;
 	}
 	/*
 	 * A browser sends the request whatever we answer, and only hides
@@ -88,42 +166,421 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 	 */
 	if (req->cors == CORS_DENY) {
 		handle_error(r, 403, "origin not allowed");
+		return 1;
+	}
+	return 0;
+}
+
+static void
+handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
+{
+	enum db_status	 st;
+
+	if (handle_cors_gate(req, r))
+		return;
+	if (!cfg_counter_allowed(ctx->conf, req->counter)) {
+		handle_unknown(r);
 		return;
 	}
-	if (req->method == METHOD_HEAD || req->peek) {
-		if ((st = batch_read(ctx->batch, &r->counts,
-		    &ctx->db_seconds)) != DB_OK)
-			handle_db_error(r, st);
-		else {
-			r->status = 200;
-			r->kind = REPLY_COUNTS;
-		}
-		return;
-	}
-	if (req->dnt && ctx->conf->dnt != DNT_IGNORE)
-		st = handle_untracked(ctx, r);
-	else if (!req->has_addr) {
-		log_error("request without a usable REMOTE_ADDR: not counted "
-		    "(check fastcgi_params)");
-		handle_error(r, 500, "cannot identify the client");
-		return;
-	} else if (ident_build(HANDLE_COUNTER, &req->addr,
-	    ctx->conf->ipv6_prefix, ctx->conf->ident_agent ? req->agent : NULL,
-	    req->agentlen, id, sizeof(id), &len) == -1) {
-		log_error("cannot build a visitor identity");
-		handle_error(r, 500, "internal error");
-		return;
-	} else {
-		st = batch_visit(ctx->batch, id, len, &r->counts,
-		    &ctx->db_seconds);
-		hash_wipe(id, len);
-	}
-	if (st != DB_OK) {
+	st = handle_visit(ctx, req, req->method == METHOD_HEAD || req->peek,
+	    r);
+	if (st == DB__MAX)
+		handle_error(r, 500, req->has_addr ? "internal error" :
+		    "cannot identify the client");
+	else if (st != DB_OK)
 		handle_db_error(r, st);
+	else if (!r->counts.found)
+		handle_unknown(r);
+	else {
+		r->status = 200;
+		r->kind = REPLY_COUNTS;
+	}
+	/* handle_account sees what became of the visit. */
+	r->visit = st == DB_OK;
+}
+
+/*
+ * The days a statistics request asks for: ?days=N, 1 to 366, 30 if
+ * absent.  Returns 0, or -1 if malformed.
+ */
+static int
+handle_days(const struct request *req, unsigned int *days)
+{
+	char	 buf[16];
+	int	 rc;
+
+	*days = 30;
+	if ((rc = route_query_get(req->query, "days", buf, sizeof(buf))) == 0)
+		return 0;
+	if (rc == -1 || cfg_parse_uint(buf, 1, 366, days) == -1)
+		return -1;
+	return 0;
+}
+
+struct handle_stats {
+	const char	*name;
+	unsigned int	 days;
+	struct counts	 counts;
+	struct day_stat	 d[366];
+	size_t		 n;
+	const char	*what;		/* db_top's column, or NULL */
+	struct top_item	 top[3][DB_TOP_MAX];
+	size_t		 ntop[3];
+};
+
+/* On a database thread: a counter's numbers and its last days. */
+static enum db_status
+handle_stats_fn(struct db *db, void *arg)
+{
+	struct handle_stats	*s = arg;
+	const char		*names[1];
+	enum db_status		 st;
+
+	names[0] = s->name;
+	s->n = 0;
+	if ((st = db_read_counters(db, names, 1, &s->counts)) != DB_OK ||
+	    !s->counts.found)
+		return st;
+	return db_daily_stats(db, s->name, s->days, s->d, &s->n);
+}
+
+/*
+ * A statistics request for req->counter: the numbers and the days into
+ * *s, or the error reply.  Returns 0 if r is still to be filled.
+ */
+static int
+handle_stats_get(struct ctx *ctx, const struct request *req,
+    struct handle_stats *s, struct reply *r)
+{
+	enum db_status	 st;
+
+	memset(s, 0, sizeof(*s));
+	s->name = req->counter;
+	if (handle_days(req, &s->days) == -1) {
+		handle_error(r, 400, "days must be a number from 1 to 366");
+		return -1;
+	}
+	if (!cfg_counter_allowed(ctx->conf, req->counter)) {
+		handle_unknown(r);
+		return -1;
+	}
+	if ((st = batch_call(ctx->batch, handle_stats_fn, s,
+	    &ctx->db_seconds)) != DB_OK) {
+		handle_db_error(r, st);
+		return -1;
+	}
+	if (!s->counts.found) {
+		handle_unknown(r);
+		return -1;
+	}
+	return 0;
+}
+
+/* On a database thread: the visit log's three top lists. */
+static enum db_status
+handle_top_fn(struct db *db, void *arg)
+{
+	static const char *const what[3] = { "path", "referrer", "browser" };
+	struct handle_stats	*s = arg;
+	enum db_status		 st = DB_OK;
+	size_t			 i;
+
+	for (i = 0; i < 3 && st == DB_OK; i++)
+		st = db_top(db, s->name, s->days, what[i], s->top[i],
+		    &s->ntop[i]);
+	return st;
+}
+
+/* A reply whose body is the malloc'd text, or a 500 if it is NULL. */
+static void
+handle_text(struct reply *r, char *text, const char *type)
+{
+	if (text == NULL) {
+		log_error("out of memory rendering an answer");
+		handle_error(r, 500, "internal error");
 		return;
 	}
 	r->status = 200;
-	r->kind = REPLY_COUNTS;
+	r->kind = REPLY_TEXT;
+	r->text = text;
+	r->content_type = type;
+}
+
+static void
+handle_stats(struct ctx *ctx, const struct request *req, struct reply *r)
+{
+	struct handle_stats	*s;
+
+	if (handle_cors_gate(req, r))
+		return;
+	if ((s = malloc(sizeof(*s))) == NULL) {
+		handle_error(r, 500, "internal error");
+		return;
+	}
+	if (handle_stats_get(ctx, req, s, r) == 0)
+		handle_text(r, resp_stats_json(s->name, &s->counts, s->d,
+		    s->n), "application/json");
+	free(s);
+}
+
+/*
+ * GET /badge/{name}.svg: the count as an image.  Every answer is an
+ * image, errors too: a page shows a badge that says what is wrong
+ * rather than a broken image.  Image proxies (GitHub's camo) cache what
+ * they may, so every badge says it must not be stored.
+ */
+static void
+handle_badge(struct ctx *ctx, const struct request *req, struct reply *r)
+{
+	char		 label[BADGE_LABEL_MAX + 1], color[8], value[32];
+	char		 want[16];
+	const char	*text = NULL, *fill = NULL, *msg = NULL;
+	size_t		 len;
+	enum db_status	 st;
+	int		 unique = 0, status = 200;
+
+	r->cache = "no-cache, no-store, must-revalidate, max-age=0";
+	r->expires0 = 1;
+	memcpy(label, "visits", sizeof("visits"));
+	memcpy(color, "#007ec6", sizeof("#007ec6"));
+	if (route_query_get(req->query, "label", label, sizeof(label)) == -1 ||
+	    !badge_label_valid(label))
+		msg = "invalid label";
+	else if (route_query_get(req->query, "color", want, sizeof(want)) ==
+	    1 && badge_color_parse(want, color) == -1)
+		msg = "invalid color";
+	else if (route_query_get(req->query, "value", want, sizeof(want)) ==
+	    1 && !(strcmp(want, "total") == 0 ||
+	    (unique = strcmp(want, "unique") == 0)))
+		msg = "invalid value";
+	if (msg != NULL) {
+		memcpy(label, "visits", sizeof("visits"));
+		status = 400;
+	} else if (!cfg_counter_allowed(ctx->conf, req->counter)) {
+		msg = "unknown counter";
+		status = 404;
+	} else if ((st = handle_visit(ctx, req, req->method == METHOD_HEAD ||
+	    req->peek, r)) == DB__MAX) {
+		msg = "error";
+		status = 500;
+	} else if (st != DB_OK) {
+		msg = "unavailable";
+		status = st == DB_UNKNOWN ? 504 : 503;
+	} else if (!r->counts.found) {
+		msg = "unknown counter";
+		status = 404;
+	} else {
+		snprintf(value, sizeof(value), "%lld", unique ?
+		    r->counts.uniques : r->counts.total);
+		text = value;
+		fill = color;
+	}
+	if (msg != NULL) {
+		text = msg;
+		fill = "#9f9f9f";
+	}
+	handle_text(r, badge_render(label, text, fill, &len),
+	    "image/svg+xml; charset=utf-8");
+	if (r->kind == REPLY_TEXT)
+		r->status = status;
+	/* handle_account sees what became of the visit. */
+	r->visit = (msg == NULL || status == 404) && r->counts.counted >= 0;
+}
+
+/*
+ * The admin API's gate: 404 if no admin_token is set (the routes do not
+ * exist), 401 without the right bearer token.  Every failure is logged
+ * with a running count, never with the token or the address (the web
+ * server's log has the address, for fail2ban and the like).  Returns 1
+ * if r is the answer.
+ */
+static int
+handle_admin_gate(struct ctx *ctx, const struct request *req,
+    struct reply *r)
+{
+	static unsigned long	 failures;	/* in a row; a hint only */
+	enum admin_auth		 a;
+
+	if (!ctx->conf->admin) {
+		handle_error(r, 404, "not found");
+		return 1;
+	}
+	a = admin_authorize(ctx->conf->admin_hash,
+	    req->has_auth ? req->auth : NULL);
+	if (a == ADMIN_AUTH_OK) {
+		failures = 0;
+		return 0;
+	}
+	failures++;
+	metrics_auth_failure();
+	log_warn("admin: %s bearer token on %s (%lu failure%s in a row)",
+	    a == ADMIN_AUTH_MISSING ? "no" : "a wrong", route_name(req->route),
+	    failures, failures == 1 ? "" : "s");
+	handle_error(r, 401, "unauthorized");
+	r->www_auth = admin_www_authenticate(a);
+	return 1;
+}
+
+struct handle_admin {
+	const char		*name;
+	long long		 visits;	/* set: -1 to read */
+	long long		 uniques;	/* -1: keep what fits */
+	int			 reset;
+	struct counter_info	*list;
+	size_t			 n;
+	struct counter_info	 one;
+	struct counts		 counts;
+};
+
+static enum db_status
+handle_admin_list_fn(struct db *db, void *arg)
+{
+	struct handle_admin	*a = arg;
+
+	return db_list_counters(db, &a->list, &a->n);
+}
+
+static enum db_status
+handle_admin_set_fn(struct db *db, void *arg)
+{
+	struct handle_admin	*a = arg;
+
+	return db_set_counter(db, a->name, a->visits, a->uniques, a->reset,
+	    &a->one);
+}
+
+/* GET /admin/counters/{name}: the one counter, from the list. */
+static void
+handle_admin_one(struct ctx *ctx, struct handle_admin *a, struct reply *r)
+{
+	enum db_status	 st;
+	size_t		 i;
+
+	if ((st = batch_call(ctx->batch, handle_admin_list_fn, a,
+	    &ctx->db_seconds)) != DB_OK) {
+		handle_db_error(r, st);
+		return;
+	}
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->list[i].name, a->name) == 0)
+			break;
+	if (i == a->n)
+		handle_unknown(r);
+	else
+		handle_text(r, resp_counters_json(&a->list[i], 1, 0),
+		    "application/json");
+	free(a->list);
+}
+
+/*
+ * A number from the query for the admin API: 0 to 2^53 (what a
+ * JavaScript client can hold exactly).  Returns 1 and sets *v, 0 if
+ * absent, -1 if malformed.
+ */
+static int
+handle_query_count(const struct request *req, const char *key, long long *v)
+{
+	char			 buf[24], *end;
+	unsigned long long	 u;
+	int			 rc;
+
+	if ((rc = route_query_get(req->query, key, buf, sizeof(buf))) != 1)
+		return rc;
+	if (buf[0] < '0' || buf[0] > '9')
+		return -1;
+	u = strtoull(buf, &end, 10);
+	if (*end != '\0' || u > (1ULL << 53))
+		return -1;
+	*v = (long long)u;
+	return 1;
+}
+
+static void
+handle_admin(struct ctx *ctx, const struct request *req, struct reply *r)
+{
+	struct handle_admin	 a;
+	struct handle_stats	*s = NULL;
+	enum db_status		 st;
+	int			 rv, ru;
+
+	if (handle_admin_gate(ctx, req, r))
+		return;
+	memset(&a, 0, sizeof(a));
+	a.name = req->counter;
+	switch (req->route) {
+	case ROUTE_ADMIN_LIST:
+		if ((st = batch_call(ctx->batch, handle_admin_list_fn, &a,
+		    &ctx->db_seconds)) != DB_OK)
+			handle_db_error(r, st);
+		else
+			handle_text(r, resp_counters_json(a.list, a.n, 1),
+			    "application/json");
+		free(a.list);
+		return;
+	case ROUTE_ADMIN_COUNTER:
+		if (!cfg_counter_allowed(ctx->conf, req->counter)) {
+			handle_unknown(r);
+			return;
+		}
+		if (req->method != METHOD_POST) {
+			handle_admin_one(ctx, &a, r);
+			return;
+		}
+		a.reset = route_query_has(req->query, "reset");
+		a.uniques = -1;
+		rv = handle_query_count(req, "total_visits", &a.visits);
+		ru = handle_query_count(req, "unique_visitors", &a.uniques);
+		if (rv == -1 || ru == -1 || (a.reset && (rv == 1 || ru == 1)) ||
+		    (!a.reset && rv != 1) ||
+		    (ru == 1 && a.uniques > a.visits)) {
+			handle_error(r, 400, "give total_visits (and perhaps "
+			    "unique_visitors, at most as many) or reset");
+			return;
+		}
+		if (a.reset)
+			a.visits = a.uniques = 0;
+		if ((st = batch_call(ctx->batch, handle_admin_set_fn, &a,
+		    &ctx->db_seconds)) != DB_OK) {
+			handle_db_error(r, st);
+			return;
+		}
+		log_info("admin: counter %s set to %lld visits, %lld unique "
+		    "visitors%s", a.name, a.one.visits, a.one.uniques,
+		    a.reset ? " (reset)" : "");
+		handle_text(r, resp_counters_json(&a.one, 1, 0),
+		    "application/json");
+		return;
+	default:
+		break;
+	}
+	if ((s = malloc(sizeof(*s))) == NULL) {
+		handle_error(r, 500, "internal error");
+		return;
+	}
+	if (handle_stats_get(ctx, req, s, r) == -1)
+		goto out;
+	switch (req->route) {
+	case ROUTE_ADMIN_CSV:
+		snprintf(r->filebuf, sizeof(r->filebuf), "footfall-%s.csv",
+		    s->name);
+		handle_text(r, admin_csv(s->d, s->n, &s->n),
+		    "text/csv; charset=utf-8; header=present");
+		r->filename = r->filebuf;
+		break;
+	default:		/* ROUTE_ADMIN_TOP */
+		if ((st = batch_call(ctx->batch, handle_top_fn, s,
+		    &ctx->db_seconds)) != DB_OK)
+			handle_db_error(r, st);
+		else {
+			struct top_item	*t[3] = { s->top[0], s->top[1],
+			    s->top[2] };
+			handle_text(r, resp_top_json(s->name, s->days, t,
+			    s->ntop), "application/json");
+		}
+		break;
+	}
+out:
+	free(s);
 }
 
 /*
@@ -166,17 +623,16 @@ handle_request(struct ctx *ctx, char *const *envp, struct reply *r,
 
 	if (req->route == ROUTE_METRICS && ctx->conf->metrics == METRICS_OFF)
 		req->route = ROUTE_NOTFOUND;
+	if (route_is_admin(req->route) && !ctx->conf->admin)
+		req->route = ROUTE_NOTFOUND;
 	if (req->route == ROUTE_NOTFOUND) {
 		handle_error(r, 404, "not found");
 		return;
 	}
 	if (!route_allows(req->route, req->method)) {
 		r->allow = route_allow_header(req->route);
-		if (req->route == ROUTE_COUNT) {
-			r->vary_origin = 1;
-			r->origin = req->cors == CORS_ALLOW ?
-			    req->origin : NULL;
-		}
+		if (req->route == ROUTE_COUNT || req->route == ROUTE_STATS)
+			handle_cors(req, r);
 		handle_error(r, 405, "method not allowed");
 		return;
 	}
@@ -184,9 +640,25 @@ handle_request(struct ctx *ctx, char *const *envp, struct reply *r,
 	case ROUTE_COUNT:
 		handle_count(ctx, req, r);
 		break;
+	case ROUTE_STATS:
+		handle_stats(ctx, req, r);
+		break;
+	case ROUTE_BADGE:
+		handle_badge(ctx, req, r);
+		break;
+	case ROUTE_ADMIN_LIST:
+	case ROUTE_ADMIN_COUNTER:
+	case ROUTE_ADMIN_CSV:
+	case ROUTE_ADMIN_TOP:
+		handle_admin(ctx, req, r);
+		break;
+	case ROUTE_BADNAME:
+		handle_cors(req, r);
+		handle_error(r, 400, "invalid counter name");
+		break;
 	case ROUTE_HEALTHZ:
-		if (batch_read(ctx->batch, &r->counts, &ctx->db_seconds) ==
-		    DB_OK) {
+		if (batch_read(ctx->batch, COUNTER_DEFAULT, &r->counts,
+		    &ctx->db_seconds) == DB_OK) {
 			r->status = 200;
 			r->kind = REPLY_HEALTH;
 		} else
@@ -217,17 +689,34 @@ handle_account(const struct request *req, const struct reply *r,
 		"allow",	/* CORS_ALLOW */
 		"deny",		/* CORS_DENY */
 	};
-	int	 visit, counted;
+	const char	*why;
+	int		 visit, counted;
 
-	visit = r->kind == REPLY_COUNTS && r->counts.counted >= 0;
+	visit = r->visit && r->counts.counted >= 0;
 	counted = visit && r->counts.counted;
 	metrics_request(req->route, r->status, seconds);
 	if (visit)
 		metrics_visit(&r->counts);
+	if (!visit)
+		why = "-";
+	else if (r->counts.bot)
+		why = "bot";
+	else if (r->counts.ignored)
+		why = "ignored";
+	else if (!r->counts.found)
+		why = "unknown_counter";
+	else if (r->counts.repeat)
+		why = "repeat";
+	else if (!r->counts.counted)
+		why = "dnt";
+	else
+		why = "-";
 	log_info("request route=%s method=%s status=%d duration_ms=%.3f "
-	    "db_ms=%.3f counted=%d new=%d tracked=%d cors=%s",
+	    "db_ms=%.3f counter=%s counted=%d new=%d tracked=%d "
+	    "not_counted=%s cors=%s",
 	    route_name(req->route), route_method_name(req->method), r->status,
-	    seconds * 1000, db_seconds * 1000, counted,
+	    seconds * 1000, db_seconds * 1000,
+	    req->counter[0] != '\0' ? req->counter : "-", counted,
 	    counted && r->counts.is_new == 1, visit && r->counts.tracked == 1,
-	    cors_names[req->cors]);
+	    why, cors_names[req->cors]);
 }

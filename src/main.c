@@ -63,6 +63,19 @@ check(const struct conf *conf, const char *path)
 	    conf->key_period, conf->key_period + conf->window,
 	    conf->ipv6_prefix, conf->ident_agent ? "address+agent" : "address",
 	    dnt[conf->dnt]);
+	if (conf->ncounters > 0)
+		printf("counters: %zu listed (and default)", conf->ncounters);
+	else
+		printf("counters: made on first visit, at most %u",
+		    conf->max_counters);
+	printf("; visit log %s", conf->visit_log ? "on" : "off");
+	if (conf->visit_log)
+		printf(", kept %ud", conf->log_retention / 86400);
+	printf("; count_interval %us; %zu ignored network%s; admin API %s\n",
+	    conf->count_interval, conf->nignore, conf->nignore == 1 ? "" : "s",
+	    conf->admin ? "on" : "off");
+	printf("bots_file %s\n", conf->bots_file == NULL ? "none: bots are "
+	    "counted as visitors" : conf->bots_file);
 	if (access(conf->key_file, F_OK) == -1)
 		printf("key %s: missing; footfall creates it on start\n",
 		    conf->key_file);
@@ -98,25 +111,28 @@ static int
 purge(const struct conf *conf)
 {
 	struct db	*db;
-	long long	 visitors = 0, keys = 0, nv, nk;
+	long long	 sum[3] = { 0, 0, 0 }, n[3];
+	size_t		 i;
 	int		 rc = 1;
 
 	if ((db = db_open(conf->database, conf->db_timeout_ms,
 	    conf->connect_timeout)) == NULL)
 		return 1;
 	do {
-		if (db_purge(db, conf->window, PURGE_BATCH, &nv, &nk) !=
-		    DB_OK) {
+		if (db_purge(db, conf->window, PURGE_BATCH,
+		    conf->log_retention, n) != DB_OK) {
 			fprintf(stderr, "footfall: purge failed (the log line "
-			    "above says why); removed %lld visitors and %lld "
-			    "keys before that\n", visitors, keys);
+			    "above says why); removed %lld visitors, %lld "
+			    "keys and %lld visit log rows before that\n",
+			    sum[0], sum[1], sum[2]);
 			goto out;
 		}
-		visitors += nv;
-		keys += nk;
-	} while (nv == PURGE_BATCH);
-	printf("removed %lld expired visitor%s and %lld expired key%s\n",
-	    visitors, visitors == 1 ? "" : "s", keys, keys == 1 ? "" : "s");
+		for (i = 0; i < 3; i++)
+			sum[i] += n[i];
+	} while (n[0] == PURGE_BATCH || n[2] == PURGE_BATCH);
+	printf("removed %lld expired visitor%s, %lld expired key%s and "
+	    "%lld visit log row%s\n", sum[0], sum[0] == 1 ? "" : "s",
+	    sum[1], sum[1] == 1 ? "" : "s", sum[2], sum[2] == 1 ? "" : "s");
 	rc = 0;
 out:
 	db_close(db);
@@ -267,6 +283,10 @@ main(int argc, char *argv[])
 	if (cfg_check(&conf, &errstr) == -1) {
 		fprintf(stderr, "footfall: %s: %s\n", path == NULL ?
 		    "(defaults)" : path, errstr);
+		goto out;
+	}
+	if (!purgeonly && cfg_load_bots(&conf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "footfall: %s\n", err);
 		goto out;
 	}
 	if (sock != NULL) {

@@ -61,6 +61,12 @@ static struct {
 	atomic_ullong	 skipped;	/* visits not counted (dnt = skip) */
 	atomic_ullong	 purged_visitors;
 	atomic_ullong	 purged_keys;
+	atomic_ullong	 purged_log;
+	atomic_ullong	 bots;		/* bot visits (in bots only) */
+	atomic_ullong	 ignored;	/* from an address in ignore */
+	atomic_ullong	 repeats;	/* within count_interval */
+	atomic_ullong	 refused;	/* for a counter that may not exist */
+	atomic_ullong	 auth_failures;	/* admin API */
 	time_t		 started;
 } m;
 
@@ -110,6 +116,12 @@ metrics_init(void)
 	atomic_store(&m.skipped, 0);
 	atomic_store(&m.purged_visitors, 0);
 	atomic_store(&m.purged_keys, 0);
+	atomic_store(&m.purged_log, 0);
+	atomic_store(&m.bots, 0);
+	atomic_store(&m.ignored, 0);
+	atomic_store(&m.repeats, 0);
+	atomic_store(&m.refused, 0);
+	atomic_store(&m.auth_failures, 0);
 	m.started = time(NULL);
 }
 
@@ -140,10 +152,27 @@ metrics_request(enum route route, int status, double seconds)
 	metrics_observe(&m.duration[route], seconds);
 }
 
-/* One visit recorded; is_new if it also counted a unique visitor. */
+/*
+ * One counting request answered: a visit recorded (is_new if it also
+ * counted a unique visitor), or why it was not.
+ */
 void
 metrics_visit(const struct counts *c)
 {
+	atomic_ullong	*why = NULL;
+
+	if (c->bot)
+		why = &m.bots;
+	else if (c->ignored)
+		why = &m.ignored;
+	else if (!c->found)
+		why = &m.refused;
+	else if (c->repeat)
+		why = &m.repeats;
+	if (why != NULL) {
+		atomic_fetch_add_explicit(why, 1, memory_order_relaxed);
+		return;
+	}
 	if (!c->counted) {
 		atomic_fetch_add_explicit(&m.skipped, 1, memory_order_relaxed);
 		return;
@@ -156,14 +185,23 @@ metrics_visit(const struct counts *c)
 		atomic_fetch_add_explicit(&m.uniques, 1, memory_order_relaxed);
 }
 
-/* What one purge removed (batch.c). */
+/* What one purge removed (batch.c): visitors, keys, visit log rows. */
 void
-metrics_purge(long long visitors, long long keys)
+metrics_purge(const long long n[3])
 {
 	atomic_fetch_add_explicit(&m.purged_visitors,
-	    (unsigned long long)visitors, memory_order_relaxed);
-	atomic_fetch_add_explicit(&m.purged_keys, (unsigned long long)keys,
+	    (unsigned long long)n[0], memory_order_relaxed);
+	atomic_fetch_add_explicit(&m.purged_keys, (unsigned long long)n[1],
 	    memory_order_relaxed);
+	atomic_fetch_add_explicit(&m.purged_log, (unsigned long long)n[2],
+	    memory_order_relaxed);
+}
+
+/* A request to the admin API without the right token. */
+void
+metrics_auth_failure(void)
+{
+	atomic_fetch_add_explicit(&m.auth_failures, 1, memory_order_relaxed);
 }
 
 void
@@ -369,8 +407,28 @@ metrics_render(void)
 	    "window needs them any more.\n"
 	    "# TYPE footfall_purged_total counter\n"
 	    "footfall_purged_total{what=\"visitor\"} %llu\n"
-	    "footfall_purged_total{what=\"key\"} %llu\n",
-	    metrics_get(&m.purged_visitors), metrics_get(&m.purged_keys));
+	    "footfall_purged_total{what=\"key\"} %llu\n"
+	    "footfall_purged_total{what=\"visit_log\"} %llu\n",
+	    metrics_get(&m.purged_visitors), metrics_get(&m.purged_keys),
+	    metrics_get(&m.purged_log));
+	fprintf(f, "# HELP footfall_visits_not_counted_total Counting "
+	    "requests that added nothing to the total, by reason: a known "
+	    "bot (added to the counter's bots), an address in ignore, a "
+	    "repeat within count_interval, or a counter that may not be "
+	    "made.\n"
+	    "# TYPE footfall_visits_not_counted_total counter\n"
+	    "footfall_visits_not_counted_total{reason=\"bot\"} %llu\n"
+	    "footfall_visits_not_counted_total{reason=\"ignored\"} %llu\n"
+	    "footfall_visits_not_counted_total{reason=\"repeat\"} %llu\n"
+	    "footfall_visits_not_counted_total{reason=\"unknown_counter\"} "
+	    "%llu\n",
+	    metrics_get(&m.bots), metrics_get(&m.ignored),
+	    metrics_get(&m.repeats), metrics_get(&m.refused));
+	fprintf(f, "# HELP footfall_admin_auth_failures_total Admin API "
+	    "requests refused for a missing or wrong token.\n"
+	    "# TYPE footfall_admin_auth_failures_total counter\n"
+	    "footfall_admin_auth_failures_total %llu\n",
+	    metrics_get(&m.auth_failures));
 
 	if (fclose(f) != 0) {
 		free(out);

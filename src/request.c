@@ -23,6 +23,8 @@ enum req_param {
 	P_AGENT,
 	P_DNT,
 	P_GPC,
+	P_REFERER,
+	P_AUTH,
 	P__MAX
 };
 
@@ -36,6 +38,8 @@ static const char *const req_names[P__MAX] = {
 	"HTTP_USER_AGENT",	/* P_AGENT */
 	"HTTP_DNT",		/* P_DNT */
 	"HTTP_SEC_GPC",		/* P_GPC */
+	"HTTP_REFERER",		/* P_REFERER */
+	"HTTP_AUTHORIZATION",	/* P_AUTH */
 };
 
 /*
@@ -52,6 +56,18 @@ req_printable(const char *s)
 		    n >= REQ_PATH_MAX)
 			return 0;
 	return 1;
+}
+
+/* Is a in one of the networks of conf's ignore list? */
+static int
+req_ignored(const struct addr *a, const struct conf *conf)
+{
+	size_t	 i;
+
+	for (i = 0; i < conf->nignore; i++)
+		if (addr_in_net(a, &conf->ignore[i]))
+			return 1;
+	return 0;
 }
 
 /*
@@ -78,6 +94,83 @@ req_dnt(const char *dnt, const char *gpc)
 }
 
 /*
+ * The page path for the visit log from s: what the widget sends as the
+ * query's path (location.pathname), or a Referer URL (then its path).
+ * It must begin with '/' (after "scheme://host" for a URL); the query
+ * and fragment are cut; the rest must be printable ASCII (a browser
+ * sends a path percent-encoded) of at most REQ_LOG_PATH_MAX bytes.
+ * Writes it to out (outsz bytes) and returns 1, or 0 if there is none
+ * worth keeping.  Pure.
+ */
+int
+req_log_path(const char *s, char *out, size_t outsz)
+{
+	const char	*p;
+	size_t		 n, i;
+
+	if (s == NULL)
+		return 0;
+	if ((p = strstr(s, "://")) != NULL && p == s + strspn(s,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789+.-")) {
+		s = p + 3;
+		s += strcspn(s, "/?#");
+		if (*s != '/')
+			s = "/";
+	}
+	if (*s != '/')
+		return 0;
+	n = strcspn(s, "?#");
+	if (n > REQ_LOG_PATH_MAX || n >= outsz)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return 0;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 1;
+}
+
+/*
+ * The referring host for the visit log from s, what the widget sends as
+ * the query's ref (document.referrer): a URL's host, lowercased, without
+ * port or user.  Only a DNS name's characters, at most REQ_LOG_REF_MAX.
+ * Writes it to out (outsz bytes) and returns 1, or 0.  Pure.
+ */
+int
+req_ref_host(const char *s, char *out, size_t outsz)
+{
+	const char	*p;
+	size_t		 n, i, at;
+
+	if (s == NULL || (p = strstr(s, "://")) == NULL)
+		return 0;
+	if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
+		return 0;
+	p += 3;
+	n = strcspn(p, "/?#");
+	/* user:password@host */
+	for (at = n; at > 0 && p[at - 1] != '@'; at--)
+		continue;
+	p += at;
+	n -= at;
+	n = strcspn(p, ":/?#") < n ? strcspn(p, ":/?#") : n;
+	if (n == 0 || n > REQ_LOG_REF_MAX || n >= outsz)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (p[i] >= 'A' && p[i] <= 'Z')
+			out[i] = (char)(p[i] - 'A' + 'a');
+		else if ((p[i] >= 'a' && p[i] <= 'z') ||
+		    (p[i] >= '0' && p[i] <= '9') || p[i] == '.' || p[i] == '-')
+			out[i] = p[i];
+		else
+			return 0;
+	}
+	out[n] = '\0';
+	return 1;
+}
+
+/*
  * Fill *req from the parameter array envp ("NAME=value" strings, as
  * FCGX_Request.envp or environ).  Each parameter's first occurrence
  * wins, but Origin is also counted: a browser sends exactly one, so two
@@ -90,6 +183,7 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 {
 	const char	*val[P__MAX];
 	const char	*path;
+	char		 buf[REQ_QUERY_MAX + 1];
 	size_t		 norigin = 0, nlen;
 	int		 i;
 
@@ -119,12 +213,15 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 	path = val[P_PATH_INFO] != NULL && val[P_PATH_INFO][0] != '\0' ?
 	    val[P_PATH_INFO] : val[P_SCRIPT_NAME];
 	if (path != NULL && req_printable(path))
-		req->route = route_path(path, conf->prefix);
+		req->route = route_path(path, conf->prefix, req->counter);
 	else
 		req->route = ROUTE_NOTFOUND;
 
-	if (val[P_QUERY] != NULL && req_printable(val[P_QUERY]))
-		req->peek = route_query_has(val[P_QUERY], "peek");
+	if (val[P_QUERY] != NULL && req_printable(val[P_QUERY])) {
+		nlen = strlen(val[P_QUERY]);
+		memcpy(req->query, val[P_QUERY], nlen + 1);
+		req->peek = route_query_has(req->query, "peek");
+	}
 
 	req->cors = cors_decide(val[P_ORIGIN], norigin,
 	    conf->origins, conf->norigins);
@@ -134,6 +231,33 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 
 	req->has_addr = addr_parse(val[P_REMOTE_ADDR], &req->addr) == 0;
 	req->dnt = req_dnt(val[P_DNT], val[P_GPC]);
+
+	req->ignored = req->has_addr && req_ignored(&req->addr, conf);
+	req->bot = conf->bots != NULL && agent_is_bot(conf->bots, val[P_AGENT]);
+	req->browser = agent_family(val[P_AGENT]);
+
+	/*
+	 * The visit log's page: the path the widget sends, else the
+	 * Referer's (a plain <img> badge or a fetch without the widget).
+	 * Its referrer: only what the widget sends; the Referer of the
+	 * request is the page itself.
+	 */
+	if (route_query_get(req->query, "path", buf, sizeof(buf)) != 1 ||
+	    !req_log_path(buf, req->path, sizeof(req->path)))
+		(void)req_log_path(val[P_REFERER], req->path,
+		    sizeof(req->path));
+	if (route_query_get(req->query, "ref", buf, sizeof(buf)) == 1)
+		(void)req_ref_host(buf, req->ref, sizeof(req->ref));
+
+	if (val[P_AUTH] != NULL && (nlen = strlen(val[P_AUTH])) <=
+	    REQ_AUTH_MAX) {
+		memcpy(req->auth, val[P_AUTH], nlen + 1);
+		req->has_auth = 1;
+	} else if (val[P_AUTH] != NULL) {
+		/* Too long to be ours: present, and wrong. */
+		memcpy(req->auth, "Bearer -", sizeof("Bearer -"));
+		req->has_auth = 1;
+	}
 
 	/*
 	 * Raw bytes, whatever they are (they are only hashed), cut at

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -129,6 +130,9 @@ resp_body(const struct reply *r)
 		if (r->counts.counted == 0)
 			json_object_object_add(o, "counted",
 			    json_object_new_boolean(0));
+		if (r->counts.bot)
+			json_object_object_add(o, "bot",
+			    json_object_new_boolean(1));
 		break;
 	case REPLY_HEALTH:
 		json_object_object_add(o, "status",
@@ -179,8 +183,17 @@ resp_render(const struct reply *r, size_t *len)
 		buf_printf(&b, "Content-Type: application/json\r\n");
 		buf_printf(&b, "Content-Length: %zu\r\n", blen + 1);
 	}
-	if (r->no_store)
+	if (r->cache != NULL)
+		buf_printf(&b, "Cache-Control: %s\r\n", r->cache);
+	else if (r->no_store)
 		buf_printf(&b, "Cache-Control: no-store\r\n");
+	if (r->expires0)
+		buf_printf(&b, "Expires: 0\r\n");
+	if (r->www_auth != NULL)
+		buf_printf(&b, "WWW-Authenticate: %s\r\n", r->www_auth);
+	if (r->filename != NULL)
+		buf_printf(&b, "Content-Disposition: attachment; "
+		    "filename=\"%s\"\r\n", r->filename);
 	buf_printf(&b, "X-Content-Type-Options: nosniff\r\n");
 	if (r->allow != NULL)
 		buf_printf(&b, "Allow: %s\r\n", r->allow);
@@ -208,6 +221,172 @@ resp_render(const struct reply *r, size_t *len)
 	}
 	*len = b.len;
 	return b.p;
+}
+
+/* A JSON text with a final newline (for curl users), or NULL. */
+static char *
+resp_json_text(json_object *o)
+{
+	const char	*t;
+	char		*s = NULL;
+	size_t		 n;
+
+	if (o == NULL)
+		return NULL;
+	t = json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (t != NULL && (s = malloc((n = strlen(t)) + 2)) != NULL) {
+		memcpy(s, t, n);
+		s[n] = '\n';
+		s[n + 1] = '\0';
+	}
+	json_object_put(o);
+	return s;
+}
+
+/* Seconds since the epoch as "2026-11-22T10:00:00Z". */
+static json_object *
+resp_time(long long t)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+	char		 s[32];
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return NULL;
+	return json_object_new_string(s);
+}
+
+static json_object *
+resp_counter_object(const struct counter_info *c)
+{
+	json_object	*o;
+
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	json_object_object_add(o, "name", json_object_new_string(c->name));
+	json_object_object_add(o, "total_visits",
+	    json_object_new_int64(c->visits));
+	json_object_object_add(o, "unique_visitors",
+	    json_object_new_int64(c->uniques));
+	json_object_object_add(o, "bots", json_object_new_int64(c->bots));
+	json_object_object_add(o, "created", resp_time(c->created));
+	return o;
+}
+
+/*
+ * The admin API's counters: {"counters":[...]} for a list, else the one
+ * counter's object.  Returns a malloc'd JSON text, or NULL.
+ */
+char *
+resp_counters_json(const struct counter_info *c, size_t n, int list)
+{
+	json_object	*o, *a;
+	size_t		 i;
+
+	if (!list)
+		return n == 1 ? resp_json_text(resp_counter_object(c)) : NULL;
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	if ((a = json_object_new_array()) == NULL) {
+		json_object_put(o);
+		return NULL;
+	}
+	json_object_object_add(o, "counters", a);
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, resp_counter_object(&c[i]));
+	return resp_json_text(o);
+}
+
+/*
+ * GET /stats/{name}: the counter's all-time numbers c and its last n
+ * days d[0..n-1], oldest first (README "Statistics").  Returns a
+ * malloc'd JSON text, or NULL.
+ */
+char *
+resp_stats_json(const char *name, const struct counts *c,
+    const struct day_stat *d, size_t n)
+{
+	json_object	*o, *a, *day, *per;
+	long long	 v = 0, u = 0, b = 0;
+	size_t		 i;
+
+	if (n == 0 || (o = json_object_new_object()) == NULL)
+		return NULL;
+	json_object_object_add(o, "counter", json_object_new_string(name));
+	json_object_object_add(o, "days", json_object_new_int64((long long)n));
+	json_object_object_add(o, "from", json_object_new_string(d[0].date));
+	json_object_object_add(o, "to", json_object_new_string(d[n - 1].date));
+	json_object_object_add(o, "total_visits",
+	    json_object_new_int64(c->total));
+	json_object_object_add(o, "unique_visitors",
+	    json_object_new_int64(c->uniques));
+	json_object_object_add(o, "bots", json_object_new_int64(c->bots));
+	if ((a = json_object_new_array()) == NULL ||
+	    (per = json_object_new_object()) == NULL) {
+		json_object_put(a);
+		json_object_put(o);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if ((day = json_object_new_object()) == NULL)
+			continue;
+		json_object_object_add(day, "date",
+		    json_object_new_string(d[i].date));
+		json_object_object_add(day, "visits",
+		    json_object_new_int64(d[i].visits));
+		json_object_object_add(day, "unique_visitors",
+		    json_object_new_int64(d[i].uniques));
+		json_object_object_add(day, "bots",
+		    json_object_new_int64(d[i].bots));
+		json_object_array_add(a, day);
+		v += d[i].visits;
+		u += d[i].uniques;
+		b += d[i].bots;
+	}
+	json_object_object_add(per, "visits", json_object_new_int64(v));
+	json_object_object_add(per, "unique_visitors",
+	    json_object_new_int64(u));
+	json_object_object_add(per, "bots", json_object_new_int64(b));
+	json_object_object_add(o, "period", per);
+	json_object_object_add(o, "daily", a);
+	return resp_json_text(o);
+}
+
+/*
+ * GET /admin/top/{name}: the top lists t[0..2] (paths, referrers,
+ * browsers) of n[0..2] lines.  Returns a malloc'd JSON text, or NULL.
+ */
+char *
+resp_top_json(const char *name, unsigned int days,
+    struct top_item *const t[3], const size_t n[3])
+{
+	static const char *const lists[3] = { "paths", "referrers",
+	    "browsers" };
+	static const char *const keys[3] = { "path", "host", "browser" };
+	json_object	*o, *a, *e;
+	size_t		 i, j;
+
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	json_object_object_add(o, "counter", json_object_new_string(name));
+	json_object_object_add(o, "days", json_object_new_int64(days));
+	for (i = 0; i < 3; i++) {
+		if ((a = json_object_new_array()) == NULL)
+			continue;
+		for (j = 0; j < n[i]; j++) {
+			if ((e = json_object_new_object()) == NULL)
+				continue;
+			json_object_object_add(e, keys[i],
+			    json_object_new_string(t[i][j].value));
+			json_object_object_add(e, "visits",
+			    json_object_new_int64(t[i][j].visits));
+			json_object_array_add(a, e);
+		}
+		json_object_object_add(o, lists[i], a);
+	}
+	return resp_json_text(o);
 }
 
 /* Free what a reply owns; the reply may be rendered no more. */

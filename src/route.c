@@ -11,16 +11,41 @@
 
 static const char *const route_names[ROUTE__MAX] = {
 	"count",	/* ROUTE_COUNT */
+	"stats",	/* ROUTE_STATS */
+	"badge",	/* ROUTE_BADGE */
+	"admin_list",	/* ROUTE_ADMIN_LIST */
+	"admin_counter", /* ROUTE_ADMIN_COUNTER */
+	"admin_csv",	/* ROUTE_ADMIN_CSV */
+	"admin_top",	/* ROUTE_ADMIN_TOP */
 	"healthz",	/* ROUTE_HEALTHZ */
 	"metrics",	/* ROUTE_METRICS */
+	"badname",	/* ROUTE_BADNAME */
 	"notfound",	/* ROUTE_NOTFOUND */
 };
 
-static const char *const route_paths[ROUTE__MAX] = {
-	"/count",	/* ROUTE_COUNT */
-	"/healthz",	/* ROUTE_HEALTHZ */
-	"/metrics",	/* ROUTE_METRICS */
-	NULL,		/* ROUTE_NOTFOUND */
+/*
+ * Each route's path: exactly this, or (if it has a name) this, a slash,
+ * the counter's name and the suffix.  A route whose name is optional
+ * (/count) answers for the default counter without one.
+ */
+struct route_path {
+	const char	*path;
+	int		 named;		/* 0 none, 1 required, 2 optional */
+	const char	*suffix;
+};
+
+static const struct route_path route_paths[ROUTE__MAX] = {
+	{ "/count", 2, "" },		/* ROUTE_COUNT */
+	{ "/stats", 1, "" },		/* ROUTE_STATS */
+	{ "/badge", 1, ".svg" },	/* ROUTE_BADGE */
+	{ "/admin/counters", 0, "" },	/* ROUTE_ADMIN_LIST */
+	{ "/admin/counters", 1, "" },	/* ROUTE_ADMIN_COUNTER */
+	{ "/admin/stats", 1, ".csv" },	/* ROUTE_ADMIN_CSV */
+	{ "/admin/top", 1, "" },	/* ROUTE_ADMIN_TOP */
+	{ "/healthz", 0, "" },		/* ROUTE_HEALTHZ */
+	{ "/metrics", 0, "" },		/* ROUTE_METRICS */
+	{ NULL, 0, NULL },		/* ROUTE_BADNAME */
+	{ NULL, 0, NULL },		/* ROUTE_NOTFOUND */
 };
 
 static const char *const method_names[METHOD__MAX] = {
@@ -36,16 +61,31 @@ static const char *const method_names[METHOD__MAX] = {
 static const unsigned int route_methods[ROUTE__MAX] = {
 	M(METHOD_GET) | M(METHOD_HEAD) | M(METHOD_POST) |
 	    M(METHOD_OPTIONS),			/* ROUTE_COUNT */
+	M(METHOD_GET) | M(METHOD_HEAD) | M(METHOD_OPTIONS), /* ROUTE_STATS */
+	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_BADGE */
+	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_ADMIN_LIST */
+	M(METHOD_GET) | M(METHOD_HEAD) | M(METHOD_POST), /* ROUTE_ADMIN_COUNTER */
+	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_ADMIN_CSV */
+	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_ADMIN_TOP */
 	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_HEALTHZ */
 	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_METRICS */
+	M(METHOD_GET) | M(METHOD_HEAD) | M(METHOD_POST) |
+	    M(METHOD_OPTIONS),			/* ROUTE_BADNAME */
 	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_NOTFOUND */
 };
 #undef M
 
 static const char *const route_allow[ROUTE__MAX] = {
 	"GET, HEAD, POST, OPTIONS",	/* ROUTE_COUNT */
+	"GET, HEAD, OPTIONS",		/* ROUTE_STATS */
+	"GET, HEAD",			/* ROUTE_BADGE */
+	"GET, HEAD",			/* ROUTE_ADMIN_LIST */
+	"GET, HEAD, POST",		/* ROUTE_ADMIN_COUNTER */
+	"GET, HEAD",			/* ROUTE_ADMIN_CSV */
+	"GET, HEAD",			/* ROUTE_ADMIN_TOP */
 	"GET, HEAD",			/* ROUTE_HEALTHZ */
 	"GET, HEAD",			/* ROUTE_METRICS */
+	"GET, HEAD, POST, OPTIONS",	/* ROUTE_BADNAME */
 	"GET, HEAD",			/* ROUTE_NOTFOUND */
 };
 
@@ -63,17 +103,57 @@ route_method(const char *s)
 }
 
 /*
- * Map a path to a route.  The path must begin with prefix (the location
- * footfall is mounted at, "" for the root); the rest must be exactly one
- * of the route paths.  No decoding is done: a percent-encoded route name
- * is not a route.  Pure.
+ * Is name[0..len-1] a counter's name: 1 to COUNTER_MAX bytes of ASCII
+ * letters, digits, '.', '_' and '-', the first a letter or digit (so
+ * that no name is "." or "..", or looks like an option)?  sql/005
+ * checks the same.  Pure.
+ */
+int
+route_counter_valid(const char *name, size_t len)
+{
+	size_t	 i;
+	char	 c;
+
+	if (name == NULL || len == 0 || len > COUNTER_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		c = name[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9'))
+			continue;
+		if (i > 0 && (c == '.' || c == '_' || c == '-'))
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+int
+route_is_admin(enum route r)
+{
+	return r == ROUTE_ADMIN_LIST || r == ROUTE_ADMIN_COUNTER ||
+	    r == ROUTE_ADMIN_CSV || r == ROUTE_ADMIN_TOP;
+}
+
+/*
+ * Map a path to a route, and the counter's name it holds into name
+ * (COUNTER_DEFAULT for /count alone; "" for a route without one).  The
+ * path must begin with prefix (the location footfall is mounted at, ""
+ * for the root); the rest must be one of the route paths.  A path that
+ * is a named route's but whose name is not valid (empty, too long, a
+ * character outside the set, or a further slash) is ROUTE_BADNAME: the
+ * client meant a counter and gets told its name is wrong.  No decoding
+ * is done: a percent-encoded route or name is not one.  Pure.
  */
 enum route
-route_path(const char *path, const char *prefix)
+route_path(const char *path, const char *prefix, char name[COUNTER_MAX + 1])
 {
-	size_t	 plen;
-	int	 i;
+	const struct route_path	*rp;
+	const char		*rest;
+	size_t			 plen, n, slen;
+	int			 i;
 
+	name[0] = '\0';
 	if (path == NULL)
 		return ROUTE_NOTFOUND;
 	plen = prefix == NULL ? 0 : strlen(prefix);
@@ -82,9 +162,30 @@ route_path(const char *path, const char *prefix)
 	if (strncmp(path, prefix == NULL ? "" : prefix, plen) != 0)
 		return ROUTE_NOTFOUND;
 	path += plen;
-	for (i = 0; i < ROUTE_NOTFOUND; i++)
-		if (strcmp(path, route_paths[i]) == 0)
+	for (i = 0; i < ROUTE_BADNAME; i++) {
+		rp = &route_paths[i];
+		n = strlen(rp->path);
+		if (strncmp(path, rp->path, n) != 0)
+			continue;
+		rest = path + n;
+		if (*rest == '\0' && rp->named != 1) {
+			if (rp->named == 2)
+				memcpy(name, COUNTER_DEFAULT,
+				    sizeof(COUNTER_DEFAULT));
 			return (enum route)i;
+		}
+		if (*rest != '/' || rp->named == 0)
+			continue;
+		rest++;
+		n = strlen(rest);
+		slen = strlen(rp->suffix);
+		if (n < slen || strcmp(rest + n - slen, rp->suffix) != 0 ||
+		    !route_counter_valid(rest, n - slen))
+			return ROUTE_BADNAME;
+		memcpy(name, rest, n - slen);
+		name[n - slen] = '\0';
+		return (enum route)i;
+	}
 	return ROUTE_NOTFOUND;
 }
 
@@ -106,6 +207,65 @@ route_query_has(const char *query, const char *name)
 		klen = strcspn(p, "=&;");
 		if (klen == n && strncmp(p, name, n) == 0)
 			return 1;
+	}
+	return 0;
+}
+
+static int
+route_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The value of the first key name in the query string, percent-decoded
+ * ('+' is a space, as HTML forms send it) into buf of bufsz bytes and
+ * NUL-terminated.  Returns 1, 0 if the key is absent (a key without a
+ * value is present and empty), or -1 if the value is malformed (a bad
+ * escape, a decoded NUL) or does not fit.  Pure.
+ */
+int
+route_query_get(const char *query, const char *name, char *buf, size_t bufsz)
+{
+	const char	*p, *end, *v;
+	size_t		 n, klen, o = 0;
+	int		 hi, lo;
+
+	if (query == NULL || name == NULL || bufsz == 0)
+		return 0;
+	n = strlen(name);
+	for (p = query; *p != '\0'; p = *end == '\0' ? end : end + 1) {
+		end = p + strcspn(p, "&;");
+		klen = strcspn(p, "=&;");
+		if (klen != n || strncmp(p, name, n) != 0)
+			continue;
+		for (v = p[klen] == '=' ? p + klen + 1 : p + klen; v < end;
+		    v++) {
+			if (o + 1 >= bufsz)
+				return -1;
+			if (*v == '+')
+				buf[o++] = ' ';
+			else if (*v != '%')
+				buf[o++] = *v;
+			else {
+				if (end - v < 3)
+					return -1;
+				if ((hi = route_hex(v[1])) == -1 ||
+				    (lo = route_hex(v[2])) == -1 ||
+				    (hi == 0 && lo == 0))
+					return -1;
+				buf[o++] = (char)(hi * 16 + lo);
+				v += 2;
+			}
+		}
+		buf[o] = '\0';
+		return 1;
 	}
 	return 0;
 }

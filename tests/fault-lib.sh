@@ -91,8 +91,8 @@ count_once() {
 }
 count_status() { local r; r=$(count_once "$1"); echo "${r% *}"; }
 
-db_total() { psql_admin -c "SELECT coalesce(sum(visits), 0) FROM footfall.total"; }
-db_uniques() { psql_admin -c "SELECT coalesce(sum(uniques), 0) FROM footfall.total"; }
+db_total() { psql_admin -c "SELECT coalesce(sum(visits), 0) FROM footfall.counter_total"; }
+db_uniques() { psql_admin -c "SELECT coalesce(sum(uniques), 0) FROM footfall.counter_total"; }
 db_visitors() { psql_admin -c "SELECT count(*) FROM footfall.visitor"; }
 peek_total() {	# the total footfall answers to GET /count?peek
 	curl -s --max-time 10 "$U/count?peek" |
@@ -128,17 +128,17 @@ fault_check_uniques() {	# NAME
 
 now() { echo "$EPOCHREALTIME"; }
 
-# lock_hold: a psql in the background takes footfall.total in ACCESS
+# lock_hold: a psql in the background takes footfall.counter_total in ACCESS
 # EXCLUSIVE mode inside a transaction, so that record_visits (and
 # read_counts) wait for it, and keeps it until lock_release (or until
 # the test ends and its input closes).  Returns once the lock is held.
 lock_held() {
 	psql_admin -c "SELECT count(*) FROM pg_locks WHERE granted
-	    AND relation = 'footfall.total'::regclass AND mode = 'AccessExclusiveLock'"
+	    AND relation = 'footfall.counter_total'::regclass AND mode = 'AccessExclusiveLock'"
 }
 lock_hold() {
 	coproc LOCKER { psql_admin >/dev/null 2>&1; }
-	echo "BEGIN; LOCK TABLE footfall.total IN ACCESS EXCLUSIVE MODE;" >&"${LOCKER[1]}"
+	echo "BEGIN; LOCK TABLE footfall.counter_total IN ACCESS EXCLUSIVE MODE;" >&"${LOCKER[1]}"
 	for _ in $(seq 200); do [ "$(lock_held)" = 1 ] && return 0; sleep 0.05; done
 	return 1
 }

@@ -30,7 +30,7 @@ setup(void)
 	admin = PQconnectdb(adsn);
 	cr_assert_eq(PQstatus(admin), CONNECTION_OK, "%s", PQerrorMessage(admin));
 	PQclear(PQexec(admin, "TRUNCATE footfall.visitor, footfall.visitor_key; "
-	    "UPDATE footfall.total SET visits = 0, uniques = 0"));
+	    "UPDATE footfall.counter_total SET visits = 0, uniques = 0"));
 	db = db_open(dsn, 2000, 2);
 	cr_assert_not_null(db);
 }
@@ -134,10 +134,10 @@ Test(db, app_role_cannot_touch_tables)
 {
 	static const char *const stmts[] = {
 		"SELECT * FROM footfall.visitor",
-		"SELECT * FROM footfall.total",
-		"UPDATE footfall.total SET visits = 0",
+		"SELECT * FROM footfall.counter_total",
+		"UPDATE footfall.counter_total SET visits = 0",
 		"DELETE FROM footfall.visitor",
-		"INSERT INTO footfall.total (slot) VALUES (99)",
+		"INSERT INTO footfall.counter_total (slot) VALUES (99)",
 		"TRUNCATE footfall.visitor",
 		"SELECT * FROM footfall.visitor_key",
 		"DELETE FROM footfall.visitor_key",
@@ -477,7 +477,7 @@ Test(db, untracked_visits)
 /* Removal: expired visitors in batches, expired keys, nothing else. */
 Test(db, purge)
 {
-	long long	 nv = -1, nk = -1;
+	long long	 n[3] = { -1, -1, -1 };
 
 	admin_exec("INSERT INTO footfall.visitor SELECT sha256(i::text::bytea),"
 	    " now() - make_interval(hours => CASE WHEN i <= 5 THEN 25 "
@@ -485,13 +485,14 @@ Test(db, purge)
 	admin_exec("INSERT INTO footfall.visitor_key VALUES "
 	    "(now() - interval '3 days', sha256('old'), now() - interval '1 s'),"
 	    "(now() - interval '1 day', sha256('live'), now() + interval '1 h')");
-	cr_assert_eq(db_purge(db, WINDOW, 3, &nv, &nk), DB_OK);
-	cr_expect(nv == 3 && nk == 1, "first batch: %lld visitors, %lld keys",
-	    nv, nk);
-	cr_assert_eq(db_purge(db, WINDOW, 3, &nv, &nk), DB_OK);
-	cr_expect(nv == 2 && nk == 0, "rest: %lld visitors, %lld keys", nv, nk);
-	cr_assert_eq(db_purge(db, WINDOW, 3, &nv, &nk), DB_OK);
-	cr_expect(nv == 0 && nk == 0);
+	cr_assert_eq(db_purge(db, WINDOW, 3, 86400, n), DB_OK);
+	cr_expect(n[0] == 3 && n[1] == 1 && n[2] == 0,
+	    "first batch: %lld visitors, %lld keys", n[0], n[1]);
+	cr_assert_eq(db_purge(db, WINDOW, 3, 86400, n), DB_OK);
+	cr_expect(n[0] == 2 && n[1] == 0, "rest: %lld visitors, %lld keys",
+	    n[0], n[1]);
+	cr_assert_eq(db_purge(db, WINDOW, 3, 86400, n), DB_OK);
+	cr_expect(n[0] == 0 && n[1] == 0);
 	admin_exec("DO $$ BEGIN IF (SELECT count(*) FROM footfall.visitor) <> 3"
 	    " OR (SELECT count(*) FROM footfall.visitor_key) <> 1 THEN "
 	    "RAISE 'purge removed the wrong rows'; END IF; END $$");

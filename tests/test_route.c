@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include <criterion/criterion.h>
 
@@ -33,35 +34,143 @@ Test(route, path)
 	static const struct {
 		const char	*path, *prefix;
 		enum route	 want;
+		const char	*name;
 	} t[] = {
-		{ "/count", "", ROUTE_COUNT },
-		{ "/healthz", "", ROUTE_HEALTHZ },
-		{ "/metrics", "", ROUTE_METRICS },
-		{ "/metrics/", "", ROUTE_NOTFOUND },
-		{ "/api/metrics", "/api", ROUTE_METRICS },
-		{ "/count/", "", ROUTE_NOTFOUND },
-		{ "/COUNT", "", ROUTE_NOTFOUND },
-		{ "/count?x", "", ROUTE_NOTFOUND },
-		{ "/%63ount", "", ROUTE_NOTFOUND },
-		{ "count", "", ROUTE_NOTFOUND },
-		{ "", "", ROUTE_NOTFOUND },
-		{ "/", "", ROUTE_NOTFOUND },
-		{ "/api/count", "", ROUTE_NOTFOUND },
-		{ "/api/count", "/api", ROUTE_COUNT },
-		{ "/api/healthz", "/api", ROUTE_HEALTHZ },
-		{ "/api/count", "/api/", ROUTE_COUNT },
-		{ "/count", "/api", ROUTE_NOTFOUND },
-		{ "/apicount", "/api", ROUTE_NOTFOUND },
-		{ "/api/count/", "/api", ROUTE_NOTFOUND },
-		{ "/count", NULL, ROUTE_COUNT },
+		{ "/count", "", ROUTE_COUNT, "default" },
+		{ "/healthz", "", ROUTE_HEALTHZ, "" },
+		{ "/metrics", "", ROUTE_METRICS, "" },
+		{ "/metrics/", "", ROUTE_NOTFOUND, "" },
+		{ "/api/metrics", "/api", ROUTE_METRICS, "" },
+		{ "/count/", "", ROUTE_BADNAME, "" },
+		{ "/COUNT", "", ROUTE_NOTFOUND, "" },
+		{ "/count?x", "", ROUTE_NOTFOUND, "" },
+		{ "/%63ount", "", ROUTE_NOTFOUND, "" },
+		{ "count", "", ROUTE_NOTFOUND, "" },
+		{ "", "", ROUTE_NOTFOUND, "" },
+		{ "/", "", ROUTE_NOTFOUND, "" },
+		{ "/api/count", "", ROUTE_NOTFOUND, "" },
+		{ "/api/count", "/api", ROUTE_COUNT, "default" },
+		{ "/api/healthz", "/api", ROUTE_HEALTHZ, "" },
+		{ "/api/count", "/api/", ROUTE_COUNT, "default" },
+		{ "/count", "/api", ROUTE_NOTFOUND, "" },
+		{ "/apicount", "/api", ROUTE_NOTFOUND, "" },
+		{ "/api/count/", "/api", ROUTE_BADNAME, "" },
+		{ "/count", NULL, ROUTE_COUNT, "default" },
+		/* Named counters. */
+		{ "/count/home", "", ROUTE_COUNT, "home" },
+		{ "/count/blog-post_1.v2", "", ROUTE_COUNT, "blog-post_1.v2" },
+		{ "/api/count/x", "/api", ROUTE_COUNT, "x" },
+		{ "/count/default", "", ROUTE_COUNT, "default" },
+		{ "/count/a/b", "", ROUTE_BADNAME, "" },
+		{ "/count/.hidden", "", ROUTE_BADNAME, "" },
+		{ "/count/-x", "", ROUTE_BADNAME, "" },
+		{ "/count/a%20b", "", ROUTE_BADNAME, "" },
+		{ "/count/caf\xc3\xa9", "", ROUTE_BADNAME, "" },
+		{ "/count/"
+		    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl",
+		    "", ROUTE_COUNT,
+		    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl" },
+		{ "/count/"
+		    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklm",
+		    "", ROUTE_BADNAME, "" },
+		{ "/counts", "", ROUTE_NOTFOUND, "" },
+		{ "/stats", "", ROUTE_NOTFOUND, "" },
+		{ "/stats/home", "", ROUTE_STATS, "home" },
+		{ "/stats/", "", ROUTE_BADNAME, "" },
+		{ "/badge/home.svg", "", ROUTE_BADGE, "home" },
+		{ "/badge/home", "", ROUTE_BADNAME, "" },
+		{ "/badge/.svg", "", ROUTE_BADNAME, "" },
+		{ "/badge/a.b.svg", "", ROUTE_BADGE, "a.b" },
+		{ "/admin/counters", "", ROUTE_ADMIN_LIST, "" },
+		{ "/admin/counters/", "", ROUTE_BADNAME, "" },
+		{ "/admin/counters/home", "", ROUTE_ADMIN_COUNTER, "home" },
+		{ "/admin/stats/home.csv", "", ROUTE_ADMIN_CSV, "home" },
+		{ "/admin/stats/home", "", ROUTE_BADNAME, "" },
+		{ "/admin/top/home", "", ROUTE_ADMIN_TOP, "home" },
+		{ "/admin", "", ROUTE_NOTFOUND, "" },
+		{ "/admin/other", "", ROUTE_NOTFOUND, "" },
 	};
+	char	 name[COUNTER_MAX + 1];
+	size_t	 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		cr_assert_eq(route_path(t[i].path, t[i].prefix, name),
+		    t[i].want, "path \"%s\" prefix \"%s\"", t[i].path,
+		    t[i].prefix == NULL ? "(null)" : t[i].prefix);
+		cr_assert_str_eq(name, t[i].name, "path \"%s\"", t[i].path);
+	}
+	cr_assert_eq(route_path(NULL, "", name), ROUTE_NOTFOUND, "path NULL");
+}
+
+Test(route, counter_valid)
+{
+	static const struct {
+		const char	*name;
+		int		 want;
+	} t[] = {
+		{ "a", 1 }, { "Z9", 1 }, { "0", 1 }, { "a.b-c_d", 1 },
+		{ "", 0 }, { ".a", 0 }, { "_a", 0 }, { "-a", 0 }, { "a b", 0 },
+		{ "a/b", 0 }, { "a%2f", 0 }, { "a+b", 0 }, { "\xc3\xa9", 0 },
+		{ "a\x01", 0 }, { "a~", 0 },
+	};
+	char	 long64[65], long65[66];
 	size_t	 i;
 
 	for (i = 0; i < NELEM(t); i++)
-		cr_assert_eq(route_path(t[i].path, t[i].prefix), t[i].want,
-		    "path \"%s\" prefix \"%s\"", t[i].path,
-		    t[i].prefix == NULL ? "(null)" : t[i].prefix);
-	cr_assert_eq(route_path(NULL, ""), ROUTE_NOTFOUND, "path NULL");
+		cr_assert_eq(route_counter_valid(t[i].name, strlen(t[i].name)),
+		    t[i].want, "name \"%s\"", t[i].name);
+	memset(long64, 'x', 64);
+	long64[64] = '\0';
+	memset(long65, 'x', 65);
+	long65[65] = '\0';
+	cr_assert_eq(route_counter_valid(long64, 64), 1);
+	cr_assert_eq(route_counter_valid(long65, 65), 0);
+	cr_assert_eq(route_counter_valid(NULL, 0), 0);
+	/* A length short of a NUL: only len bytes are the name. */
+	cr_assert_eq(route_counter_valid("ab/", 2), 1);
+}
+
+Test(route, query_get)
+{
+	static const struct {
+		const char	*q, *key;
+		size_t		 bufsz;
+		int		 want;
+		const char	*val;
+	} t[] = {
+		{ "days=30", "days", 16, 1, "30" },
+		{ "a=1&days=7&days=9", "days", 16, 1, "7" },
+		{ "a=1;days=7", "days", 16, 1, "7" },
+		{ "days", "days", 16, 1, "" },
+		{ "days=", "days", 16, 1, "" },
+		{ "xdays=3", "days", 16, 0, "" },
+		{ "", "days", 16, 0, "" },
+		{ "label=my+visits", "label", 16, 1, "my visits" },
+		{ "label=a%2Bb%26c", "label", 16, 1, "a+b&c" },
+		{ "label=%C3%A9", "label", 16, 1, "\xc3\xa9" },
+		{ "label=%e2%80%94", "label", 16, 1, "\xe2\x80\x94" },
+		{ "label=%", "label", 16, -1, "" },
+		{ "label=%4", "label", 16, -1, "" },
+		{ "label=%4g", "label", 16, -1, "" },
+		{ "label=%00", "label", 16, -1, "" },
+		{ "label=%4&x=1", "label", 16, -1, "" },
+		{ "label=0123456789abcde", "label", 16, 1, "0123456789abcde" },
+		{ "label=0123456789abcdef", "label", 16, -1, "" },
+		{ "ref=https%3A%2F%2Fexample.org%2F", "ref", 64, 1,
+		    "https://example.org/" },
+	};
+	char	 buf[64];
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < NELEM(t); i++) {
+		buf[0] = '\0';
+		rc = route_query_get(t[i].q, t[i].key, buf, t[i].bufsz);
+		cr_assert_eq(rc, t[i].want, "query \"%s\"", t[i].q);
+		if (rc == 1)
+			cr_assert_str_eq(buf, t[i].val, "query \"%s\"", t[i].q);
+	}
+	cr_assert_eq(route_query_get(NULL, "a", buf, sizeof(buf)), 0);
 }
 
 Test(route, query_has)
