@@ -57,5 +57,11 @@ function request()
 		a = "10." .. floor(n / 65536) .. "." .. floor(n / 256) % 256 ..
 		    "." .. n % 256
 	end
-	return wrk.format(nil, nil, { ["X-Bench-Addr"] = a })
+	-- The page, as footfall.js sends it, for the visit log (every
+	-- row gets it, so that each does the same work in nginx).
+	local path = wrk.path
+	if not string.find(path, "?", 1, true) then
+		path = path .. "?path=%2Fp" .. random(50)
+	end
+	return wrk.format(nil, path, { ["X-Bench-Addr"] = a })
 end

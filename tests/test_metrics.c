@@ -38,6 +38,12 @@ Test(metrics, values)
 		"footfall_visits_skipped_total 1",
 		"footfall_purged_total{what=\"visitor\"} 1000",
 		"footfall_purged_total{what=\"key\"} 1",
+		"footfall_purged_total{what=\"visit_log\"} 7",
+		"footfall_visits_not_counted_total{reason=\"bot\"} 1",
+		"footfall_visits_not_counted_total{reason=\"ignored\"} 2",
+		"footfall_visits_not_counted_total{reason=\"repeat\"} 1",
+		"footfall_visits_not_counted_total{reason=\"unknown_counter\"} 1",
+		"footfall_admin_auth_failures_total 1",
 		"footfall_db_errors_total{kind=\"unavailable\"} 1",
 		"footfall_db_errors_total{kind=\"failed\"} 0",
 		"footfall_db_reconnects_total 1",
@@ -64,10 +70,19 @@ Test(metrics, values)
 		"# TYPE footfall_requests_total counter",
 		"# TYPE footfall_request_duration_seconds histogram",
 	};
-	static const struct counts visit_new = { 1, 1, 1, 1, 1 };
-	static const struct counts visit_again = { 2, 1, 0, 1, 1 };
-	static const struct counts visit_untracked = { 3, 1, 0, 0, 1 };
-	static const struct counts visit_skipped = { 3, 1, 0, 0, 0 };
+#define C(t, u, n, tr, co, ...) { .total = t, .uniques = u, .is_new = n, \
+	.tracked = tr, .counted = co, __VA_ARGS__ }
+	static const struct counts visit_new = C(1, 1, 1, 1, 1, .found = 1);
+	static const struct counts visit_again = C(2, 1, 0, 1, 1, .found = 1);
+	static const struct counts visit_untracked = C(3, 1, 0, 0, 1, .found = 1);
+	static const struct counts visit_skipped = C(3, 1, 0, 0, 0, .found = 1);
+	static const struct counts visit_bot = C(3, 1, 0, 1, 0, .bot = 1);
+	static const struct counts visit_ignored = C(3, 1, 0, 0, 0,
+	    .ignored = 1);
+	static const struct counts visit_repeat = C(3, 1, 0, 1, 0, .found = 1,
+	    .repeat = 1);
+	static const struct counts visit_refused = C(0, 0, 0, 1, 0, .found = 0);
+#undef C
 	char	*s;
 	size_t	 i;
 
@@ -80,7 +95,13 @@ Test(metrics, values)
 	metrics_visit(&visit_again);
 	metrics_visit(&visit_untracked);
 	metrics_visit(&visit_skipped);
-	metrics_purge(1000, 1);
+	metrics_visit(&visit_bot);
+	metrics_visit(&visit_ignored);
+	metrics_visit(&visit_ignored);
+	metrics_visit(&visit_repeat);
+	metrics_visit(&visit_refused);
+	metrics_auth_failure();
+	metrics_purge((const long long [3]){ 1000, 1, 7 });
 	metrics_db_query(0.0007);
 	metrics_db_error(DB_UNAVAILABLE);
 	metrics_db_error(DB_OK);		/* not an error */
@@ -170,7 +191,8 @@ Test(metrics, format)
 static void *
 bump(void *arg)
 {
-	struct counts	 c = { 1, 1, 0, 1, 1 };
+	struct counts	 c = { .total = 1, .uniques = 1, .is_new = 0,
+	    .tracked = 1, .counted = 1, .found = 1 };
 	int		 i;
 
 	(void)arg;

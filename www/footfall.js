@@ -5,9 +5,11 @@
  *   <span data-footfall="total">…</span> visits,
  *   <span data-footfall="unique">…</span> visitors
  *
- * The counter is the /count of the origin this file was loaded from;
- * data-endpoint="https://api.example.net/count" on the script tag
- * overrides it.  data-footfall-fallback="..." on an element replaces the
+ * The counter is the /count of the origin this file was loaded from, or
+ * /count/NAME with data-counter="NAME" on the script tag (a page, a
+ * site); data-endpoint="https://api.example.net/count" on the script tag
+ * overrides it.  The request carries the page's path (and the referring
+ * site, if another one) for footfall's visit log; nothing else.  data-footfall-fallback="..." on an element replaces the
  * default fallback text "—" shown when the count cannot be had.
  *
  * Loading the script is the visit: it sends its one request even on a
@@ -32,8 +34,10 @@
  * "CORS protocol"): a GET with no author headers, so the browser sends
  * no preflight.  No credentials, so no cookie goes out, and none that
  * came back would be stored.  This script never sets a cookie and never
- * uses localStorage, sessionStorage or IndexedDB: nothing is stored in
- * the browser (tests/browser.test checks all four after a visit).  No
+ * writes to localStorage, sessionStorage or IndexedDB: nothing is stored
+ * in the browser (tests/browser.test checks all four after a visit).  It
+ * reads one key, footfall_ignore, that the site's owner may set by hand
+ * (see ignored() below).  No
  * dependencies; ES5 syntax, so an old browser without fetch still
  * parses it and shows the fallback.
  */
@@ -44,7 +48,45 @@
 	var FIELDS = { total: "total_visits", unique: "unique_visitors" };
 	/* Only valid while this script first runs, so read it now. */
 	var script = document.currentScript;
-	var endpoint, ctl, timer;
+	var endpoint, counter, path, ctl, timer;
+
+	/*
+	 * "Don't count me": the site's owner runs, once, in the browser's
+	 * console on their own site
+	 *     localStorage.footfall_ignore = "true"
+	 * and from then on this browser only reads the numbers (?peek).
+	 * This script only reads that key, never writes it; a browser that
+	 * refuses storage simply counts.
+	 */
+	function ignored() {
+		try {
+			return window.localStorage.getItem("footfall_ignore") ===
+			    "true";
+		} catch (e) {
+			return false;
+		}
+	}
+
+	/*
+	 * The query: the page's path for the visit log, and the referring
+	 * site's address when the visitor came from another site (a link
+	 * within the site is not a referrer).  footfall keeps only the
+	 * referrer's host.  Or ?peek for an ignored browser.
+	 */
+	function query() {
+		var q = "path=" + encodeURIComponent(location.pathname);
+		var ref = document.referrer;
+
+		if (ignored())
+			return "peek";
+		try {
+			if (ref && new URL(ref).host !== location.host)
+				q += "&ref=" + encodeURIComponent(ref);
+		} catch (e) {
+			/* not a URL: leave it out */
+		}
+		return q;
+	}
 
 	/* Run fn once the elements exist: an async script may run early. */
 	function whenReady(fn) {
@@ -102,12 +144,16 @@
 		return;
 	}
 
+	counter = script && script.getAttribute("data-counter");
+	path = counter && /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(counter) ?
+	    "/count/" + counter : "/count";
 	if (script && script.getAttribute("data-endpoint"))
 		endpoint = script.getAttribute("data-endpoint");
 	else if (script && script.src)
-		endpoint = new URL("/count", script.src).href;
+		endpoint = new URL(path, script.src).href;
 	else
-		endpoint = "/count";	/* no currentScript: the page's origin */
+		endpoint = path;	/* no currentScript: the page's origin */
+	endpoint += (endpoint.indexOf("?") < 0 ? "?" : "&") + query();
 
 	ctl = typeof AbortController === "function" ? new AbortController() : null;
 	timer = ctl ? setTimeout(function () { ctl.abort(); }, TIMEOUT_MS) : null;
