@@ -93,8 +93,16 @@ struct addr {
 	unsigned char	 bytes[16];	/* network order */
 };
 
+/* A network of the ignore list: an address and a prefix length. */
+struct addr_net {
+	struct addr	 a;		/* host bits cleared */
+	unsigned int	 bits;		/* 0-32 (IPv4) or 0-128 (IPv6) */
+};
+
 int		 addr_parse(const char *, struct addr *);
 int		 addr_is_loopback(const struct addr *);
+int		 addr_net_parse(const char *, struct addr_net *);
+int		 addr_in_net(const struct addr *, const struct addr_net *);
 
 /* ident.c */
 int		 ident_build(const char *, const struct addr *, unsigned int,
