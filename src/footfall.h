@@ -244,8 +244,14 @@ int		 admin_token_line(const char *, char *, size_t);
 char		*admin_csv(const struct day_stat *, size_t, size_t *);
 
 /* agent.c */
-struct agent_bots	*agent_bots_load(const char *, size_t *, const char **);
+#define AGENT_PATTERN_MAX  128	/* bytes in one bot pattern */
+#define AGENT_PATTERNS_MAX 4096	/* patterns in a bots_file */
+
+struct agent_bots;
+
+struct agent_bots *agent_bots_load(const char *, size_t *, const char **);
 void		 agent_bots_free(struct agent_bots *);
+size_t		 agent_bots_count(const struct agent_bots *);
 int		 agent_is_bot(const struct agent_bots *, const char *);
 const char	*agent_family(const char *);
 

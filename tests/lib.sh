@@ -89,7 +89,7 @@ ff_start() {	# footfall on $T/footfall.sock; extra config lines as args
 		echo "listen = $T/footfall.sock"
 		echo "key_file = $T/key"
 		echo "log_level = ${FF_LOG_LEVEL:-info}"
-		echo "bots_file = none"
+		echo "bots_file = $top_srcdir/data/bots.txt"
 		printf '%s\n' "$@"
 	} >"$T/footfall.conf"
 	(as_user_exec "$T/footfall" -f "$T/footfall.conf") >>"$T/footfall.log" 2>&1 &
