@@ -84,12 +84,14 @@ psql_admin() { psql -X -q -At -h "$T" -U postgres -d footfall "$@"; }  # a later
 
 ff_start() {	# footfall on $T/footfall.sock; extra config lines as args
 	cp "$top_builddir/footfall" "$T/footfall"
+	# A copy: the servers' user may not reach the source tree.
+	cp "$top_srcdir/data/bots.txt" "$T/bots.txt"
 	{
 		echo "database = $DSN"
 		echo "listen = $T/footfall.sock"
 		echo "key_file = $T/key"
 		echo "log_level = ${FF_LOG_LEVEL:-info}"
-		echo "bots_file = $top_srcdir/data/bots.txt"
+		echo "bots_file = $T/bots.txt"
 		printf '%s\n' "$@"
 	} >"$T/footfall.conf"
 	(as_user_exec "$T/footfall" -f "$T/footfall.conf") >>"$T/footfall.log" 2>&1 &
