@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "footfall.h"
 
@@ -560,6 +561,7 @@ cfg_parse_line(struct conf *c, const char *line, const char **errstr)
 		}
 		break;
 	case K_BOTS_FILE:
+		c->bots_set = 1;
 		if (strcmp(val, "none") == 0) {
 			free(c->bots_file);
 			c->bots_file = NULL;
@@ -637,6 +639,15 @@ cfg_load_bots(struct conf *c, char *err, size_t errsz)
 	c->bots = NULL;
 	if (c->bots_file == NULL)
 		return 0;
+	/*
+	 * The shipped list may be missing where footfall runs from its
+	 * build tree; only a list named in the configuration must exist.
+	 */
+	if (!c->bots_set && access(c->bots_file, F_OK) == -1) {
+		log_warn("bots_file %s: not found; bots are counted as "
+		    "visitors (set bots_file, or none)", c->bots_file);
+		return 0;
+	}
 	if ((c->bots = agent_bots_load(c->bots_file, &line,
 	    &errstr)) == NULL) {
 		if (line > 0)

@@ -103,6 +103,7 @@ struct conf {
 	unsigned int	 log_retention;	/* seconds a visit log row is kept */
 	unsigned int	 count_interval; /* 0, or seconds between counted hits */
 	char		*bots_file;	/* NULL: no bot list */
+	int		 bots_set;	/* bots_file was configured */
 	struct agent_bots *bots;	/* loaded by cfg_load */
 	struct addr_net	 ignore[CONF_IGNORE_MAX];
 	size_t		 nignore;

@@ -74,8 +74,12 @@ check(const struct conf *conf, const char *path)
 	printf("; count_interval %us; %zu ignored network%s; admin API %s\n",
 	    conf->count_interval, conf->nignore, conf->nignore == 1 ? "" : "s",
 	    conf->admin ? "on" : "off");
-	printf("bots_file %s\n", conf->bots_file == NULL ? "none: bots are "
-	    "counted as visitors" : conf->bots_file);
+	if (conf->bots_file == NULL || conf->bots == NULL)
+		printf("bots_file %s: bots are counted as visitors\n",
+		    conf->bots_file == NULL ? "none" : "not found");
+	else
+		printf("bots_file %s: %zu patterns\n", conf->bots_file,
+		    agent_bots_count(conf->bots));
 	if (access(conf->key_file, F_OK) == -1)
 		printf("key %s: missing; footfall creates it on start\n",
 		    conf->key_file);
@@ -285,10 +289,6 @@ main(int argc, char *argv[])
 		    "(defaults)" : path, errstr);
 		goto out;
 	}
-	if (!purgeonly && cfg_load_bots(&conf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "footfall: %s\n", err);
-		goto out;
-	}
 	if (sock != NULL) {
 		free(conf.listen);
 		if ((conf.listen = strdup(sock)) == NULL)
@@ -297,6 +297,10 @@ main(int argc, char *argv[])
 	if (verbose)
 		conf.log_level = LOGL_DEBUG;
 	log_init(conf.log_level, checkonly || purgeonly ? 0 : conf.log_syslog);
+	if (!purgeonly && cfg_load_bots(&conf, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
 
 	if (checkonly) {
 		rc = check(&conf, path == NULL ? "(defaults)" : path);
