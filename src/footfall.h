@@ -163,6 +163,15 @@ void		 hash_wipe(void *, size_t);
 int		 hash_key_load(const char *, int, unsigned char [HASH_KEY_LEN],
 		    const char **);
 
+/* badge.c */
+#define BADGE_LABEL_MAX	 64	/* a badge's label, bytes */
+
+int		 badge_color_parse(const char *, char [8]);
+int		 badge_label_valid(const char *);
+double		 badge_text_width(const char *);
+char		*badge_render(const char *, const char *, const char *,
+		    size_t *);
+
 /* db.c */
 struct db;
 
