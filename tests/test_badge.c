@@ -105,7 +105,9 @@ Test(badge, label)
 		{ "\xc1\xbf", 0 },		/* overlong '\x7f' */
 		{ "\xe0\x80\xaf", 0 },		/* overlong '/' */
 		{ "\xe0\x9f\xbf", 0 },		/* overlong U+07FF */
-		{ "\xf0\x8f\xbf\xbf", 0 },	/* overlong U+FFFF */
+		{ "\xf0\x8f\xbf\xbd", 0 },	/* overlong U+FFFD */
+		{ "\xf0\x80\x81\x81", 0 },	/* overlong 'A' */
+		{ "\xe0\x81\x81", 0 },	/* overlong 'A' */
 		{ "\xed\xa0\x80", 0 },		/* surrogate U+D800 */
 		{ "\xed\xbf\xbf", 0 },		/* surrogate U+DFFF */
 		{ "\xf4\x90\x80\x80", 0 },	/* U+110000 */
