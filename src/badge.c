@@ -170,7 +170,7 @@ badge_width100(const char *s)
 double
 badge_text_width(const char *utf8)
 {
-	return badge_width100(utf8) / 100.0;
+	return (double)badge_width100(utf8) / 100.0;
 }
 
 /*
