@@ -433,6 +433,12 @@ badge_put_svg(struct badge_out *o, const char *label, const char *value,
  * either side.  Returns the SVG, NUL-terminated, its length (without the
  * NUL) in *len if len is not NULL, to be freed by the caller; NULL if
  * the colour is not one, the value is NULL, or memory runs out.
+ *
+ * The badge for a count that cannot be read (the database is down) is
+ * meant to be (label, "unavailable", "lightgrey"): grey is what shields
+ * draws for "no data" (its "inactive"), where red would say that the
+ * page itself is broken, and the label stays the one the page asked
+ * for, so the badge keeps its place and size class in the README.
  */
 char *
 badge_render(const char *label, const char *value, const char *color,
