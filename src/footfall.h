@@ -257,9 +257,11 @@ int		 agent_is_bot(const struct agent_bots *, const char *);
 const char	*agent_family(const char *);
 
 /* badge.c */
-#define BADGE_LABEL_MAX	 64
-int		 badge_label_valid(const char *);
+#define BADGE_LABEL_MAX	 64	/* a badge's label, bytes */
+
 int		 badge_color_parse(const char *, char [8]);
+int		 badge_label_valid(const char *);
+double		 badge_text_width(const char *);
 char		*badge_render(const char *, const char *, const char *,
 		    size_t *);
 

@@ -1,0 +1,83 @@
+/*
+ * badge_color_parse, badge_label_valid, badge_text_width and
+ * badge_render: a user's ?label= and ?color= drawn into an SVG.
+ * Input: "label\nvalue\ncolor".
+ */
+#include "config.h"
+
+#include "footfall.h"
+#include "fuzz.h"
+
+/* How many times c occurs in s. */
+static size_t
+fuzz_count(const char *s, int c)
+{
+	size_t	 n = 0;
+
+	for (; *s != '\0'; s++)
+		if (*s == c)
+			n++;
+	return n;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char		*s, *p, *svg, *ref, *f[3] = { NULL, NULL, NULL };
+	char		 hex[8];
+	const char	*label, *value;
+	size_t		 i, len, n;
+
+	p = s = fuzz_str(data, size);
+	for (i = 0; i < 3 && p != NULL; i++)
+		f[i] = strsep(&p, "\n");
+	label = f[0];
+	value = f[1] != NULL ? f[1] : "1";
+
+	if (badge_label_valid(label)) {
+		n = strlen(label);
+		FUZZ_CHECK(n >= 1 && n <= BADGE_LABEL_MAX);
+		for (i = 0; i < n; i++)
+			FUZZ_CHECK((unsigned char)label[i] >= 0x20 &&
+			    label[i] != 0x7f);
+	}
+	/*
+	 * Each byte is 2.95 px at least (Verdana's narrowest, '\'') and
+	 * 13.75 px at most (an invalid byte, drawn as a wide U+FFFD).
+	 */
+	n = strlen(label);
+	FUZZ_CHECK(badge_text_width(label) >= 2.95 * (double)n - 1e-6);
+	FUZZ_CHECK(badge_text_width(label) <= 13.75 * (double)n + 1e-6);
+
+	if (f[2] != NULL && badge_color_parse(f[2], hex) == 0) {
+		n = strlen(hex);
+		FUZZ_CHECK(hex[0] == '#' && (n == 4 || n == 7));
+		for (i = 1; i < n; i++)
+			FUZZ_CHECK((hex[i] >= '0' && hex[i] <= '9') ||
+			    (hex[i] >= 'a' && hex[i] <= 'f'));
+	}
+
+	/*
+	 * Whatever the label and value, the SVG has exactly the markup of
+	 * a harmless badge of the same shape: the same number of '<', '>'
+	 * and '"', so no user byte became markup.
+	 */
+	svg = badge_render(label, value, f[2] != NULL ? f[2] : "blue", &len);
+	if (svg != NULL) {
+		FUZZ_CHECK(len == strlen(svg));
+		ref = badge_render(label[0] == '\0' ? "" : "a", "1", "blue",
+		    NULL);
+		FUZZ_CHECK(ref != NULL);
+		FUZZ_CHECK(fuzz_count(svg, '<') == fuzz_count(ref, '<'));
+		FUZZ_CHECK(fuzz_count(svg, '>') == fuzz_count(ref, '>'));
+		FUZZ_CHECK(fuzz_count(svg, '"') == fuzz_count(ref, '"'));
+		for (i = 0; i + 1 < len; i++)
+			FUZZ_CHECK((unsigned char)svg[i] >= 0x20 &&
+			    svg[i] != 0x7f);
+		free(ref);
+		free(svg);
+	} else
+		FUZZ_CHECK(f[2] != NULL);	/* "blue" is always a colour */
+	free(s);
+	return 0;
+}

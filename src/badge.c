@@ -1,0 +1,471 @@
+/*
+ * badge.c: the SVG counter badge, drawn like shields.io's "flat" style
+ * (a grey label part and a coloured value part, a faint gradient,
+ * rounded corners, white text over a dark shadow copy), so that it sits
+ * beside the other badges of a README.  Pure: no I/O, no state.
+ *
+ * SVG text is laid out by the viewer with whatever font it has, so the
+ * badge cannot ask how wide its text is.  Like shields, we measure the
+ * text in Verdana 11px from a table of advance widths, size the boxes
+ * from that, and give each <text> a textLength so that a viewer whose
+ * fallback font is wider or narrower stretches the spacing to fit the
+ * box instead of running over its edge.
+ *
+ * Everything the user chose (label, value) is escaped for XML, and
+ * anything that is not a printable XML character becomes U+FFFD, so
+ * the output is well-formed whatever bytes it is given.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "footfall.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define BADGE_PAD	5	/* px left and right of each text */
+#define BADGE_LABEL_BG	"#555"
+
+/*
+ * Advance widths of ASCII 0x20-0x7e in Verdana at 11px, in hundredths
+ * of a pixel: Verdana's advance widths (2048 units per em) times 11/2048,
+ * the numbers shields.io measures with (its anafanafo tables).  Integers,
+ * so that a sum is exact and rounding it up is too.
+ */
+static const unsigned short badge_adv[0x7f - 0x20] = {
+	 387,  433,  505,  900,  699, 1184,  799,  295,	/*  !"#$%&' */
+	 500,  500,  699,  900,  400,  500,  400,  500,	/* ()*+,-./ */
+	 699,  699,  699,  699,  699,  699,  699,  699,	/* 01234567 */
+	 699,  699,  500,  500,  900,  900,  900,  600,	/* 89:;<=>? */
+	1100,  752,  754,  768,  848,  696,  632,  853,	/* @ABCDEFG */
+	 827,  463,  500,  762,  612,  927,  823,  866,	/* HIJKLMNO */
+	 663,  866,  765,  752,  678,  805,  752, 1088,	/* PQRSTUVW */
+	 754,  677,  754,  500,  500,  500,  900,  699,	/* XYZ[\]^_ */
+	 699,  661,  685,  573,  685,  655,  387,  685,	/* `abcdefg */
+	 696,  302,  379,  651,  302, 1070,  696,  668,	/* hijklmno */
+	 685,  685,  469,  573,  433,  696,  651,  900,	/* pqrstuvw */
+	 651,  651,  578,  698,  500,  698,  900	/* xyz{|}~ */
+};
+
+/*
+ * Every other code point, and every byte that is not UTF-8 (drawn as
+ * U+FFFD): the text is in a font we cannot know, so count it as wide
+ * as anything a viewer may plausibly draw.  A CJK ideograph is a full
+ * em (11px, wider than Verdana's 'W', 10.88px); a colour emoji is about
+ * 1.25 em.  Too wide only spreads the letters (textLength); too narrow
+ * would squeeze them together.
+ */
+#define BADGE_ADV_WIDE	1375
+
+/*
+ * Decode one UTF-8 sequence (RFC 3629) from s[0..n-1] into *cp.
+ * Returns its length, 1 to 4, or 0 if s does not start with a valid
+ * sequence: a stray continuation byte, a truncated sequence, an overlong
+ * form, a surrogate (U+D800-U+DFFF) or a code point over U+10FFFF.
+ */
+static size_t
+badge_utf8(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t	 c, min;
+	size_t		 len, i;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2; c = s[0] & 0x1f; min = 0x80;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3; c = s[0] & 0x0f; min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4; c = s[0] & 0x07; min = 0x10000;
+	} else
+		return 0;	/* continuation, C0/C1 (overlong), F5-FF */
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/*
+ * May cp appear in a badge as itself?  Not the C0 and C1 controls and
+ * DEL (invisible, and XML 1.0 forbids most C0 ones), nor U+FFFE and
+ * U+FFFF, which are not XML 1.0 characters either.
+ */
+static int
+badge_printable(uint32_t cp)
+{
+	return cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f) &&
+	    cp != 0xfffe && cp != 0xffff;
+}
+
+/*
+ * Is s a label a user may choose: 1 to BADGE_LABEL_MAX bytes of valid
+ * UTF-8, every character printable (see badge_printable)?  Returns 1
+ * or 0.  Pure.
+ */
+int
+badge_label_valid(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n, len;
+	uint32_t		 cp;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n > BADGE_LABEL_MAX)
+		return 0;
+	while (n > 0) {
+		if ((len = badge_utf8(p, n, &cp)) == 0 || !badge_printable(cp))
+			return 0;
+		p += len;
+		n -= len;
+	}
+	return 1;
+}
+
+/*
+ * The width of s in hundredths of a pixel, each character as badge_adv
+ * says, anything else (non-ASCII, control, invalid byte) as
+ * BADGE_ADV_WIDE.  An invalid byte counts alone, as badge_render draws
+ * each one as a U+FFFD.
+ */
+static size_t
+badge_width100(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n, len, w = 0;
+	uint32_t		 cp;
+
+	if (s == NULL)
+		return 0;
+	for (n = strlen(s); n > 0; p += len, n -= len) {
+		if ((len = badge_utf8(p, n, &cp)) == 0) {
+			len = 1;
+			cp = 0xfffd;
+		}
+		if (len == 1 && cp >= 0x20 && cp < 0x7f)
+			w += badge_adv[cp - 0x20];
+		else
+			w += BADGE_ADV_WIDE;
+	}
+	return w;
+}
+
+/*
+ * The width in px of utf8 set in Verdana 11px (see badge_adv and
+ * BADGE_ADV_WIDE); 0 for NULL.  Pure.
+ */
+double
+badge_text_width(const char *utf8)
+{
+	return (double)badge_width100(utf8) / 100.0;
+}
+
+/*
+ * The colours shields.io names, with its aliases, in its own hex.  Names
+ * are matched without regard to case.
+ */
+static const struct {
+	const char	*name;
+	const char	*hex;
+} badge_colors[] = {
+	{ "brightgreen", "#4c1" },
+	{ "green", "#97ca00" },
+	{ "yellowgreen", "#a4a61d" },
+	{ "yellow", "#dfb317" },
+	{ "orange", "#fe7d37" },
+	{ "red", "#e05d44" },
+	{ "blue", "#007ec6" },
+	{ "lightgrey", "#9f9f9f" },
+	{ "lightgray", "#9f9f9f" },
+	{ "grey", "#555" },
+	{ "gray", "#555" },
+	{ "success", "#4c1" },
+	{ "important", "#fe7d37" },
+	{ "critical", "#e05d44" },
+	{ "informational", "#007ec6" },
+	{ "inactive", "#9f9f9f" },
+};
+
+static int
+badge_hexdigit(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
+/*
+ * Parse a colour as a user writes it in ?color=: a name of badge_colors
+ * or 3 or 6 hex digits without '#' (a '#' would have to be written %23
+ * in a URL, shields takes none either).  Writes "#rgb" or "#rrggbb", in
+ * lower case, NUL-terminated, into out.  Returns 0, or -1 for anything
+ * else, leaving out untouched.  Pure.
+ */
+int
+badge_color_parse(const char *s, char out[8])
+{
+	size_t	 i, n;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < NELEM(badge_colors); i++)
+		if (strcasecmp(s, badge_colors[i].name) == 0) {
+			strcpy(out, badge_colors[i].hex);
+			return 0;
+		}
+	n = strlen(s);
+	if (n != 3 && n != 6)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!badge_hexdigit((unsigned char)s[i]))
+			return -1;
+	out[0] = '#';
+	for (i = 0; i < n; i++)
+		out[i + 1] = (s[i] >= 'A' && s[i] <= 'F') ?
+		    s[i] - 'A' + 'a' : s[i];
+	out[n + 1] = '\0';
+	return 0;
+}
+
+/*
+ * Is s a colour as badge_color_parse writes it: '#' and 3 or 6 lower
+ * case hex digits?
+ */
+static int
+badge_color_written(const char *s)
+{
+	size_t	 i, n;
+
+	if (s == NULL || s[0] != '#')
+		return 0;
+	n = strlen(s + 1);
+	if (n != 3 && n != 6)
+		return 0;
+	for (i = 1; i <= n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/*
+ * The SVG being written.  A first pass with buf NULL only counts, so
+ * that one malloc of the exact size follows.
+ */
+struct badge_out {
+	char	*buf;
+	size_t	 len;
+};
+
+static void
+badge_put(struct badge_out *o, const char *s, size_t n)
+{
+	if (o->buf != NULL)
+		memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static void
+badge_puts(struct badge_out *o, const char *s)
+{
+	badge_put(o, s, strlen(s));
+}
+
+static void
+badge_putn(struct badge_out *o, size_t v)
+{
+	char	 num[24];
+	int	 n;
+
+	n = snprintf(num, sizeof(num), "%zu", v);
+	badge_put(o, num, (size_t)n);
+}
+
+/*
+ * Write s as XML character data that is also safe in an attribute
+ * value: the five predefined entities for & < > " ', U+FFFD for every
+ * invalid byte and every character badge_printable refuses.
+ */
+static void
+badge_put_text(struct badge_out *o, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n, len;
+	uint32_t		 cp;
+
+	for (n = strlen(s); n > 0; p += len, n -= len) {
+		if ((len = badge_utf8(p, n, &cp)) == 0) {
+			len = 1;
+			badge_puts(o, "\xef\xbf\xbd");
+			continue;
+		}
+		if (!badge_printable(cp)) {
+			badge_puts(o, "\xef\xbf\xbd");
+			continue;
+		}
+		switch (cp) {
+		case '&':
+			badge_puts(o, "&amp;");
+			break;
+		case '<':
+			badge_puts(o, "&lt;");
+			break;
+		case '>':
+			badge_puts(o, "&gt;");
+			break;
+		case '"':
+			badge_puts(o, "&quot;");
+			break;
+		case '\'':
+			badge_puts(o, "&apos;");
+			break;
+		default:
+			badge_put(o, (const char *)p, len);
+			break;
+		}
+	}
+}
+
+/*
+ * One text of the badge, centred at x px in a box whose text is w px
+ * wide: first the shadow 1px lower, then the text.  Coordinates are in
+ * tenths of a pixel (font-size 110, scale(.1)), as shields does, so
+ * that a centre at a half pixel is still an integer.
+ */
+static void
+badge_put_texts(struct badge_out *o, const char *s, size_t x10, size_t w)
+{
+	badge_puts(o, "<text aria-hidden=\"true\" x=\"");
+	badge_putn(o, x10);
+	badge_puts(o, "\" y=\"150\" fill=\"#010101\" fill-opacity=\".3\" "
+	    "transform=\"scale(.1)\" textLength=\"");
+	badge_putn(o, w * 10);
+	badge_puts(o, "\">");
+	badge_put_text(o, s);
+	badge_puts(o, "</text><text x=\"");
+	badge_putn(o, x10);
+	badge_puts(o, "\" y=\"140\" transform=\"scale(.1)\" fill=\"#fff\" "
+	    "textLength=\"");
+	badge_putn(o, w * 10);
+	badge_puts(o, "\">");
+	badge_put_text(o, s);
+	badge_puts(o, "</text>");
+}
+
+/*
+ * Write the whole badge.  lw, vw: the label's and the value's text
+ * widths in whole px; lw 0 and an empty label: no label part.
+ */
+static void
+badge_put_svg(struct badge_out *o, const char *label, const char *value,
+    const char *color, size_t lw, size_t vw)
+{
+	size_t	 lpart, vpart, total;
+
+	lpart = label[0] == '\0' ? 0 : lw + 2 * BADGE_PAD;
+	vpart = vw + 2 * BADGE_PAD;
+	total = lpart + vpart;
+
+	badge_puts(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
+	badge_putn(o, total);
+	badge_puts(o, "\" height=\"20\" role=\"img\" aria-label=\"");
+	if (lpart > 0) {
+		badge_put_text(o, label);
+		badge_puts(o, ": ");
+	}
+	badge_put_text(o, value);
+	badge_puts(o, "\"><title>");
+	if (lpart > 0) {
+		badge_put_text(o, label);
+		badge_puts(o, ": ");
+	}
+	badge_put_text(o, value);
+	badge_puts(o, "</title>"
+	    "<linearGradient id=\"s\" x2=\"0\" y2=\"100%\">"
+	    "<stop offset=\"0\" stop-color=\"#bbb\" stop-opacity=\".1\"/>"
+	    "<stop offset=\"1\" stop-opacity=\".1\"/></linearGradient>"
+	    "<clipPath id=\"r\"><rect width=\"");
+	badge_putn(o, total);
+	badge_puts(o, "\" height=\"20\" rx=\"3\" fill=\"#fff\"/></clipPath>"
+	    "<g clip-path=\"url(#r)\">");
+	if (lpart > 0) {
+		badge_puts(o, "<rect width=\"");
+		badge_putn(o, lpart);
+		badge_puts(o, "\" height=\"20\" fill=\"" BADGE_LABEL_BG "\"/>");
+	}
+	badge_puts(o, "<rect x=\"");
+	badge_putn(o, lpart);
+	badge_puts(o, "\" width=\"");
+	badge_putn(o, vpart);
+	badge_puts(o, "\" height=\"20\" fill=\"");
+	badge_puts(o, color);
+	badge_puts(o, "\"/><rect width=\"");
+	badge_putn(o, total);
+	badge_puts(o, "\" height=\"20\" fill=\"url(#s)\"/></g>"
+	    "<g fill=\"#fff\" text-anchor=\"middle\" "
+	    "font-family=\"Verdana,Geneva,DejaVu Sans,sans-serif\" "
+	    "text-rendering=\"geometricPrecision\" font-size=\"110\">");
+	if (lpart > 0)
+		badge_put_texts(o, label, lpart * 5, lw);
+	badge_put_texts(o, value, lpart * 10 + vpart * 5, vw);
+	badge_puts(o, "</g></svg>\n");
+}
+
+/*
+ * Draw the badge "label: value" with the value part in color: a colour
+ * that badge_color_parse accepts or one that it writes ("#rgb",
+ * "#rrggbb").  The caller formats the value (a plain decimal) and checks
+ * a user's label with badge_label_valid; any bytes are drawn safely all
+ * the same.  An empty or NULL label draws the value part alone.  Each
+ * part is its text's width, rounded up to a whole px, plus BADGE_PAD on
+ * either side.  Returns the SVG, NUL-terminated, its length (without the
+ * NUL) in *len if len is not NULL, to be freed by the caller; NULL if
+ * the colour is not one, the value is NULL, or memory runs out.
+ *
+ * The badge for a count that cannot be read (the database is down) is
+ * meant to be (label, "unavailable", "lightgrey"): grey is what shields
+ * draws for "no data" (its "inactive"), where red would say that the
+ * page itself is broken, and the label stays the one the page asked
+ * for, so the badge keeps its place and size class in the README.
+ */
+char *
+badge_render(const char *label, const char *value, const char *color,
+    size_t *len)
+{
+	struct badge_out	 o = { NULL, 0 };
+	char			 hex[8];
+	size_t			 lw, vw;
+
+	if (value == NULL || color == NULL)
+		return NULL;
+	if (label == NULL)
+		label = "";
+	if (badge_color_written(color))
+		strcpy(hex, color);
+	else if (badge_color_parse(color, hex) == -1)
+		return NULL;
+	lw = (badge_width100(label) + 99) / 100;
+	vw = (badge_width100(value) + 99) / 100;
+
+	badge_put_svg(&o, label, value, hex, lw, vw);
+	if ((o.buf = malloc(o.len + 1)) == NULL)
+		return NULL;
+	o.len = 0;
+	badge_put_svg(&o, label, value, hex, lw, vw);
+	o.buf[o.len] = '\0';
+	if (len != NULL)
+		*len = o.len;
+	return o.buf;
+}
