@@ -1,5 +1,5 @@
 /*
- * route_method, route_path and route_query_has: the method, path and
+ * route_method, route_path, route_query_has and route_query_get: the method, path and
  * query string of a request.  Input: "method\nprefix\npath\nquery".
  */
 #include "config.h"
@@ -25,7 +25,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char		*s, *p, *f[4] = { NULL, NULL, NULL, NULL };
 	enum method	 m;
 	enum route	 r;
+	char		 name[COUNTER_MAX + 1], want[COUNTER_MAX + 8];
+	char		 val[64];
 	size_t		 i;
+	int		 rc;
 
 	p = s = fuzz_str(data, size);
 	for (i = 0; i < 4 && p != NULL; i++)
@@ -34,16 +37,32 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(m >= 0 && m < METHOD__MAX);
 	FUZZ_CHECK(route_method_name(m) != NULL);
 	if (f[2] != NULL) {
-		r = route_path(f[2], f[1] != NULL ? f[1] : "");
+		r = route_path(f[2], f[1] != NULL ? f[1] : "", name);
 		FUZZ_CHECK(r >= 0 && r < ROUTE__MAX);
 		FUZZ_CHECK(route_name(r) != NULL);
 		(void)route_allows(r, m);
 		(void)route_allow_header(r);
+		/* A name is valid, or empty for a route without one. */
+		FUZZ_CHECK(name[0] == '\0' ||
+		    route_counter_valid(name, strlen(name)));
+		if (r == ROUTE_NOTFOUND || r == ROUTE_BADNAME)
+			FUZZ_CHECK(name[0] == '\0');
 		/* Only prefix + a documented path routes anywhere. */
-		if (r != ROUTE_NOTFOUND)
+		if (r == ROUTE_HEALTHZ || r == ROUTE_METRICS)
 			FUZZ_CHECK(fuzz_is(f[1] != NULL ? f[1] : "", f[2],
-			    r == ROUTE_COUNT ? "/count" : r == ROUTE_HEALTHZ ?
-			    "/healthz" : "/metrics"));
+			    r == ROUTE_HEALTHZ ? "/healthz" : "/metrics"));
+		if (r == ROUTE_COUNT) {
+			snprintf(want, sizeof(want), "/count/%s", name);
+			FUZZ_CHECK(fuzz_is(f[1] != NULL ? f[1] : "", f[2],
+			    want) || (strcmp(name, "default") == 0 &&
+			    fuzz_is(f[1] != NULL ? f[1] : "", f[2], "/count")));
+		}
+	}
+	if (f[3] != NULL) {
+		rc = route_query_get(f[3], "days", val, sizeof(val));
+		FUZZ_CHECK(rc >= -1 && rc <= 1);
+		if (rc == 1)
+			FUZZ_CHECK(strlen(val) <= strlen(f[3]));
 	}
 	if (f[3] != NULL) {
 		i = route_query_has(f[3], "peek");
