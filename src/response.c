@@ -123,10 +123,12 @@ resp_body(const struct reply *r)
 			    json_object_new_boolean(r->counts.is_new));
 		/*
 		 * A visitor who asked not to be tracked is told so, and
-		 * whether the visit still counted (README "Privacy"); any
-		 * other answer stays exactly the Lambda versions' object.
+		 * whether the visit still counted (README "Privacy"); a
+		 * bot that it was counted as one, not whether it asked (a
+		 * page would mark "not tracked" what only a bot fetched);
+		 * any other answer stays exactly the Lambda versions' object.
 		 */
-		if (r->counts.tracked == 0)
+		if (r->counts.tracked == 0 && !r->counts.bot)
 			json_object_object_add(o, "tracked",
 			    json_object_new_boolean(0));
 		if (r->counts.counted == 0)

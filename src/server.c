@@ -640,6 +640,14 @@ srv_run(const struct conf *conf, const unsigned char *key)
 		log_info("serving with %u threads and %u database "
 		    "connections on %s", conf->threads, conf->db_connections,
 		    own ? conf->listen : "the inherited socket");
+		/* Which list decides what a bot is (not per CGI request). */
+		if (conf->bots == NULL)
+			log_info("bots_file none: bots are counted as "
+			    "visitors");
+		else
+			log_info("bots_file %s: %zu pattern%s",
+			    conf->bots_file, agent_bots_count(conf->bots),
+			    agent_bots_count(conf->bots) == 1 ? "" : "s");
 		for (;;) {
 			if (sigwait(&set, &sig) != 0)
 				continue;
