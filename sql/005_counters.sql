@@ -384,7 +384,7 @@ AS $$
 	SELECT x.name, coalesce(sum(t.visits), 0)::bigint,
 	       coalesce(sum(t.uniques), 0)::bigint,
 	       coalesce(sum(t.bots), 0)::bigint,
-	       extract(epoch FROM x.created_at)::bigint
+	       floor(extract(epoch FROM x.created_at))::bigint
 	  FROM footfall.counter x
 	  LEFT JOIN footfall.counter_total t ON t.counter = x.id
 	 GROUP BY x.id ORDER BY x.name COLLATE "C"
@@ -442,7 +442,7 @@ BEGIN
 	        bots = excluded.bots;
 	RETURN QUERY SELECT sum(t.visits)::bigint, sum(t.uniques)::bigint,
 	    sum(t.bots)::bigint,
-	    (SELECT extract(epoch FROM x.created_at)::bigint
+	    (SELECT floor(extract(epoch FROM x.created_at))::bigint
 	       FROM footfall.counter x WHERE x.id = v_id)
 	  FROM footfall.counter_total t WHERE t.counter = v_id;
 END
