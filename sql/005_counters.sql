@@ -384,7 +384,7 @@ AS $$
 	SELECT x.name, coalesce(sum(t.visits), 0)::bigint,
 	       coalesce(sum(t.uniques), 0)::bigint,
 	       coalesce(sum(t.bots), 0)::bigint,
-	       extract(epoch FROM x.created_at)::bigint
+	       floor(extract(epoch FROM x.created_at))::bigint
 	  FROM footfall.counter x
 	  LEFT JOIN footfall.counter_total t ON t.counter = x.id
 	 GROUP BY x.id ORDER BY x.name COLLATE "C"
@@ -397,9 +397,17 @@ GRANT EXECUTE ON FUNCTION footfall_api.list_counters() TO footfall_app;
 -- Set counter p_name's numbers (the admin API): visits to p_visits,
 -- uniques to p_uniques (NULL: the smaller of the current uniques and
 -- p_visits) and, with p_reset_bots, bots to 0.  The counter is made if
--- it does not exist.  The daily history is not changed.  Every slot row
--- is locked by the UPDATE, so a concurrent batch either commits before
--- (and is overwritten) or after (and adds to the new numbers).
+-- it does not exist.  The daily history is not changed.
+--
+-- A concurrent batch must either commit before (and be overwritten) or
+-- after (and add to the new numbers, its answers above them).  Locking
+-- the slot rows is not enough: a batch may be inserting a slot row the
+-- set cannot see yet, which would then survive the set with its visits,
+-- answered with the old numbers.  So the set takes the table in SHARE
+-- ROW EXCLUSIVE mode, which waits for the batches in flight and holds
+-- off new ones (reads go on) for the few statements it takes.  It is
+-- taken after the counter's INSERT: a batch waiting on that name holds
+-- no lock on counter_total yet, so the two cannot deadlock.
 CREATE OR REPLACE FUNCTION footfall_api.set_counter(p_name text,
     p_visits bigint, p_uniques bigint, p_reset_bots boolean)
 RETURNS TABLE (total_visits bigint, unique_visitors bigint, bots bigint,
@@ -419,9 +427,8 @@ BEGIN
 	END IF;
 	INSERT INTO footfall.counter (name) VALUES (p_name)
 	    ON CONFLICT (name) DO NOTHING;
+	LOCK TABLE footfall.counter_total IN SHARE ROW EXCLUSIVE MODE;
 	SELECT x.id INTO v_id FROM footfall.counter x WHERE x.name = p_name;
-	PERFORM FROM footfall.counter_total t WHERE t.counter = v_id
-	    ORDER BY t.slot FOR UPDATE;
 	SELECT coalesce(sum(t.uniques), 0), coalesce(sum(t.bots), 0)
 	  INTO v_u, v_b FROM footfall.counter_total t WHERE t.counter = v_id;
 	UPDATE footfall.counter_total t SET visits = 0, uniques = 0, bots = 0
@@ -435,7 +442,7 @@ BEGIN
 	        bots = excluded.bots;
 	RETURN QUERY SELECT sum(t.visits)::bigint, sum(t.uniques)::bigint,
 	    sum(t.bots)::bigint,
-	    (SELECT extract(epoch FROM x.created_at)::bigint
+	    (SELECT floor(extract(epoch FROM x.created_at))::bigint
 	       FROM footfall.counter x WHERE x.id = v_id)
 	  FROM footfall.counter_total t WHERE t.counter = v_id;
 END

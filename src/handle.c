@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,7 +399,12 @@ static int
 handle_admin_gate(struct ctx *ctx, const struct request *req,
     struct reply *r)
 {
-	static unsigned long	 failures;	/* in a row; a hint only */
+	/*
+	 * In a row, across the request threads: atomic, since they all
+	 * write it.  A hint only: a success between two failures resets it.
+	 */
+	static atomic_ulong	 failures;
+	unsigned long		 n;
 	enum admin_auth		 a;
 
 	if (!ctx->conf->admin) {
@@ -408,14 +414,14 @@ handle_admin_gate(struct ctx *ctx, const struct request *req,
 	a = admin_authorize(ctx->conf->admin_hash,
 	    req->has_auth ? req->auth : NULL);
 	if (a == ADMIN_AUTH_OK) {
-		failures = 0;
+		atomic_store_explicit(&failures, 0, memory_order_relaxed);
 		return 0;
 	}
-	failures++;
+	n = atomic_fetch_add_explicit(&failures, 1, memory_order_relaxed) + 1;
 	metrics_auth_failure();
 	log_warn("admin: %s bearer token on %s (%lu failure%s in a row)",
 	    a == ADMIN_AUTH_MISSING ? "no" : "a wrong", route_name(req->route),
-	    failures, failures == 1 ? "" : "s");
+	    n, n == 1 ? "" : "s");
 	handle_error(r, 401, "unauthorized");
 	r->www_auth = admin_www_authenticate(a);
 	return 1;
