@@ -125,8 +125,10 @@ resp_body(const struct reply *r)
 		 * A visitor who asked not to be tracked is told so, and
 		 * whether the visit still counted (README "Privacy"); any
 		 * other answer stays exactly the Lambda versions' object.
+		 * A bot's visit is not hashed either, but it is "bot", not
+		 * a visitor who asked not to be tracked.
 		 */
-		if (r->counts.tracked == 0)
+		if (r->counts.tracked == 0 && !r->counts.bot)
 			json_object_object_add(o, "tracked",
 			    json_object_new_boolean(0));
 		if (r->counts.counted == 0)

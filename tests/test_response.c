@@ -42,23 +42,27 @@ header_num(const char *s, const char *name)
 Test(response, counts)
 {
 	static const struct {
-		int		 is_new, tracked, counted;
+		int		 is_new, tracked, counted, bot;
 		const char	*want;
 	} t[] = {
-		{ 1, 1, 1, "{\"count\":5,\"total_visits\":5,"
+		{ 1, 1, 1, 0, "{\"count\":5,\"total_visits\":5,"
 		    "\"unique_visitors\":3,\"is_new_visitor\":true}\n" },
-		{ 0, 1, 1, "{\"count\":5,\"total_visits\":5,"
+		{ 0, 1, 1, 0, "{\"count\":5,\"total_visits\":5,"
 		    "\"unique_visitors\":3,\"is_new_visitor\":false}\n" },
 		/* dnt = count, and dnt = skip */
-		{ 0, 0, 1, "{\"count\":5,\"total_visits\":5,"
+		{ 0, 0, 1, 0, "{\"count\":5,\"total_visits\":5,"
 		    "\"unique_visitors\":3,\"is_new_visitor\":false,"
 		    "\"tracked\":false}\n" },
-		{ 0, 0, 0, "{\"count\":5,\"total_visits\":5,"
+		{ 0, 0, 0, 0, "{\"count\":5,\"total_visits\":5,"
 		    "\"unique_visitors\":3,\"is_new_visitor\":false,"
 		    "\"tracked\":false,\"counted\":false}\n" },
 		/* a read: no visit, so nothing about one */
-		{ -1, -1, -1, "{\"count\":5,\"total_visits\":5,"
+		{ -1, -1, -1, 0, "{\"count\":5,\"total_visits\":5,"
 		    "\"unique_visitors\":3}\n" },
+		/* a bot's visit: not hashed, yet no "tracked" */
+		{ 0, 0, 0, 1, "{\"count\":5,\"total_visits\":5,"
+		    "\"unique_visitors\":3,\"is_new_visitor\":false,"
+		    "\"counted\":false,\"bot\":true}\n" },
 	};
 	struct reply	 r;
 	const char	*body;
@@ -74,6 +78,7 @@ Test(response, counts)
 		r.counts.is_new = t[i].is_new;
 		r.counts.tracked = t[i].tracked;
 		r.counts.counted = t[i].counted;
+		r.counts.bot = t[i].bot;
 		s = render(&r, &len, &body);
 		cr_assert(strncmp(s, "Status: 200 OK\r\n", 16) == 0,
 		    "status line, is_new %d: %s", t[i].is_new, s);
