@@ -16,8 +16,9 @@ CREATE TABLE IF NOT EXISTS footfall.counter (
 	created_at	timestamptz NOT NULL DEFAULT now()
 );
 ALTER TABLE footfall.counter OWNER TO footfall_owner;
-INSERT INTO footfall.counter (name) VALUES ('default')
-    ON CONFLICT (name) DO NOTHING;
+-- (Not ON CONFLICT: that would draw an id each time the file is applied.)
+INSERT INTO footfall.counter (name) SELECT 'default'
+ WHERE NOT EXISTS (SELECT FROM footfall.counter WHERE name = 'default');
 
 -- Each counter's numbers, spread over up to 64 rows (one per database
 -- connection's slot, made on first use) so that concurrent batches do

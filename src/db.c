@@ -77,8 +77,9 @@ static const char sql_count[] =
 static const char sql_read_counters[] =
     "SELECT found, total_visits, unique_visitors, bots "
     "FROM footfall_api.read_counters($1::text[])";
+/* The date as text in the session's DateStyle could be "22.11.2026". */
 static const char sql_daily[] =
-    "SELECT day, visits, uniques, bots "
+    "SELECT pg_catalog.to_char(day, 'YYYY-MM-DD'), visits, uniques, bots "
     "FROM footfall_api.daily_stats($1::text, $2::integer)";
 static const char sql_list[] =
     "SELECT name, total_visits, unique_visitors, bots, created "

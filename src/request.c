@@ -214,6 +214,15 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 	    val[P_PATH_INFO] : val[P_SCRIPT_NAME];
 	if (path != NULL && req_printable(path))
 		req->route = route_path(path, conf->prefix, req->counter);
+	else if (path != NULL && route_path(path, conf->prefix,
+	    req->counter) == ROUTE_BADNAME)
+		/*
+		 * A counter's name with other bytes ("/count/caf\xc3\xa9",
+		 * "/count/a b" as nginx decodes them) is a bad name, like
+		 * any other outside the set: 400, not 404.  route_path
+		 * matches nothing else on such a path, and keeps no name.
+		 */
+		req->route = ROUTE_BADNAME;
 	else
 		req->route = ROUTE_NOTFOUND;
 

@@ -20,6 +20,17 @@ static PGconn	*admin;
 static struct db *db;
 
 static void
+admin_exec(const char *sql)
+{
+	PGresult	*res = PQexec(admin, sql);
+
+	cr_assert(PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    PQresultStatus(res) == PGRES_TUPLES_OK, "%s: %s", sql,
+	    PQresultErrorMessage(res));
+	PQclear(res);
+}
+
+static void
 setup(void)
 {
 	const char	*dsn = getenv("FOOTFALL_TEST_DSN");
@@ -29,8 +40,9 @@ setup(void)
 	cr_assert_not_null(adsn, "FOOTFALL_TEST_ADMIN_DSN is not set");
 	admin = PQconnectdb(adsn);
 	cr_assert_eq(PQstatus(admin), CONNECTION_OK, "%s", PQerrorMessage(admin));
-	PQclear(PQexec(admin, "TRUNCATE footfall.visitor, footfall.visitor_key; "
-	    "UPDATE footfall.counter_total SET visits = 0, uniques = 0"));
+	admin_exec("TRUNCATE footfall.visitor, footfall.visitor_key, "
+	    "footfall.visit_log, footfall.daily, footfall.counter_total; "
+	    "DELETE FROM footfall.counter WHERE name <> 'default'");
 	db = db_open(dsn, 2000, 2);
 	cr_assert_not_null(db);
 }
@@ -40,17 +52,6 @@ teardown(void)
 {
 	db_close(db);
 	PQfinish(admin);
-}
-
-static void
-admin_exec(const char *sql)
-{
-	PGresult	*res = PQexec(admin, sql);
-
-	cr_assert(PQresultStatus(res) == PGRES_COMMAND_OK ||
-	    PQresultStatus(res) == PGRES_TUPLES_OK, "%s: %s", sql,
-	    PQresultErrorMessage(res));
-	PQclear(res);
 }
 
 static void
@@ -141,6 +142,21 @@ Test(db, app_role_cannot_touch_tables)
 		"TRUNCATE footfall.visitor",
 		"SELECT * FROM footfall.visitor_key",
 		"DELETE FROM footfall.visitor_key",
+		"SELECT * FROM footfall.counter",
+		"INSERT INTO footfall.counter (name) VALUES ('x')",
+		"UPDATE footfall.counter SET name = 'x'",
+		"DELETE FROM footfall.counter",
+		"SELECT * FROM footfall.daily",
+		"INSERT INTO footfall.daily (counter, day, slot) "
+		    "VALUES (1, '2026-01-01', 0)",
+		"UPDATE footfall.daily SET visits = 0",
+		"DELETE FROM footfall.daily",
+		"SELECT * FROM footfall.visit_log",
+		"INSERT INTO footfall.visit_log (at, counter, is_new) "
+		    "VALUES (now(), 1, true)",
+		"UPDATE footfall.visit_log SET path = NULL",
+		"DELETE FROM footfall.visit_log",
+		"TRUNCATE footfall.visit_log",
 	};
 	PGconn		*app;
 	PGresult	*res;
@@ -160,6 +176,12 @@ Test(db, app_role_cannot_touch_tables)
 	res = PQexec(app, "SELECT * FROM footfall_api.read_counts()");
 	cr_expect_eq(PQresultStatus(res), PGRES_TUPLES_OK,
 	    "the app role can call read_counts: %s", PQresultErrorMessage(res));
+	PQclear(res);
+	res = PQexec(app, "SELECT * FROM "
+	    "footfall_api.read_counters(ARRAY['default'])");
+	cr_expect_eq(PQresultStatus(res), PGRES_TUPLES_OK,
+	    "the app role can call read_counters: %s",
+	    PQresultErrorMessage(res));
 	PQclear(res);
 	PQfinish(app);
 }
@@ -554,4 +576,910 @@ Test(db_expand, table)
 			    "\"%s\" visit %zu uniques", t[i].pos, j);
 		}
 	}
+}
+
+/* Named counters (sql/005): db_count_visits and the reads around it. */
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The first cell of an admin query's only row, as text ("" for NULL);
+ * rows are joined into one cell with string_agg by the callers.
+ */
+static const char *
+admin_get(const char *sql)
+{
+	static char	 buf[8192];
+	PGresult	*res = PQexec(admin, sql);
+
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s: %s", sql,
+	    PQresultErrorMessage(res));
+	cr_assert_eq(PQntuples(res), 1, "%s: %d rows", sql, PQntuples(res));
+	snprintf(buf, sizeof(buf), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return buf;
+}
+
+/* Visitor hashes hs[1..15], as hash_of makes them. */
+static unsigned char hs[16][HASH_LEN];
+
+/* A visit for counter c of kind k; a tracked one is visitor who's. */
+static struct db_visit
+visit(const char *c, enum visit_kind k, int who)
+{
+	struct db_visit	 v;
+
+	memset(&v, 0, sizeof(v));
+	v.counter = c;
+	v.kind = k;
+	if (k == VISIT_TRACKED) {
+		hash_of(who, hs[who]);
+		v.hash = hs[who];
+	}
+	return v;
+}
+
+static struct db_count_opts
+opts(unsigned int interval, long long max, int log)
+{
+	struct db_count_opts	 o;
+
+	memset(&o, 0, sizeof(o));
+	o.window = WINDOW;
+	o.interval = interval;
+	o.max_counters = max;
+	o.log = log;
+	return o;
+}
+
+/* The stored numbers of counter name: "visits/uniques/bots", "" if none. */
+static const char *
+stored(const char *name)
+{
+	char	 sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce((SELECT sum(t.visits) || "
+	    "'/' || sum(t.uniques) || '/' || sum(t.bots) FROM "
+	    "footfall.counter_total t JOIN footfall.counter x ON x.id = "
+	    "t.counter WHERE x.name = '%s'), '')", name);
+	return admin_get(sql);
+}
+
+/* The same for UTC today's daily rows. */
+static const char *
+stored_today(const char *name)
+{
+	char	 sql[320];
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce((SELECT sum(d.visits) || "
+	    "'/' || sum(d.uniques) || '/' || sum(d.bots) FROM footfall.daily d "
+	    "JOIN footfall.counter x ON x.id = d.counter WHERE x.name = '%s' "
+	    "AND d.day = (now() AT TIME ZONE 'UTC')::date), '')", name);
+	return admin_get(sql);
+}
+
+static const char *
+counter_names(void)
+{
+	return admin_get("SELECT coalesce(string_agg(name, ',' ORDER BY name "
+	    "COLLATE \"C\"), '') FROM footfall.counter");
+}
+
+/* One visit's outcome in the tables below: "total/uniques/flags". */
+static void
+expect_counts(const struct counts *c, const char *want, const char *what,
+    size_t i)
+{
+	long long	 t, u;
+	char		 f[16] = "";
+
+	cr_assert(sscanf(want, "%lld/%lld/%15[A-Z]", &t, &u, f) >= 2,
+	    "bad expectation %s", want);
+	cr_expect_eq(c->total, t, "%s visit %zu total %lld", what, i, c->total);
+	cr_expect_eq(c->uniques, u, "%s visit %zu uniques %lld", what, i,
+	    c->uniques);
+	cr_expect_eq(c->is_new, strchr(f, 'N') != NULL, "%s visit %zu is_new",
+	    what, i);
+	cr_expect_eq(c->counted, strchr(f, 'C') != NULL, "%s visit %zu counted",
+	    what, i);
+	cr_expect_eq(c->repeat, strchr(f, 'R') != NULL, "%s visit %zu repeat",
+	    what, i);
+	cr_expect_eq(c->found, strchr(f, 'X') == NULL, "%s visit %zu found",
+	    what, i);
+	cr_expect_eq(c->bot, strchr(f, 'B') != NULL, "%s visit %zu bot",
+	    what, i);
+	cr_expect_eq(c->tracked, strchr(f, 'T') != NULL, "%s visit %zu tracked",
+	    what, i);
+}
+
+/*
+ * count_visits' answer expanded per visit, without a database.  A visit
+ * is one letter of counters (its counter's name) and one of kinds (t
+ * tracked, u untracked, b bot).  want: each visit's "total/uniques/
+ * flags", flags N new, C counted, R repeat, X refused, B bot, T
+ * tracked; NULL if the answer must be rejected.
+ */
+Test(db_expand, counters)
+{
+	static const struct {
+		const char	*counters, *kinds;
+		const char	*visits, *uniques, *newpos, *refused, *repeat;
+		const char	*want;
+	} t[] = {
+		/* One counter, tracked visits. */
+		{ "aaa", "ttt", "{3}", "{2}", "{1,3}", "{}", "{}",
+		    "1/1/NCT 2/1/CT 3/2/NCT" },
+		{ "a", "t", "{1000}", "{500}", "{}", "{}", "{}",
+		    "1000/500/CT" },
+		/* Several counters: each walks back on its own. */
+		{ "abab", "tttu", "{10,20}", "{5,7}", "{1,2}", "{}", "{}",
+		    "9/5/NCT 19/7/NCT 10/5/CT 20/7/C" },
+		/* A refused counter: zeros, not found, not counted. */
+		{ "abc", "ttt", "{4,NULL,6}", "{2,NULL,3}", "{3}", "{2}", "{}",
+		    "4/2/CT 0/0/XT 6/3/NCT" },
+		{ "ab", "tt", "{NULL,NULL}", "{NULL,NULL}", "{}", "{1,2}", "{}",
+		    "0/0/XT 0/0/XT" },
+		/* Repeats do not add. */
+		{ "aaa", "ttt", "{7}", "{3}", "{}", "{}", "{2,3}",
+		    "7/3/CT 7/3/RT 7/3/RT" },
+		/* Bots: found, never counted; one for a refused counter. */
+		{ "aab", "tbb", "{5,NULL}", "{1,NULL}", "{1}", "{3}", "{}",
+		    "5/1/NCT 5/1/B 0/0/XB" },
+		/* Untracked visits only. */
+		{ "aa", "uu", "{2}", "{0}", "{}", "{}", "{}", "1/0/C 2/0/C" },
+		/* All of it at once. */
+		{ "abcab", "ttutb", "{12,NULL,3}", "{4,NULL,1}", "{1}", "{2,5}",
+		    "{4}", "12/4/NCT 0/0/XT 3/1/C 12/4/RT 0/0/XB" },
+
+		/* Wrong array lengths. */
+		{ "aab", "ttt", "{3}", "{2}", "{1}", "{}", "{}", NULL },
+		{ "aab", "ttt", "{3,1}", "{2}", "{1}", "{}", "{}", NULL },
+		{ "a", "t", "{3,1}", "{2,1}", "{1}", "{}", "{}", NULL },
+		{ "a", "t", "{}", "{}", "{}", "{}", "{}", NULL },
+		/* NULL numbers for a counter that is not refused. */
+		{ "ab", "tt", "{1,NULL}", "{1,NULL}", "{1}", "{}", "{}", NULL },
+		{ "ab", "tt", "{1,NULL}", "{1,0}", "{1}", "{2}", "{}", NULL },
+		{ "ab", "tt", "{1,0}", "{1,NULL}", "{1}", "{2}", "{}", NULL },
+		/* A refused visit whose counter is not NULL. */
+		{ "ab", "tt", "{1,1}", "{1,0}", "{1}", "{2}", "{}", NULL },
+		/* Only some visits of a refused counter refused. */
+		{ "aa", "tt", "{NULL}", "{NULL}", "{}", "{1}", "{}", NULL },
+		/* More uniques than visits. */
+		{ "a", "t", "{1}", "{2}", "{1}", "{}", "{}", NULL },
+		/* Positions out of range, repeated, not ascending. */
+		{ "a", "t", "{1}", "{1}", "{0}", "{}", "{}", NULL },
+		{ "a", "t", "{1}", "{1}", "{2}", "{}", "{}", NULL },
+		{ "aa", "tt", "{2}", "{2}", "{2,1}", "{}", "{}", NULL },
+		{ "aa", "tt", "{2}", "{2}", "{1,1}", "{}", "{}", NULL },
+		{ "ab", "tt", "{NULL,NULL}", "{NULL,NULL}", "{}", "{2,1}", "{}",
+		    NULL },
+		{ "ab", "tt", "{NULL,NULL}", "{NULL,NULL}", "{}", "{1,3}", "{}",
+		    NULL },
+		{ "aaa", "ttt", "{7}", "{3}", "{}", "{}", "{3,2}", NULL },
+		{ "aaa", "ttt", "{7}", "{3}", "{}", "{}", "{0}", NULL },
+		/* New or repeat on a visit that cannot be either. */
+		{ "aa", "tb", "{1}", "{1}", "{2}", "{}", "{}", NULL },
+		{ "aa", "tu", "{2}", "{1}", "{2}", "{}", "{}", NULL },
+		{ "aa", "tu", "{1}", "{0}", "{}", "{}", "{2}", NULL },
+		{ "aa", "tb", "{1}", "{0}", "{}", "{}", "{2}", NULL },
+		{ "a", "t", "{1}", "{1}", "{1}", "{}", "{1}", NULL },
+		{ "a", "t", "{NULL}", "{NULL}", "{1}", "{1}", "{}", NULL },
+		{ "a", "t", "{NULL}", "{NULL}", "{}", "{1}", "{1}", NULL },
+		/* Numbers too small for the visits counted. */
+		{ "aaa", "ttt", "{2}", "{1}", "{1}", "{}", "{}", NULL },
+		{ "aa", "tt", "{5}", "{1}", "{1,2}", "{}", "{}", NULL },
+		/* Malformed array text. */
+		{ "a", "t", "{1,}", "{1}", "{}", "{}", "{}", NULL },
+		{ "a", "t", "", "{1}", "{}", "{}", "{}", NULL },
+		{ "a", "t", "{-1}", "{0}", "{}", "{}", "{}", NULL },
+		{ "a", "t", "{1}x", "{0}", "{}", "{}", "{}", NULL },
+		{ "a", "t", "{NULL", "{NULL}", "{}", "{1}", "{}", NULL },
+		{ "a", "t", "{99999999999999999999}", "{0}", "{}", "{}", "{}",
+		    NULL },
+		{ "a", "t", "{1}", "{1}", "{NULL}", "{}", "{}", NULL },
+		{ "a", "t", "{1}", "{1}", "", "{}", "{}", NULL },
+		{ "a", "t", "{1}", "{0}", "{}", "{}", "1", NULL },
+	};
+	struct db_visit	 v[8];
+	struct counts	 c[8];
+	char		 names[8][2], want[128], *w, *save;
+	const char	*cols[2];
+	size_t		 i, j, n;
+	int		 rc;
+
+	for (i = 0; i < NELEM(t); i++) {
+		n = strlen(t[i].counters);
+		cr_assert(n == strlen(t[i].kinds) && n <= 8);
+		for (j = 0; j < n; j++) {
+			names[j][0] = t[i].counters[j];
+			names[j][1] = '\0';
+			v[j] = visit(names[j], t[i].kinds[j] == 't' ?
+			    VISIT_TRACKED : t[i].kinds[j] == 'u' ?
+			    VISIT_UNTRACKED : VISIT_BOT, 1);
+		}
+		cols[0] = t[i].visits;
+		cols[1] = t[i].uniques;
+		rc = db_count_expand(v, n, cols, t[i].newpos, t[i].refused,
+		    t[i].repeat, c);
+		cr_expect_eq(rc, t[i].want == NULL ? -1 : 0,
+		    "case %zu (%s %s %s %s %s %s %s)", i, t[i].counters,
+		    t[i].kinds, t[i].visits, t[i].uniques, t[i].newpos,
+		    t[i].refused, t[i].repeat);
+		if (rc != 0 || t[i].want == NULL)
+			continue;
+		snprintf(want, sizeof(want), "%s", t[i].want);
+		for (j = 0, w = strtok_r(want, " ", &save); j < n;
+		    j++, w = strtok_r(NULL, " ", &save)) {
+			cr_assert_not_null(w, "case %zu: want %zu visits", i, n);
+			expect_counts(&c[j], w, t[i].counters, j);
+		}
+	}
+	cols[0] = cols[1] = "{1}";
+	cr_expect_eq(db_count_expand(v, 0, cols, "{}", "{}", "{}", c), -1,
+	    "an empty batch");
+	cr_expect_eq(db_count_expand(v, DB_BATCH_MAX + 1, cols, "{}", "{}",
+	    "{}", c), -1, "a batch too big");
+}
+
+/*
+ * Uniqueness is per counter because the counter's name is in each
+ * visitor's identity (ident.c): the same address is a new visitor of
+ * every counter.  The table holds hashes only, so a hash given under two
+ * counters (which footfall never makes) is one visitor: the SQL counts
+ * each visit for its own counter, and the visitor once.
+ */
+Test(db, counters_are_separate)
+{
+	unsigned char	 key[HASH_KEY_LEN], id[IDENT_MAX], ha[HASH_LEN];
+	unsigned char	 hb[HASH_LEN];
+	struct addr	 a;
+	struct db_visit	 v[5];
+	struct counts	 c[5];
+	struct db_count_opts o = opts(0, 100, 0);
+	size_t		 len;
+
+	memset(key, 0x42, sizeof(key));
+	cr_assert_eq(addr_parse("192.0.2.1", &a), 0);
+	cr_assert_eq(ident_build("a", &a, 64, NULL, 0, id, sizeof(id), &len), 0);
+	cr_assert_eq(hash_hmac(key, sizeof(key), id, len, ha), 0);
+	cr_assert_eq(ident_build("b", &a, 64, NULL, 0, id, sizeof(id), &len), 0);
+	cr_assert_eq(hash_hmac(key, sizeof(key), id, len, hb), 0);
+	v[0] = visit("a", VISIT_TRACKED, 0);
+	v[0].hash = ha;
+	v[1] = visit("b", VISIT_TRACKED, 0);
+	v[1].hash = hb;
+	v[2] = v[0];
+	v[3] = visit("default", VISIT_UNTRACKED, 0);
+	v[4] = v[1];
+	cr_assert_eq(db_count_visits(db, v, 5, &o, c), DB_OK);
+	expect_counts(&c[0], "1/1/NCT", "separate", 0);
+	expect_counts(&c[1], "1/1/NCT", "separate", 1);
+	expect_counts(&c[2], "2/1/CT", "separate", 2);
+	expect_counts(&c[3], "1/0/C", "separate", 3);
+	expect_counts(&c[4], "2/1/CT", "separate", 4);
+	cr_expect_str_eq(counter_names(), "a,b,default");
+	cr_expect_str_eq(stored("a"), "2/1/0");
+	cr_expect_str_eq(stored("b"), "2/1/0");
+	cr_expect_str_eq(stored("default"), "1/0/0");
+	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visitor"),
+	    "2");
+
+	/* One hash under two counters: one visitor, two counters' visits. */
+	v[0] = visit("c", VISIT_TRACKED, 7);
+	v[1] = visit("d", VISIT_TRACKED, 7);
+	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
+	expect_counts(&c[0], "1/1/NCT", "one hash", 0);
+	expect_counts(&c[1], "1/0/CT", "one hash", 1);
+	cr_expect_str_eq(stored("c"), "1/1/0");
+	cr_expect_str_eq(stored("d"), "1/0/0");
+	v[0] = visit("e", VISIT_TRACKED, 7);
+	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
+	expect_counts(&c[0], "1/0/CT", "one hash, later", 0);
+	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visitor"),
+	    "3");
+}
+
+/*
+ * counters = auto: at most max_counters exist, "default" included; a
+ * visit for one more is refused and leaves nothing behind.  Without a
+ * cap (an explicit list, which footfall checked) any number is made.
+ */
+Test(db, max_counters)
+{
+	struct db_visit	 v[6];
+	struct counts	 c[6];
+	struct db_count_opts o = opts(0, 3, 1);
+	int		 i;
+
+	v[0] = visit("c1", VISIT_TRACKED, 1);
+	v[1] = visit("c2", VISIT_TRACKED, 2);
+	v[2] = visit("c3", VISIT_TRACKED, 3);
+	v[3] = visit("c1", VISIT_UNTRACKED, 0);
+	v[4] = visit("c3", VISIT_UNTRACKED, 0);
+	cr_assert_eq(db_count_visits(db, v, 5, &o, c), DB_OK);
+	expect_counts(&c[0], "1/1/NCT", "cap", 0);
+	expect_counts(&c[1], "1/1/NCT", "cap", 1);
+	expect_counts(&c[2], "0/0/XT", "cap", 2);
+	expect_counts(&c[3], "2/1/C", "cap", 3);
+	expect_counts(&c[4], "0/0/X", "cap", 4);
+	cr_expect_str_eq(counter_names(), "c1,c2,default",
+	    "exactly max_counters exist, default among them");
+	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visitor"),
+	    "2", "a refused visit stores no visitor");
+	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visit_log"),
+	    "2", "nor a visit log row");
+	cr_expect_str_eq(admin_get("SELECT sum(visits) FROM footfall.daily"),
+	    "3", "nor daily numbers");
+
+	/* Existing counters still count; the next new one is refused. */
+	v[0] = visit("c4", VISIT_UNTRACKED, 0);
+	v[1] = visit("c2", VISIT_UNTRACKED, 0);
+	v[2] = visit("default", VISIT_UNTRACKED, 0);
+	cr_assert_eq(db_count_visits(db, v, 3, &o, c), DB_OK);
+	expect_counts(&c[0], "0/0/X", "cap reached", 0);
+	expect_counts(&c[1], "2/1/C", "cap reached", 1);
+	expect_counts(&c[2], "1/0/C", "cap reached", 2);
+	cr_expect_str_eq(counter_names(), "c1,c2,default");
+
+	/* A higher cap: the first new names in the batch's order win. */
+	o.max_counters = 5;
+	v[0] = visit("c6", VISIT_UNTRACKED, 0);
+	v[1] = visit("c5", VISIT_UNTRACKED, 0);
+	v[2] = visit("c4", VISIT_UNTRACKED, 0);
+	v[3] = visit("c6", VISIT_UNTRACKED, 0);
+	cr_assert_eq(db_count_visits(db, v, 4, &o, c), DB_OK);
+	expect_counts(&c[0], "1/0/C", "cap 5", 0);
+	expect_counts(&c[1], "1/0/C", "cap 5", 1);
+	expect_counts(&c[2], "0/0/X", "cap 5", 2);
+	expect_counts(&c[3], "2/0/C", "cap 5", 3);
+	cr_expect_str_eq(counter_names(), "c1,c2,c5,c6,default");
+
+	/* A cap below what exists makes nothing and refuses nothing old. */
+	o.max_counters = 1;
+	v[0] = visit("c7", VISIT_UNTRACKED, 0);
+	v[1] = visit("c1", VISIT_UNTRACKED, 0);
+	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
+	expect_counts(&c[0], "0/0/X", "cap 1", 0);
+	expect_counts(&c[1], "3/1/C", "cap 1", 1);
+
+	/* No cap. */
+	o.max_counters = -1;
+	for (i = 0; i < 6; i++)
+		v[i] = visit(i % 2 ? "n1" : "n2", VISIT_UNTRACKED, 0);
+	v[5] = visit("n3", VISIT_UNTRACKED, 0);
+	cr_assert_eq(db_count_visits(db, v, 6, &o, c), DB_OK);
+	expect_counts(&c[4], "3/0/C", "no cap", 4);
+	expect_counts(&c[5], "1/0/C", "no cap", 5);
+	cr_expect_str_eq(counter_names(), "c1,c2,c5,c6,default,n1,n2,n3");
+}
+
+/* A bot's visit never makes a counter; it adds to bots only. */
+Test(db, bots)
+{
+	struct db_visit	 v[4];
+	struct counts	 c[4];
+	struct db_count_opts o = opts(0, -1, 1);
+
+	v[0] = visit("crawled", VISIT_BOT, 0);
+	v[1] = visit("default", VISIT_BOT, 0);
+	v[2] = visit("default", VISIT_TRACKED, 1);
+	v[2].path = "/p";
+	v[1].path = "/bot";
+	cr_assert_eq(db_count_visits(db, v, 3, &o, c), DB_OK);
+	expect_counts(&c[0], "0/0/XB", "bots", 0);
+	expect_counts(&c[1], "0/0/B", "bots", 1);
+	expect_counts(&c[2], "1/1/NCT", "bots", 2);
+	cr_expect_str_eq(counter_names(), "default",
+	    "a bot made no counter, even without a cap");
+	cr_expect_str_eq(stored("default"), "1/1/1");
+	cr_expect_str_eq(stored_today("default"), "1/1/1");
+	cr_expect_str_eq(admin_get("SELECT string_agg(path, ',') FROM "
+	    "footfall.visit_log"), "/p", "a bot's visit is not logged");
+
+	/* A visit that is not a bot's makes it; the bot's then counts. */
+	v[0] = visit("crawled", VISIT_BOT, 0);
+	v[1] = visit("crawled", VISIT_UNTRACKED, 0);
+	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
+	expect_counts(&c[0], "0/0/B", "bot and visit", 0);
+	expect_counts(&c[1], "1/0/C", "bot and visit", 1);
+	cr_expect_str_eq(stored("crawled"), "1/0/1");
+	cr_expect_str_eq(stored_today("crawled"), "1/0/1");
+}
+
+/*
+ * count_interval: a tracked visitor adds to the total at most once an
+ * interval (visitor.seen_at); a new visitor always counts; untracked
+ * visits cannot be limited.
+ */
+Test(db, count_interval)
+{
+	struct db_visit	 v[3];
+	struct counts	 c[3];
+	struct db_count_opts o = opts(600, 100, 1);
+
+	v[0] = visit("default", VISIT_TRACKED, 1);
+	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
+	expect_counts(&c[0], "1/1/NCT", "first", 0);
+	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
+	expect_counts(&c[0], "1/1/RT", "again at once", 0);
+	v[1] = v[0];
+	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
+	expect_counts(&c[0], "1/1/RT", "a batch of repeats", 0);
+	expect_counts(&c[1], "1/1/RT", "a batch of repeats", 1);
+	/* Still within the interval. */
+	admin_exec("UPDATE footfall.visitor SET seen_at = now() - "
+	    "interval '590 seconds'");
+	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
+	expect_counts(&c[1], "1/1/RT", "590 s later", 1);
+	/* After it: the first visit counts, the second in the batch not. */
+	admin_exec("UPDATE footfall.visitor SET seen_at = now() - "
+	    "interval '600 seconds'");
+	v[2] = visit("default", VISIT_UNTRACKED, 0);
+	cr_assert_eq(db_count_visits(db, v, 3, &o, c), DB_OK);
+	expect_counts(&c[0], "2/1/CT", "600 s later", 0);
+	expect_counts(&c[1], "2/1/RT", "600 s later", 1);
+	expect_counts(&c[2], "3/1/C", "untracked", 2);
+	/* A visitor whose window passed is new, and counts. */
+	admin_exec("UPDATE footfall.visitor SET counted_at = now() - "
+	    "interval '25 hours'");
+	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
+	expect_counts(&c[0], "4/2/NCT", "after the window", 0);
+	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
+	expect_counts(&c[0], "4/2/RT", "after the window, again", 0);
+
+	cr_expect_str_eq(stored("default"), "4/2/0");
+	cr_expect_str_eq(stored_today("default"), "4/2/0",
+	    "repeats are not in the daily numbers");
+	cr_expect_str_eq(admin_get("SELECT string_agg(is_new::text, ',' "
+	    "ORDER BY is_new) FROM footfall.visit_log"), "false,true,true",
+	    "nor in the visit log");
+
+	/* With the interval off, every hit counts; seen_at stays NULL. */
+	o.interval = 0;
+	v[0] = visit("other", VISIT_TRACKED, 2);
+	v[1] = v[0];
+	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
+	expect_counts(&c[1], "2/1/CT", "interval off", 1);
+	cr_expect_str_eq(admin_get("SELECT seen_at IS NULL FROM footfall.visitor "
+	    "WHERE hash = "
+	    "'\\x02000000000000000000000000000000000000000000000000000000000000ff'"),
+	    "t");
+}
+
+/*
+ * The visit log: one row per counted tracked visit, the time cut to the
+ * minute, the fields as given; untracked, bot, repeat and refused visits
+ * are not logged, nor anything with the log off.
+ */
+Test(db, visit_log)
+{
+	struct db_visit	 v[6];
+	struct counts	 c[6];
+	struct db_count_opts o = opts(0, 3, 1);
+
+	v[0] = visit("a", VISIT_TRACKED, 1);
+	v[0].path = "/x/y";
+	v[0].ref = "example.org";
+	v[0].browser = "Firefox";
+	v[1] = visit("a", VISIT_TRACKED, 1);
+	v[1].browser = "Other";
+	v[2] = visit("a", VISIT_UNTRACKED, 0);
+	v[2].path = "/untracked";
+	v[3] = visit("a", VISIT_BOT, 0);
+	v[3].path = "/bot";
+	v[4] = visit("b", VISIT_TRACKED, 2);
+	v[4].path = "/b";
+	v[4].browser = "Chrome";
+	v[5] = visit("refused", VISIT_TRACKED, 3);
+	v[5].path = "/refused";
+	cr_assert_eq(db_count_visits(db, v, 6, &o, c), DB_OK);
+	expect_counts(&c[5], "0/0/XT", "refused", 5);
+	cr_expect_str_eq(admin_get("SELECT string_agg(concat_ws('|', x.name, "
+	    "coalesce(l.path, '-'), coalesce(l.referrer, '-'), "
+	    "coalesce(l.browser, '-'), l.is_new), ';' ORDER BY x.name, "
+	    "l.is_new DESC) FROM footfall.visit_log l JOIN footfall.counter x "
+	    "ON x.id = l.counter"),
+	    "a|/x/y|example.org|Firefox|t;a|-|-|Other|f;b|/b|-|Chrome|t");
+	cr_expect_str_eq(admin_get("SELECT bool_and(at = date_trunc('minute', "
+	    "at) AND at <= now() AND at > now() - interval '61 seconds') "
+	    "FROM footfall.visit_log"), "t", "the time, to the minute");
+
+	/* The log off: the visits count, no row. */
+	o.log = 0;
+	v[0].path = "/off";
+	cr_assert_eq(db_count_visits(db, v, 5, &o, c), DB_OK);
+	expect_counts(&c[4], "2/1/CT", "log off", 4);
+	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visit_log"),
+	    "3");
+}
+
+/*
+ * Days are UTC days whatever the session's time zone; one row a day (a
+ * slot) with the day's sums.  The dates are YYYY-MM-DD whatever the
+ * session's DateStyle.  Two zones 26 hours apart: at any moment one of
+ * them is on another date than UTC.
+ */
+Test(db, daily_is_utc)
+{
+	static const char *const zones[] = {
+		" options='-c TimeZone=Pacific/Kiritimati -c DateStyle=SQL,DMY'",
+		" options='-c TimeZone=Etc/GMT+12 -c DateStyle=German'",
+	};
+	struct db	*zdb;
+	struct db_visit	 v[2];
+	struct counts	 c[2];
+	struct day_stat	 d[2];
+	struct db_count_opts o = opts(0, 100, 1);
+	char		 dsn[1024];
+	size_t		 i, n;
+
+	for (i = 0; i < NELEM(zones); i++) {
+		snprintf(dsn, sizeof(dsn), "%s%s", getenv("FOOTFALL_TEST_DSN"),
+		    zones[i]);
+		cr_assert_not_null(zdb = db_open(dsn, 2000, 2));
+		v[0] = visit("z", VISIT_TRACKED, 1 + (int)i);
+		v[1] = visit("z", VISIT_BOT, 0);
+		cr_assert_eq(db_count_visits(zdb, v, 2, &o, c), DB_OK);
+		cr_assert_eq(db_daily_stats(zdb, "z", 2, d, &n), DB_OK);
+		cr_assert_eq(n, 2);
+		cr_expect_str_eq(d[1].date, admin_get("SELECT to_char((now() AT "
+		    "TIME ZONE 'UTC')::date, 'YYYY-MM-DD')"), "zone %zu: %s", i,
+		    d[1].date);
+		cr_expect_str_eq(d[0].date, admin_get("SELECT to_char((now() AT "
+		    "TIME ZONE 'UTC')::date - 1, 'YYYY-MM-DD')"), "zone %zu", i);
+		cr_expect(d[1].visits == (long long)i + 1 &&
+		    d[1].uniques == (long long)i + 1 &&
+		    d[1].bots == (long long)i + 1, "zone %zu: today %lld/%lld/%lld",
+		    i, d[1].visits, d[1].uniques, d[1].bots);
+		cr_expect(d[0].visits == 0 && d[0].uniques == 0 && d[0].bots == 0);
+		db_close(zdb);
+	}
+	cr_expect_str_eq(admin_get("SELECT string_agg(day::text, ',') FROM "
+	    "(SELECT DISTINCT to_char(day, 'YYYY-MM-DD') AS day "
+	    "FROM footfall.daily) x"),
+	    admin_get("SELECT to_char((now() AT TIME ZONE 'UTC')::date, "
+	    "'YYYY-MM-DD')"), "every row is on UTC today");
+	cr_expect_str_eq(stored_today("z"), "2/2/2");
+}
+
+/* The numbers of several counters at once, in the order asked. */
+Test(db, read_counters)
+{
+	static const char *const names[] = { "b", "nosuch", "default", "b" };
+	struct db_visit	 v[4];
+	struct counts	 c[4];
+	struct db_count_opts o = opts(0, 100, 0);
+
+	v[0] = visit("b", VISIT_TRACKED, 1);
+	v[1] = visit("b", VISIT_UNTRACKED, 0);
+	v[2] = visit("b", VISIT_BOT, 0);
+	v[3] = visit("default", VISIT_TRACKED, 2);
+	cr_assert_eq(db_count_visits(db, v, 4, &o, c), DB_OK);
+	admin_exec("INSERT INTO footfall.counter_total (counter, slot, visits, "
+	    "uniques, bots) SELECT id, 63, 10, 5, 2 FROM footfall.counter "
+	    "WHERE name = 'b'");
+	cr_assert_eq(db_read_counters(db, names, 4, c), DB_OK);
+	cr_expect(c[0].found && c[0].total == 12 && c[0].uniques == 6 &&
+	    c[0].bots == 3, "b: %lld/%lld/%lld", c[0].total, c[0].uniques,
+	    c[0].bots);
+	cr_expect(!c[1].found && c[1].total == 0 && c[1].uniques == 0 &&
+	    c[1].bots == 0, "nosuch");
+	cr_expect(c[2].found && c[2].total == 1 && c[2].uniques == 1 &&
+	    c[2].bots == 0, "default");
+	cr_expect(c[3].found && c[3].total == 12, "b again");
+	cr_expect(c[0].is_new == -1 && c[0].counted == -1 &&
+	    c[0].tracked == -1, "a read is no visit");
+	cr_expect_str_eq(counter_names(), "b,default", "a read makes nothing");
+}
+
+/* The last N days, oldest first, every day present. */
+Test(db, daily_stats)
+{
+	static struct day_stat	 d[366];
+	char			 sql[256];
+	size_t			 n, i;
+
+	admin_exec("INSERT INTO footfall.counter (name) VALUES ('s'), ('t')");
+	admin_exec("INSERT INTO footfall.daily (counter, day, slot, visits, "
+	    "uniques, bots) SELECT x.id, (now() AT TIME ZONE 'UTC')::date - "
+	    "v.ago, v.slot, v.visits, v.uniques, v.bots FROM footfall.counter x, "
+	    "(VALUES (0, 3, 1, 1, 0), (2, 0, 5, 2, 1), (2, 7, 3, 1, 0), "
+	    "(29, 1, 4, 4, 4), (30, 1, 9, 9, 9), (365, 2, 6, 6, 6), "
+	    "(366, 2, 8, 8, 8)) v(ago, slot, visits, uniques, bots) "
+	    "WHERE x.name = 's'");
+	admin_exec("INSERT INTO footfall.daily (counter, day, slot, visits) "
+	    "SELECT id, (now() AT TIME ZONE 'UTC')::date, 0, 1000 "
+	    "FROM footfall.counter WHERE name = 't'");
+
+	cr_assert_eq(db_daily_stats(db, "s", 30, d, &n), DB_OK);
+	cr_assert_eq(n, 30);
+	for (i = 0; i < n; i++) {
+		snprintf(sql, sizeof(sql), "SELECT to_char((now() AT TIME ZONE "
+		    "'UTC')::date - %zu, 'YYYY-MM-DD')", n - 1 - i);
+		cr_expect_str_eq(d[i].date, admin_get(sql), "day %zu", i);
+	}
+	cr_expect(d[29].visits == 1 && d[29].uniques == 1 && d[29].bots == 0,
+	    "today");
+	cr_expect(d[27].visits == 8 && d[27].uniques == 3 && d[27].bots == 1,
+	    "two days ago: two slots summed");
+	cr_expect(d[0].visits == 4 && d[0].uniques == 4 && d[0].bots == 4,
+	    "29 days ago, the first");
+	for (i = 1; i < 27; i++)
+		cr_expect(d[i].visits == 0 && d[i].uniques == 0 &&
+		    d[i].bots == 0, "day %zu is zeros", i);
+
+	cr_assert_eq(db_daily_stats(db, "s", 1, d, &n), DB_OK);
+	cr_assert_eq(n, 1);
+	cr_expect(d[0].visits == 1, "days=1: today only");
+
+	cr_assert_eq(db_daily_stats(db, "s", 366, d, &n), DB_OK);
+	cr_assert_eq(n, 366);
+	cr_expect(d[0].visits == 6 && d[335].visits == 9 &&
+	    d[336].visits == 4 && d[365].visits == 1,
+	    "366 days: %lld %lld %lld %lld", d[0].visits, d[335].visits,
+	    d[336].visits, d[365].visits);
+	for (n = 0, i = 0; i < 366; i++)
+		n += (size_t)d[i].visits;
+	cr_expect_eq(n, 6 + 9 + 4 + 8 + 1, "nothing older, nothing of t");
+
+	n = 99;
+	cr_assert_eq(db_daily_stats(db, "nosuch", 30, d, &n), DB_OK);
+	cr_expect_eq(n, 0, "an unknown counter has no days");
+	cr_expect_str_eq(counter_names(), "default,s,t");
+}
+
+/* Every counter with its numbers, by name in byte order. */
+Test(db, list_counters)
+{
+	struct counter_info	*l;
+	size_t			 n;
+
+	admin_exec("INSERT INTO footfall.counter (name, created_at) VALUES "
+	    "('b', '2026-01-02 03:04:05+00'), ('B', now()), ('a-1', now())");
+	admin_exec("INSERT INTO footfall.counter_total (counter, slot, visits, "
+	    "uniques, bots) SELECT x.id, v.slot, v.visits, v.uniques, v.bots "
+	    "FROM footfall.counter x JOIN (VALUES ('b', 1, 10, 3, 1), "
+	    "('b', 40, 5, 1, 0), ('default', 0, 7, 7, 7)) "
+	    "v(name, slot, visits, uniques, bots) ON v.name = x.name");
+	cr_assert_eq(db_list_counters(db, &l, &n), DB_OK);
+	cr_assert_eq(n, 4);
+	cr_expect_str_eq(l[0].name, "B");
+	cr_expect_str_eq(l[1].name, "a-1");
+	cr_expect_str_eq(l[2].name, "b");
+	cr_expect_str_eq(l[3].name, "default");
+	cr_expect(l[2].visits == 15 && l[2].uniques == 4 && l[2].bots == 1,
+	    "b: %lld/%lld/%lld", l[2].visits, l[2].uniques, l[2].bots);
+	cr_expect_eq(l[2].created, 1767323045LL);
+	cr_expect(l[1].visits == 0 && l[1].uniques == 0 && l[1].bots == 0,
+	    "a counter without numbers lists zeros");
+	cr_expect(l[3].visits == 7 && l[3].bots == 7);
+	cr_expect(l[0].created > 1767323045LL, "made now");
+	free(l);
+}
+
+/*
+ * Setting a counter (the admin API): the sums become the numbers given,
+ * over every slot; unique visitors kept where they fit; bots kept unless
+ * reset; the counter made if missing; the daily history untouched.
+ */
+Test(db, set_counter)
+{
+	struct counter_info	 ci;
+	struct db_visit		 v[1];
+	struct counts		 c[1];
+	struct db_count_opts	 o = opts(0, 100, 0);
+
+	admin_exec("INSERT INTO footfall.counter (name) VALUES ('a')");
+	admin_exec("INSERT INTO footfall.counter_total (counter, slot, visits, "
+	    "uniques, bots) SELECT x.id, v.slot, v.visits, v.uniques, v.bots "
+	    "FROM footfall.counter x, (VALUES (0, 10, 1, 4), (5, 20, 2, 0), "
+	    "(9, 30, 3, 1)) v(slot, visits, uniques, bots) WHERE x.name = 'a'");
+	admin_exec("INSERT INTO footfall.daily (counter, day, slot, visits, "
+	    "uniques) SELECT id, (now() AT TIME ZONE 'UTC')::date, 0, 60, 6 "
+	    "FROM footfall.counter WHERE name = 'a'");
+
+	cr_assert_eq(db_set_counter(db, "a", 1000, -1, 0, &ci), DB_OK);
+	cr_expect_str_eq(ci.name, "a");
+	cr_expect(ci.visits == 1000 && ci.uniques == 6 && ci.bots == 5,
+	    "%lld/%lld/%lld", ci.visits, ci.uniques, ci.bots);
+	cr_expect_str_eq(stored("a"), "1000/6/5");
+	cr_assert_eq(db_set_counter(db, "a", 3, -1, 0, &ci), DB_OK);
+	cr_expect(ci.visits == 3 && ci.uniques == 3, "uniques cut to visits");
+	cr_assert_eq(db_set_counter(db, "a", 50, 40, 0, &ci), DB_OK);
+	cr_expect_str_eq(stored("a"), "50/40/5");
+	/* Counting goes on from there. */
+	v[0] = visit("a", VISIT_TRACKED, 1);
+	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
+	expect_counts(&c[0], "51/41/NCT", "after set", 0);
+	/* Reset. */
+	cr_assert_eq(db_set_counter(db, "a", 0, 0, 1, &ci), DB_OK);
+	cr_expect(ci.visits == 0 && ci.uniques == 0 && ci.bots == 0);
+	cr_expect_str_eq(stored("a"), "0/0/0");
+	cr_expect_str_eq(admin_get("SELECT sum(visits) || '/' || sum(uniques) "
+	    "FROM footfall.daily"), "61/7", "the daily history is kept");
+
+	/* Refused: nothing changes, nothing is made. */
+	cr_expect_eq(db_set_counter(db, "a", 5, 6, 0, &ci), DB_FAILED);
+	cr_expect_eq(db_set_counter(db, "a", -1, -1, 0, &ci), DB_FAILED);
+	cr_expect_eq(db_set_counter(db, "..", 5, 1, 0, &ci), DB_FAILED);
+	cr_expect_eq(db_set_counter(db, "x/y", 5, 1, 0, &ci), DB_FAILED);
+	cr_expect_str_eq(stored("a"), "0/0/0");
+
+	/* A counter that does not exist is made. */
+	cr_assert_eq(db_set_counter(db, "migrated", 123456, 789, 0, &ci), DB_OK);
+	cr_expect(ci.visits == 123456 && ci.uniques == 789 && ci.bots == 0 &&
+	    ci.created > 0);
+	cr_expect_str_eq(counter_names(), "a,default,migrated");
+	cr_expect_str_eq(stored("migrated"), "123456/789/0");
+}
+
+/* The visit log's top lists: most first, ties by value, NULLs left out. */
+Test(db, top)
+{
+	struct top_item	 t[DB_TOP_MAX];
+	size_t		 n;
+
+	admin_exec("INSERT INTO footfall.counter (name) VALUES ('a'), ('b')");
+	/* a: /p00 x12, /p01 x11 ... /p11 x1, and 5 NULL paths, today. */
+	admin_exec("INSERT INTO footfall.visit_log (at, counter, path, referrer, "
+	    "browser, is_new) SELECT date_trunc('minute', now()), x.id, "
+	    "'/p' || lpad(p::text, 2, '0'), CASE WHEN p < 2 THEN 'z.example' "
+	    "WHEN p < 4 THEN 'a.example' END, 'Firefox', true "
+	    "FROM footfall.counter x, generate_series(0, 11) p, "
+	    "generate_series(1, 12 - p) r WHERE x.name = 'a'");
+	admin_exec("INSERT INTO footfall.visit_log (at, counter, path, browser, "
+	    "is_new) SELECT now(), id, NULL, 'Chrome', false "
+	    "FROM footfall.counter, generate_series(1, 5) WHERE name = 'a'");
+	/* Ties: /t-b and /T-a once each, sorted bytewise. */
+	admin_exec("INSERT INTO footfall.visit_log (at, counter, path, is_new) "
+	    "SELECT now(), id, p, true FROM footfall.counter, "
+	    "(VALUES ('/t-b'), ('/T-a')) v(p) WHERE name = 'b'");
+	/* Yesterday's last second (UTC): in days=2, not in days=1. */
+	admin_exec("INSERT INTO footfall.visit_log (at, counter, path, is_new) "
+	    "SELECT date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE "
+	    "'UTC' - interval '1 second', id, '/old', true "
+	    "FROM footfall.counter, generate_series(1, 3) WHERE name = 'b'");
+
+	cr_assert_eq(db_top(db, "a", 30, "path", t, &n), DB_OK);
+	cr_assert_eq(n, DB_TOP_MAX);
+	cr_expect_str_eq(t[0].value, "/p00");
+	cr_expect_eq(t[0].visits, 12);
+	cr_expect_str_eq(t[9].value, "/p09");
+	cr_expect_eq(t[9].visits, 3);
+	cr_assert_eq(db_top(db, "a", 30, "referrer", t, &n), DB_OK);
+	cr_assert_eq(n, 2);
+	cr_expect(strcmp(t[0].value, "z.example") == 0 && t[0].visits == 23 &&
+	    strcmp(t[1].value, "a.example") == 0 && t[1].visits == 19,
+	    "referrers %s %lld %s %lld", t[0].value, t[0].visits, t[1].value,
+	    t[1].visits);
+	cr_assert_eq(db_top(db, "a", 30, "browser", t, &n), DB_OK);
+	cr_assert_eq(n, 2);
+	cr_expect(strcmp(t[0].value, "Firefox") == 0 && t[0].visits == 78 &&
+	    strcmp(t[1].value, "Chrome") == 0 && t[1].visits == 5);
+
+	cr_assert_eq(db_top(db, "b", 1, "path", t, &n), DB_OK);
+	cr_assert_eq(n, 2, "days=1: today only");
+	cr_expect_str_eq(t[0].value, "/T-a");
+	cr_expect_str_eq(t[1].value, "/t-b");
+	cr_assert_eq(db_top(db, "b", 2, "path", t, &n), DB_OK);
+	cr_assert_eq(n, 3);
+	cr_expect(strcmp(t[0].value, "/old") == 0 && t[0].visits == 3);
+
+	n = 99;
+	cr_assert_eq(db_top(db, "nosuch", 30, "path", t, &n), DB_OK);
+	cr_expect_eq(n, 0);
+}
+
+/* The purge removes visit log rows past the retention, in batches. */
+Test(db, purge_visit_log)
+{
+	long long	 n[3];
+
+	admin_exec("INSERT INTO footfall.visit_log (at, counter, path, is_new) "
+	    "SELECT now() - make_interval(days => d), x.id, '/' || d, true "
+	    "FROM footfall.counter x, unnest(ARRAY[200, 91, 91, 90, 90, 89, "
+	    "1, 0]) d WHERE x.name = 'default'");
+	/* 90 days and a minute: just past it. */
+	admin_exec("UPDATE footfall.visit_log SET at = at - interval '1 minute' "
+	    "WHERE path = '/90'");
+	cr_assert_eq(db_purge(db, WINDOW, 3, 90 * 86400, n), DB_OK);
+	cr_expect(n[0] == 0 && n[1] == 0 && n[2] == 3, "first: %lld", n[2]);
+	cr_expect_str_eq(admin_get("SELECT string_agg(path, ',' ORDER BY at) "
+	    "FROM footfall.visit_log"), "/90,/90,/89,/1,/0",
+	    "the oldest went first");
+	cr_assert_eq(db_purge(db, WINDOW, 3, 90 * 86400, n), DB_OK);
+	cr_expect_eq(n[2], 2);
+	cr_assert_eq(db_purge(db, WINDOW, 3, 90 * 86400, n), DB_OK);
+	cr_expect_eq(n[2], 0);
+	cr_expect_str_eq(admin_get("SELECT string_agg(path, ',' ORDER BY at) "
+	    "FROM footfall.visit_log"), "/89,/1,/0");
+	cr_assert_eq(db_purge(db, WINDOW, 1000, 86400, n), DB_OK);
+	cr_expect_eq(n[2], 2, "a retention of a day");
+	cr_expect_eq(db_purge(db, WINDOW, 3, 86399, n), DB_FAILED,
+	    "less than a day");
+	cr_expect_eq(db_purge(db, WINDOW, 3, 3661 * 86400U, n), DB_FAILED,
+	    "more than 3660 days");
+	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visit_log"),
+	    "1");
+}
+
+/* count_visits refuses malformed calls whole: nothing is recorded. */
+Test(db, count_visits_bad_arguments)
+{
+	static const char *const calls[] = {
+		/* counters, kinds, hashes, prev, paths, refs, browsers,
+		 * window, interval, max, log */
+		"ARRAY['a','a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, "
+		    "NULL, NULL, 86400, 0, 100, false",
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL,NULL]::bytea[], NULL, NULL, "
+		    "NULL, NULL, 86400, 0, 100, false",
+		"ARRAY['a'], ARRAY['t'], ARRAY[sha256('x')], "
+		    "ARRAY[NULL,NULL]::bytea[], NULL, NULL, NULL, 86400, 0, 100, "
+		    "false",
+		"ARRAY['a'], ARRAY['x'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false",
+		"ARRAY['a'], ARRAY['t'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false",
+		"ARRAY['a'], ARRAY['u'], ARRAY[sha256('x')], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false",
+		"ARRAY['a'], ARRAY['b'], ARRAY[sha256('x')], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false",
+		"ARRAY['a'], ARRAY['t'], ARRAY['\\x00'::bytea], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false",
+		"ARRAY['a'], ARRAY['t'], ARRAY[sha256('x')], ARRAY['\\x00'::bytea],"
+		    " NULL, NULL, NULL, 86400, 0, 100, false",
+		"ARRAY[NULL]::text[], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, "
+		    "NULL, NULL, NULL, 86400, 0, 100, false",
+		"'{}'::text[], '{}'::text[], '{}'::bytea[], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false",
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 59, 0, 100, false",
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 3600, 3601, 100, false",
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 86400, -1, 100, false",
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, true",
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, "
+		    "ARRAY['/'], ARRAY['x'], ARRAY['a','b'], 86400, 0, 100, true",
+		/* A name the table refuses. */
+		"ARRAY['../x'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, "
+		    "NULL, NULL, 86400, 0, 100, false",
+		"ARRAY[repeat('a', 65)], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, "
+		    "NULL, NULL, NULL, 86400, 0, 100, false",
+	};
+	PGconn		*app;
+	PGresult	*res;
+	char		 sql[512];
+	size_t		 i;
+
+	app = PQconnectdb(getenv("FOOTFALL_TEST_DSN"));
+	cr_assert_eq(PQstatus(app), CONNECTION_OK);
+	for (i = 0; i < NELEM(calls); i++) {
+		snprintf(sql, sizeof(sql), "SELECT * FROM "
+		    "footfall_api.count_visits(%s)", calls[i]);
+		res = PQexec(app, sql);
+		cr_expect_eq(PQresultStatus(res), PGRES_FATAL_ERROR, "%s",
+		    calls[i]);
+		PQclear(res);
+	}
+	/* And one that is right, to show the calls above were. */
+	res = PQexec(app, "SELECT visits, uniques, new_positions, "
+	    "refused_positions, repeat_positions FROM footfall_api.count_visits("
+	    "ARRAY['a','a'], ARRAY['t','u'], ARRAY[sha256('x'), NULL], NULL, "
+	    "ARRAY['/', NULL], ARRAY[NULL, NULL], ARRAY['Other', NULL], 86400, "
+	    "0, 100, true)");
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s",
+	    PQresultErrorMessage(res));
+	cr_expect_str_eq(PQgetvalue(res, 0, 0), "{2}");
+	cr_expect_str_eq(PQgetvalue(res, 0, 1), "{1}");
+	cr_expect_str_eq(PQgetvalue(res, 0, 2), "{1}");
+	cr_expect_str_eq(PQgetvalue(res, 0, 3), "{}");
+	cr_expect_str_eq(PQgetvalue(res, 0, 4), "{}");
+	PQclear(res);
+	PQfinish(app);
+	cr_expect_str_eq(stored("a"), "2/1/0", "only the right call counted");
+	cr_expect_str_eq(counter_names(), "a,default");
+	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visit_log"),
+	    "1");
 }

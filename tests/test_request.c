@@ -108,6 +108,18 @@ Test(request, table)
 		{ "0xff path_info", { "REQUEST_METHOD=GET",
 		    "PATH_INFO=/\xff" "count", NULL },
 		    METHOD_GET, ROUTE_NOTFOUND, 0, CORS_NONE, 0 },
+		{ "utf-8 counter name", { "REQUEST_METHOD=GET",
+		    "SCRIPT_NAME=/count/caf\xc3\xa9", NULL },
+		    METHOD_GET, ROUTE_BADNAME, 0, CORS_NONE, 0 },
+		{ "space in a counter name", { "REQUEST_METHOD=GET",
+		    "SCRIPT_NAME=/stats/a b", NULL },
+		    METHOD_GET, ROUTE_BADNAME, 0, CORS_NONE, 0 },
+		{ "control byte after a name", { "REQUEST_METHOD=GET",
+		    "SCRIPT_NAME=/badge/a\x01.svg", NULL },
+		    METHOD_GET, ROUTE_BADNAME, 0, CORS_NONE, 0 },
+		{ "0xff after a route", { "REQUEST_METHOD=GET",
+		    "SCRIPT_NAME=/healthz\xff", NULL },
+		    METHOD_GET, ROUTE_NOTFOUND, 0, CORS_NONE, 0 },
 	};
 	struct request	 r;
 	size_t		 i;
@@ -122,6 +134,8 @@ Test(request, table)
 		    t[i].name);
 		if (r.cors != CORS_ALLOW)
 			cr_assert_str_empty(r.origin, "origin: %s", t[i].name);
+		if (r.route == ROUTE_BADNAME || r.route == ROUTE_NOTFOUND)
+			cr_assert_str_empty(r.counter, "counter: %s", t[i].name);
 	}
 }
 
