@@ -297,8 +297,9 @@ main(int argc, char *argv[])
 	if (verbose)
 		conf.log_level = LOGL_DEBUG;
 	log_init(conf.log_level, checkonly || purgeonly ? 0 : conf.log_syslog);
+	/* After log_init: a missing default list is only a warning. */
 	if (!purgeonly && cfg_load_bots(&conf, err, sizeof(err)) == -1) {
-		log_error("%s", err);
+		fprintf(stderr, "footfall: %s\n", err);
 		goto out;
 	}
 

@@ -115,8 +115,21 @@ free_port() {	# a loopback port nobody listens on
 	return 1
 }
 
-nginx_start() {	# nginx on 127.0.0.1:$PORT with footfall's site snippet
-	PORT=${PORT:-$(free_port)}
+nginx_start() {	# nginx on 127.0.0.1:$PORT; a port it chose is retried
+	local try
+	if [ -n "${PORT:-}" ]; then nginx_start_on; return; fi
+	# free_port's port may be taken by a parallel test before nginx
+	# binds it: then another one.
+	for try in 1 2 3; do
+		PORT=$(free_port)
+		nginx_start_on && return 0
+		echo "# nginx did not start on port $PORT (try $try):" \
+		    "$(tail -n 1 "$T/nginx-start.log" 2>/dev/null)"
+		PORT=
+	done
+	return 1
+}
+nginx_start_on() {	# nginx on 127.0.0.1:$PORT with footfall's site snippet
 	mkdir -p "$T/nginx"
 	# The shipped snippet, with this run's socket.  Its rate limit lets
 	# one address burst 20 requests above 5 a second; e2e.test sends
