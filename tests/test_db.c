@@ -976,6 +976,14 @@ Test(db, bots)
 	cr_expect_str_eq(admin_get("SELECT string_agg(path, ',') FROM "
 	    "footfall.visit_log"), "/p", "a bot's visit is not logged");
 
+	/* Nor in a batch that makes another counter. */
+	v[0] = visit("crawled", VISIT_BOT, 0);
+	v[1] = visit("fresh", VISIT_UNTRACKED, 0);
+	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
+	expect_counts(&c[0], "0/0/XB", "bot in a making batch", 0);
+	expect_counts(&c[1], "1/0/C", "bot in a making batch", 1);
+	cr_expect_str_eq(counter_names(), "default,fresh");
+
 	/* A visit that is not a bot's makes it; the bot's then counts. */
 	v[0] = visit("crawled", VISIT_BOT, 0);
 	v[1] = visit("crawled", VISIT_UNTRACKED, 0);
