@@ -1104,15 +1104,22 @@ Test(db, visit_log)
 /*
  * Days are UTC days whatever the session's time zone; one row a day (a
  * slot) with the day's sums.  The dates are YYYY-MM-DD whatever the
- * session's DateStyle.  Two zones 26 hours apart: at any moment one of
- * them is on another date than UTC.
+ * session's DateStyle, and the keys are read whatever its bytea_output
+ * (an administrator may set any of them for the role or the database).
+ * Two zones 26 hours apart: at any moment one of them is on another date
+ * than UTC.
  */
-Test(db, daily_is_utc)
+Test(db, session_settings)
 {
 	static const char *const zones[] = {
-		" options='-c TimeZone=Pacific/Kiritimati -c DateStyle=SQL,DMY'",
+		" options='-c TimeZone=Pacific/Kiritimati -c DateStyle=SQL,DMY "
+		    "-c bytea_output=escape'",
 		" options='-c TimeZone=Etc/GMT+12 -c DateStyle=German'",
 	};
+	unsigned char	 cand[HASH_KEY_LEN], hex[2 * HASH_KEY_LEN + 1];
+	struct db_key	 k[2];
+	double		 left;
+	size_t		 j;
 	struct db	*zdb;
 	struct db_visit	 v[2];
 	struct counts	 c[2];
@@ -1125,6 +1132,14 @@ Test(db, daily_is_utc)
 		snprintf(dsn, sizeof(dsn), "%s%s", getenv("FOOTFALL_TEST_DSN"),
 		    zones[i]);
 		cr_assert_not_null(zdb = db_open(dsn, 2000, 2));
+		memset(cand, 0x5a, sizeof(cand));
+		cr_assert_eq(db_visitor_keys(zdb, 86400, WINDOW, cand, k, &n,
+		    &left), DB_OK, "zone %zu: the keys", i);
+		for (j = 0; j < HASH_KEY_LEN; j++)
+			snprintf((char *)hex + 2 * j, 3, "%02x", k[0].key[j]);
+		cr_expect_str_eq((char *)hex, admin_get("SELECT encode(key, "
+		    "'hex') FROM footfall.visitor_key ORDER BY period_start "
+		    "DESC LIMIT 1"), "zone %zu: the key as stored", i);
 		v[0] = visit("z", VISIT_TRACKED, 1 + (int)i);
 		v[1] = visit("z", VISIT_BOT, 0);
 		cr_assert_eq(db_count_visits(zdb, v, 2, &o, c), DB_OK);
