@@ -693,6 +693,41 @@ expect_counts(const struct counts *c, const char *want, const char *what,
 }
 
 /*
+ * Record the visits of spec in one batch, as o says, and check each
+ * one's outcome against want (expect_counts' "total/uniques/flags", one
+ * a visit).  A visit is "name:k", k t (tracked, with visitor n's hash
+ * for "name:tn"), u (untracked) or b (a bot).
+ */
+static void
+batch(const struct db_count_opts *o, const char *spec, const char *want)
+{
+	struct db_visit	 v[8];
+	struct counts	 c[8];
+	char		 names[8][COUNTER_MAX + 3], wbuf[256], *w, *save;
+	char		 kind;
+	size_t		 n = 0, i;
+	int		 who, len;
+
+	while (*spec != '\0') {
+		cr_assert(n < 8 && sscanf(spec, " %65[^:]:%c%n", names[n], &kind,
+		    &len) == 2, "bad spec %s", spec);
+		spec += len;
+		who = (int)strtol(spec, (char **)&spec, 10);
+		v[n] = visit(names[n], kind == 't' ? VISIT_TRACKED : kind == 'u' ?
+		    VISIT_UNTRACKED : VISIT_BOT, who);
+		n++;
+	}
+	cr_assert_eq(db_count_visits(db, v, n, o, c), DB_OK);
+	snprintf(wbuf, sizeof(wbuf), "%s", want);
+	for (i = 0, w = strtok_r(wbuf, " ", &save); i < n;
+	    i++, w = strtok_r(NULL, " ", &save)) {
+		cr_assert_not_null(w, "want %zu outcomes: %s", n, want);
+		expect_counts(&c[i], w, v[i].counter, i);
+	}
+	cr_assert_null(w, "more outcomes than visits: %s", want);
+}
+
+/*
  * count_visits' answer expanded per visit, without a database.  A visit
  * is one letter of counters (its counter's name) and one of kinds (t
  * tracked, u untracked, b bot).  want: each visit's "total/uniques/
@@ -865,16 +900,10 @@ Test(db, counters_are_separate)
 	    "2");
 
 	/* One hash under two counters: one visitor, two counters' visits. */
-	v[0] = visit("c", VISIT_TRACKED, 7);
-	v[1] = visit("d", VISIT_TRACKED, 7);
-	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
-	expect_counts(&c[0], "1/1/NCT", "one hash", 0);
-	expect_counts(&c[1], "1/0/CT", "one hash", 1);
+	batch(&o, "c:t7 d:t7", "1/1/NCT 1/0/CT");
 	cr_expect_str_eq(stored("c"), "1/1/0");
 	cr_expect_str_eq(stored("d"), "1/0/0");
-	v[0] = visit("e", VISIT_TRACKED, 7);
-	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
-	expect_counts(&c[0], "1/0/CT", "one hash, later", 0);
+	batch(&o, "e:t7", "1/0/CT");
 	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visitor"),
 	    "3");
 }
@@ -886,22 +915,10 @@ Test(db, counters_are_separate)
  */
 Test(db, max_counters)
 {
-	struct db_visit	 v[6];
-	struct counts	 c[6];
 	struct db_count_opts o = opts(0, 3, 1);
-	int		 i;
 
-	v[0] = visit("c1", VISIT_TRACKED, 1);
-	v[1] = visit("c2", VISIT_TRACKED, 2);
-	v[2] = visit("c3", VISIT_TRACKED, 3);
-	v[3] = visit("c1", VISIT_UNTRACKED, 0);
-	v[4] = visit("c3", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 5, &o, c), DB_OK);
-	expect_counts(&c[0], "1/1/NCT", "cap", 0);
-	expect_counts(&c[1], "1/1/NCT", "cap", 1);
-	expect_counts(&c[2], "0/0/XT", "cap", 2);
-	expect_counts(&c[3], "2/1/C", "cap", 3);
-	expect_counts(&c[4], "0/0/X", "cap", 4);
+	batch(&o, "c1:t1 c2:t2 c3:t3 c1:u c3:u",
+	    "1/1/NCT 1/1/NCT 0/0/XT 2/1/C 0/0/X");
 	cr_expect_str_eq(counter_names(), "c1,c2,default",
 	    "exactly max_counters exist, default among them");
 	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visitor"),
@@ -912,52 +929,30 @@ Test(db, max_counters)
 	    "3", "nor daily numbers");
 
 	/* Existing counters still count; the next new one is refused. */
-	v[0] = visit("c4", VISIT_UNTRACKED, 0);
-	v[1] = visit("c2", VISIT_UNTRACKED, 0);
-	v[2] = visit("default", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 3, &o, c), DB_OK);
-	expect_counts(&c[0], "0/0/X", "cap reached", 0);
-	expect_counts(&c[1], "2/1/C", "cap reached", 1);
-	expect_counts(&c[2], "1/0/C", "cap reached", 2);
+	batch(&o, "c4:u c2:u default:u", "0/0/X 2/1/C 1/0/C");
 	cr_expect_str_eq(counter_names(), "c1,c2,default");
 
 	/* A higher cap: the first new names in the batch's order win. */
 	o.max_counters = 5;
-	v[0] = visit("c6", VISIT_UNTRACKED, 0);
-	v[1] = visit("c5", VISIT_UNTRACKED, 0);
-	v[2] = visit("c4", VISIT_UNTRACKED, 0);
-	v[3] = visit("c6", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 4, &o, c), DB_OK);
-	expect_counts(&c[0], "1/0/C", "cap 5", 0);
-	expect_counts(&c[1], "1/0/C", "cap 5", 1);
-	expect_counts(&c[2], "0/0/X", "cap 5", 2);
-	expect_counts(&c[3], "2/0/C", "cap 5", 3);
+	batch(&o, "c6:u c5:u c4:u c6:u", "1/0/C 1/0/C 0/0/X 2/0/C");
 	cr_expect_str_eq(counter_names(), "c1,c2,c5,c6,default");
 
 	/* A cap below what exists makes nothing and refuses nothing old. */
 	o.max_counters = 1;
-	v[0] = visit("c7", VISIT_UNTRACKED, 0);
-	v[1] = visit("c1", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
-	expect_counts(&c[0], "0/0/X", "cap 1", 0);
-	expect_counts(&c[1], "3/1/C", "cap 1", 1);
+	batch(&o, "c7:u c1:u", "0/0/X 3/1/C");
 
 	/* No cap. */
 	o.max_counters = -1;
-	for (i = 0; i < 6; i++)
-		v[i] = visit(i % 2 ? "n1" : "n2", VISIT_UNTRACKED, 0);
-	v[5] = visit("n3", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 6, &o, c), DB_OK);
-	expect_counts(&c[4], "3/0/C", "no cap", 4);
-	expect_counts(&c[5], "1/0/C", "no cap", 5);
+	batch(&o, "n2:u n1:u n2:u n1:u n2:u n3:u",
+	    "1/0/C 1/0/C 2/0/C 2/0/C 3/0/C 1/0/C");
 	cr_expect_str_eq(counter_names(), "c1,c2,c5,c6,default,n1,n2,n3");
 }
 
 /* A bot's visit never makes a counter; it adds to bots only. */
 Test(db, bots)
 {
-	struct db_visit	 v[4];
-	struct counts	 c[4];
+	struct db_visit	 v[3];
+	struct counts	 c[3];
 	struct db_count_opts o = opts(0, -1, 1);
 
 	v[0] = visit("crawled", VISIT_BOT, 0);
@@ -977,19 +972,11 @@ Test(db, bots)
 	    "footfall.visit_log"), "/p", "a bot's visit is not logged");
 
 	/* Nor in a batch that makes another counter. */
-	v[0] = visit("crawled", VISIT_BOT, 0);
-	v[1] = visit("fresh", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
-	expect_counts(&c[0], "0/0/XB", "bot in a making batch", 0);
-	expect_counts(&c[1], "1/0/C", "bot in a making batch", 1);
+	batch(&o, "crawled:b fresh:u", "0/0/XB 1/0/C");
 	cr_expect_str_eq(counter_names(), "default,fresh");
 
 	/* A visit that is not a bot's makes it; the bot's then counts. */
-	v[0] = visit("crawled", VISIT_BOT, 0);
-	v[1] = visit("crawled", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
-	expect_counts(&c[0], "0/0/B", "bot and visit", 0);
-	expect_counts(&c[1], "1/0/C", "bot and visit", 1);
+	batch(&o, "crawled:b crawled:u", "0/0/B 1/0/C");
 	cr_expect_str_eq(stored("crawled"), "1/0/1");
 	cr_expect_str_eq(stored_today("crawled"), "1/0/1");
 }
@@ -1001,39 +988,24 @@ Test(db, bots)
  */
 Test(db, count_interval)
 {
-	struct db_visit	 v[3];
-	struct counts	 c[3];
 	struct db_count_opts o = opts(600, 100, 1);
 
-	v[0] = visit("default", VISIT_TRACKED, 1);
-	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
-	expect_counts(&c[0], "1/1/NCT", "first", 0);
-	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
-	expect_counts(&c[0], "1/1/RT", "again at once", 0);
-	v[1] = v[0];
-	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
-	expect_counts(&c[0], "1/1/RT", "a batch of repeats", 0);
-	expect_counts(&c[1], "1/1/RT", "a batch of repeats", 1);
+	batch(&o, "default:t1", "1/1/NCT");
+	batch(&o, "default:t1", "1/1/RT");
+	batch(&o, "default:t1 default:t1", "1/1/RT 1/1/RT");
 	/* Still within the interval. */
 	admin_exec("UPDATE footfall.visitor SET seen_at = now() - "
 	    "interval '590 seconds'");
-	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
-	expect_counts(&c[1], "1/1/RT", "590 s later", 1);
+	batch(&o, "default:t1 default:t1", "1/1/RT 1/1/RT");
 	/* After it: the first visit counts, the second in the batch not. */
 	admin_exec("UPDATE footfall.visitor SET seen_at = now() - "
 	    "interval '600 seconds'");
-	v[2] = visit("default", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 3, &o, c), DB_OK);
-	expect_counts(&c[0], "2/1/CT", "600 s later", 0);
-	expect_counts(&c[1], "2/1/RT", "600 s later", 1);
-	expect_counts(&c[2], "3/1/C", "untracked", 2);
+	batch(&o, "default:t1 default:t1 default:u", "2/1/CT 2/1/RT 3/1/C");
 	/* A visitor whose window passed is new, and counts. */
 	admin_exec("UPDATE footfall.visitor SET counted_at = now() - "
 	    "interval '25 hours'");
-	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
-	expect_counts(&c[0], "4/2/NCT", "after the window", 0);
-	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
-	expect_counts(&c[0], "4/2/RT", "after the window, again", 0);
+	batch(&o, "default:t1", "4/2/NCT");
+	batch(&o, "default:t1", "4/2/RT");
 
 	cr_expect_str_eq(stored("default"), "4/2/0");
 	cr_expect_str_eq(stored_today("default"), "4/2/0",
@@ -1044,10 +1016,7 @@ Test(db, count_interval)
 
 	/* With the interval off, every hit counts; seen_at stays NULL. */
 	o.interval = 0;
-	v[0] = visit("other", VISIT_TRACKED, 2);
-	v[1] = v[0];
-	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
-	expect_counts(&c[1], "2/1/CT", "interval off", 1);
+	batch(&o, "other:t2 other:t2", "1/1/NCT 2/1/CT");
 	cr_expect_str_eq(admin_get("SELECT seen_at IS NULL FROM footfall.visitor "
 	    "WHERE hash = "
 	    "'\\x02000000000000000000000000000000000000000000000000000000000000ff'"),
