@@ -632,30 +632,33 @@ opts(unsigned int interval, long long max, int log)
 	return o;
 }
 
-/* The stored numbers of counter name: "visits/uniques/bots", "" if none. */
+/*
+ * The sums "visits/uniques/bots" of counter name's rows in table
+ * (counter_total, or daily: UTC today's), "" if it has none.
+ */
 static const char *
-stored(const char *name)
-{
-	char	 sql[256];
-
-	snprintf(sql, sizeof(sql), "SELECT coalesce((SELECT sum(t.visits) || "
-	    "'/' || sum(t.uniques) || '/' || sum(t.bots) FROM "
-	    "footfall.counter_total t JOIN footfall.counter x ON x.id = "
-	    "t.counter WHERE x.name = '%s'), '')", name);
-	return admin_get(sql);
-}
-
-/* The same for UTC today's daily rows. */
-static const char *
-stored_today(const char *name)
+sums(const char *table, const char *name)
 {
 	char	 sql[320];
 
-	snprintf(sql, sizeof(sql), "SELECT coalesce((SELECT sum(d.visits) || "
-	    "'/' || sum(d.uniques) || '/' || sum(d.bots) FROM footfall.daily d "
-	    "JOIN footfall.counter x ON x.id = d.counter WHERE x.name = '%s' "
-	    "AND d.day = (now() AT TIME ZONE 'UTC')::date), '')", name);
+	snprintf(sql, sizeof(sql), "SELECT coalesce((SELECT sum(t.visits) || "
+	    "'/' || sum(t.uniques) || '/' || sum(t.bots) FROM footfall.%s t "
+	    "JOIN footfall.counter x ON x.id = t.counter WHERE x.name = '%s'%s), "
+	    "'')", table, name, strcmp(table, "daily") == 0 ?
+	    " AND t.day = (now() AT TIME ZONE 'UTC')::date" : "");
 	return admin_get(sql);
+}
+
+static const char *
+stored(const char *name)
+{
+	return sums("counter_total", name);
+}
+
+static const char *
+stored_today(const char *name)
+{
+	return sums("daily", name);
 }
 
 static const char *
