@@ -62,8 +62,10 @@ static const char sql_xact[] = "SELECT pg_catalog.pg_xact_status($1::xid8)";
 static const char sql_read[] =
     "SELECT total_visits, unique_visitors FROM footfall_api.read_counts()";
 static const char sql_ping[] = "SELECT 1";
+/* encode: bytea as text follows the session's bytea_output. */
 static const char sql_keys[] =
-    "SELECT period_start, key, seconds_left, expires_in "
+    "SELECT period_start, pg_catalog.encode(key, 'hex'), seconds_left, "
+    "expires_in "
     "FROM footfall_api.visitor_keys($1::integer, $2::integer, $3::bytea)";
 static const char sql_purge[] =
     "SELECT visitors, keys, log_rows "
@@ -809,7 +811,7 @@ db_ping(struct db *db)
 
 
 /*
- * A key in bytea's text output: "\x" and 64 hex digits.  Returns 0, or
+ * A key as encode(key, 'hex') gives it: 64 hex digits.  Returns 0, or
  * -1 if it is anything else.
  */
 static int
@@ -819,11 +821,11 @@ db_hex_key(const char *s, unsigned char key[HASH_KEY_LEN])
 	const char		*hi, *lo;
 	size_t			 i;
 
-	if (strlen(s) != 2 + 2 * HASH_KEY_LEN || s[0] != '\\' || s[1] != 'x')
+	if (strlen(s) != 2 * HASH_KEY_LEN)
 		return -1;
 	for (i = 0; i < HASH_KEY_LEN; i++) {
-		if ((hi = strchr(hex, s[2 + 2 * i])) == NULL || *hi == '\0' ||
-		    (lo = strchr(hex, s[3 + 2 * i])) == NULL || *lo == '\0')
+		if ((hi = strchr(hex, s[2 * i])) == NULL || *hi == '\0' ||
+		    (lo = strchr(hex, s[1 + 2 * i])) == NULL || *lo == '\0')
 			return -1;
 		key[i] = (unsigned char)((hi - hex) << 4 | (lo - hex));
 	}

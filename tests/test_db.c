@@ -632,30 +632,33 @@ opts(unsigned int interval, long long max, int log)
 	return o;
 }
 
-/* The stored numbers of counter name: "visits/uniques/bots", "" if none. */
+/*
+ * The sums "visits/uniques/bots" of counter name's rows in table
+ * (counter_total, or daily: UTC today's), "" if it has none.
+ */
 static const char *
-stored(const char *name)
-{
-	char	 sql[256];
-
-	snprintf(sql, sizeof(sql), "SELECT coalesce((SELECT sum(t.visits) || "
-	    "'/' || sum(t.uniques) || '/' || sum(t.bots) FROM "
-	    "footfall.counter_total t JOIN footfall.counter x ON x.id = "
-	    "t.counter WHERE x.name = '%s'), '')", name);
-	return admin_get(sql);
-}
-
-/* The same for UTC today's daily rows. */
-static const char *
-stored_today(const char *name)
+sums(const char *table, const char *name)
 {
 	char	 sql[320];
 
-	snprintf(sql, sizeof(sql), "SELECT coalesce((SELECT sum(d.visits) || "
-	    "'/' || sum(d.uniques) || '/' || sum(d.bots) FROM footfall.daily d "
-	    "JOIN footfall.counter x ON x.id = d.counter WHERE x.name = '%s' "
-	    "AND d.day = (now() AT TIME ZONE 'UTC')::date), '')", name);
+	snprintf(sql, sizeof(sql), "SELECT coalesce((SELECT sum(t.visits) || "
+	    "'/' || sum(t.uniques) || '/' || sum(t.bots) FROM footfall.%s t "
+	    "JOIN footfall.counter x ON x.id = t.counter WHERE x.name = '%s'%s), "
+	    "'')", table, name, strcmp(table, "daily") == 0 ?
+	    " AND t.day = (now() AT TIME ZONE 'UTC')::date" : "");
 	return admin_get(sql);
+}
+
+static const char *
+stored(const char *name)
+{
+	return sums("counter_total", name);
+}
+
+static const char *
+stored_today(const char *name)
+{
+	return sums("daily", name);
 }
 
 static const char *
@@ -690,6 +693,41 @@ expect_counts(const struct counts *c, const char *want, const char *what,
 	    what, i);
 	cr_expect_eq(c->tracked, strchr(f, 'T') != NULL, "%s visit %zu tracked",
 	    what, i);
+}
+
+/*
+ * Record the visits of spec in one batch, as o says, and check each
+ * one's outcome against want (expect_counts' "total/uniques/flags", one
+ * a visit).  A visit is "name:k", k t (tracked, with visitor n's hash
+ * for "name:tn"), u (untracked) or b (a bot).
+ */
+static void
+batch(const struct db_count_opts *o, const char *spec, const char *want)
+{
+	struct db_visit	 v[8];
+	struct counts	 c[8];
+	char		 names[8][COUNTER_MAX + 3], wbuf[256], *w, *save;
+	char		 kind;
+	size_t		 n = 0, i;
+	int		 who, len;
+
+	while (*spec != '\0') {
+		cr_assert(n < 8 && sscanf(spec, " %65[^:]:%c%n", names[n], &kind,
+		    &len) == 2, "bad spec %s", spec);
+		spec += len;
+		who = (int)strtol(spec, (char **)&spec, 10);
+		v[n] = visit(names[n], kind == 't' ? VISIT_TRACKED : kind == 'u' ?
+		    VISIT_UNTRACKED : VISIT_BOT, who);
+		n++;
+	}
+	cr_assert_eq(db_count_visits(db, v, n, o, c), DB_OK);
+	snprintf(wbuf, sizeof(wbuf), "%s", want);
+	for (i = 0, w = strtok_r(wbuf, " ", &save); i < n;
+	    i++, w = strtok_r(NULL, " ", &save)) {
+		cr_assert_not_null(w, "want %zu outcomes: %s", n, want);
+		expect_counts(&c[i], w, v[i].counter, i);
+	}
+	cr_assert_null(w, "more outcomes than visits: %s", want);
 }
 
 /*
@@ -865,16 +903,10 @@ Test(db, counters_are_separate)
 	    "2");
 
 	/* One hash under two counters: one visitor, two counters' visits. */
-	v[0] = visit("c", VISIT_TRACKED, 7);
-	v[1] = visit("d", VISIT_TRACKED, 7);
-	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
-	expect_counts(&c[0], "1/1/NCT", "one hash", 0);
-	expect_counts(&c[1], "1/0/CT", "one hash", 1);
+	batch(&o, "c:t7 d:t7", "1/1/NCT 1/0/CT");
 	cr_expect_str_eq(stored("c"), "1/1/0");
 	cr_expect_str_eq(stored("d"), "1/0/0");
-	v[0] = visit("e", VISIT_TRACKED, 7);
-	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
-	expect_counts(&c[0], "1/0/CT", "one hash, later", 0);
+	batch(&o, "e:t7", "1/0/CT");
 	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visitor"),
 	    "3");
 }
@@ -886,22 +918,10 @@ Test(db, counters_are_separate)
  */
 Test(db, max_counters)
 {
-	struct db_visit	 v[6];
-	struct counts	 c[6];
 	struct db_count_opts o = opts(0, 3, 1);
-	int		 i;
 
-	v[0] = visit("c1", VISIT_TRACKED, 1);
-	v[1] = visit("c2", VISIT_TRACKED, 2);
-	v[2] = visit("c3", VISIT_TRACKED, 3);
-	v[3] = visit("c1", VISIT_UNTRACKED, 0);
-	v[4] = visit("c3", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 5, &o, c), DB_OK);
-	expect_counts(&c[0], "1/1/NCT", "cap", 0);
-	expect_counts(&c[1], "1/1/NCT", "cap", 1);
-	expect_counts(&c[2], "0/0/XT", "cap", 2);
-	expect_counts(&c[3], "2/1/C", "cap", 3);
-	expect_counts(&c[4], "0/0/X", "cap", 4);
+	batch(&o, "c1:t1 c2:t2 c3:t3 c1:u c3:u",
+	    "1/1/NCT 1/1/NCT 0/0/XT 2/1/C 0/0/X");
 	cr_expect_str_eq(counter_names(), "c1,c2,default",
 	    "exactly max_counters exist, default among them");
 	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visitor"),
@@ -912,52 +932,30 @@ Test(db, max_counters)
 	    "3", "nor daily numbers");
 
 	/* Existing counters still count; the next new one is refused. */
-	v[0] = visit("c4", VISIT_UNTRACKED, 0);
-	v[1] = visit("c2", VISIT_UNTRACKED, 0);
-	v[2] = visit("default", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 3, &o, c), DB_OK);
-	expect_counts(&c[0], "0/0/X", "cap reached", 0);
-	expect_counts(&c[1], "2/1/C", "cap reached", 1);
-	expect_counts(&c[2], "1/0/C", "cap reached", 2);
+	batch(&o, "c4:u c2:u default:u", "0/0/X 2/1/C 1/0/C");
 	cr_expect_str_eq(counter_names(), "c1,c2,default");
 
 	/* A higher cap: the first new names in the batch's order win. */
 	o.max_counters = 5;
-	v[0] = visit("c6", VISIT_UNTRACKED, 0);
-	v[1] = visit("c5", VISIT_UNTRACKED, 0);
-	v[2] = visit("c4", VISIT_UNTRACKED, 0);
-	v[3] = visit("c6", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 4, &o, c), DB_OK);
-	expect_counts(&c[0], "1/0/C", "cap 5", 0);
-	expect_counts(&c[1], "1/0/C", "cap 5", 1);
-	expect_counts(&c[2], "0/0/X", "cap 5", 2);
-	expect_counts(&c[3], "2/0/C", "cap 5", 3);
+	batch(&o, "c6:u c5:u c4:u c6:u", "1/0/C 1/0/C 0/0/X 2/0/C");
 	cr_expect_str_eq(counter_names(), "c1,c2,c5,c6,default");
 
 	/* A cap below what exists makes nothing and refuses nothing old. */
 	o.max_counters = 1;
-	v[0] = visit("c7", VISIT_UNTRACKED, 0);
-	v[1] = visit("c1", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
-	expect_counts(&c[0], "0/0/X", "cap 1", 0);
-	expect_counts(&c[1], "3/1/C", "cap 1", 1);
+	batch(&o, "c7:u c1:u", "0/0/X 3/1/C");
 
 	/* No cap. */
 	o.max_counters = -1;
-	for (i = 0; i < 6; i++)
-		v[i] = visit(i % 2 ? "n1" : "n2", VISIT_UNTRACKED, 0);
-	v[5] = visit("n3", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 6, &o, c), DB_OK);
-	expect_counts(&c[4], "3/0/C", "no cap", 4);
-	expect_counts(&c[5], "1/0/C", "no cap", 5);
+	batch(&o, "n2:u n1:u n2:u n1:u n2:u n3:u",
+	    "1/0/C 1/0/C 2/0/C 2/0/C 3/0/C 1/0/C");
 	cr_expect_str_eq(counter_names(), "c1,c2,c5,c6,default,n1,n2,n3");
 }
 
 /* A bot's visit never makes a counter; it adds to bots only. */
 Test(db, bots)
 {
-	struct db_visit	 v[4];
-	struct counts	 c[4];
+	struct db_visit	 v[3];
+	struct counts	 c[3];
 	struct db_count_opts o = opts(0, -1, 1);
 
 	v[0] = visit("crawled", VISIT_BOT, 0);
@@ -976,12 +974,12 @@ Test(db, bots)
 	cr_expect_str_eq(admin_get("SELECT string_agg(path, ',') FROM "
 	    "footfall.visit_log"), "/p", "a bot's visit is not logged");
 
+	/* Nor in a batch that makes another counter. */
+	batch(&o, "crawled:b fresh:u", "0/0/XB 1/0/C");
+	cr_expect_str_eq(counter_names(), "default,fresh");
+
 	/* A visit that is not a bot's makes it; the bot's then counts. */
-	v[0] = visit("crawled", VISIT_BOT, 0);
-	v[1] = visit("crawled", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
-	expect_counts(&c[0], "0/0/B", "bot and visit", 0);
-	expect_counts(&c[1], "1/0/C", "bot and visit", 1);
+	batch(&o, "crawled:b crawled:u", "0/0/B 1/0/C");
 	cr_expect_str_eq(stored("crawled"), "1/0/1");
 	cr_expect_str_eq(stored_today("crawled"), "1/0/1");
 }
@@ -993,39 +991,24 @@ Test(db, bots)
  */
 Test(db, count_interval)
 {
-	struct db_visit	 v[3];
-	struct counts	 c[3];
 	struct db_count_opts o = opts(600, 100, 1);
 
-	v[0] = visit("default", VISIT_TRACKED, 1);
-	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
-	expect_counts(&c[0], "1/1/NCT", "first", 0);
-	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
-	expect_counts(&c[0], "1/1/RT", "again at once", 0);
-	v[1] = v[0];
-	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
-	expect_counts(&c[0], "1/1/RT", "a batch of repeats", 0);
-	expect_counts(&c[1], "1/1/RT", "a batch of repeats", 1);
+	batch(&o, "default:t1", "1/1/NCT");
+	batch(&o, "default:t1", "1/1/RT");
+	batch(&o, "default:t1 default:t1", "1/1/RT 1/1/RT");
 	/* Still within the interval. */
 	admin_exec("UPDATE footfall.visitor SET seen_at = now() - "
 	    "interval '590 seconds'");
-	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
-	expect_counts(&c[1], "1/1/RT", "590 s later", 1);
+	batch(&o, "default:t1 default:t1", "1/1/RT 1/1/RT");
 	/* After it: the first visit counts, the second in the batch not. */
 	admin_exec("UPDATE footfall.visitor SET seen_at = now() - "
 	    "interval '600 seconds'");
-	v[2] = visit("default", VISIT_UNTRACKED, 0);
-	cr_assert_eq(db_count_visits(db, v, 3, &o, c), DB_OK);
-	expect_counts(&c[0], "2/1/CT", "600 s later", 0);
-	expect_counts(&c[1], "2/1/RT", "600 s later", 1);
-	expect_counts(&c[2], "3/1/C", "untracked", 2);
+	batch(&o, "default:t1 default:t1 default:u", "2/1/CT 2/1/RT 3/1/C");
 	/* A visitor whose window passed is new, and counts. */
 	admin_exec("UPDATE footfall.visitor SET counted_at = now() - "
 	    "interval '25 hours'");
-	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
-	expect_counts(&c[0], "4/2/NCT", "after the window", 0);
-	cr_assert_eq(db_count_visits(db, v, 1, &o, c), DB_OK);
-	expect_counts(&c[0], "4/2/RT", "after the window, again", 0);
+	batch(&o, "default:t1", "4/2/NCT");
+	batch(&o, "default:t1", "4/2/RT");
 
 	cr_expect_str_eq(stored("default"), "4/2/0");
 	cr_expect_str_eq(stored_today("default"), "4/2/0",
@@ -1036,10 +1019,7 @@ Test(db, count_interval)
 
 	/* With the interval off, every hit counts; seen_at stays NULL. */
 	o.interval = 0;
-	v[0] = visit("other", VISIT_TRACKED, 2);
-	v[1] = v[0];
-	cr_assert_eq(db_count_visits(db, v, 2, &o, c), DB_OK);
-	expect_counts(&c[1], "2/1/CT", "interval off", 1);
+	batch(&o, "other:t2 other:t2", "1/1/NCT 2/1/CT");
 	cr_expect_str_eq(admin_get("SELECT seen_at IS NULL FROM footfall.visitor "
 	    "WHERE hash = "
 	    "'\\x02000000000000000000000000000000000000000000000000000000000000ff'"),
@@ -1096,15 +1076,22 @@ Test(db, visit_log)
 /*
  * Days are UTC days whatever the session's time zone; one row a day (a
  * slot) with the day's sums.  The dates are YYYY-MM-DD whatever the
- * session's DateStyle.  Two zones 26 hours apart: at any moment one of
- * them is on another date than UTC.
+ * session's DateStyle, and the keys are read whatever its bytea_output
+ * (an administrator may set any of them for the role or the database).
+ * Two zones 26 hours apart: at any moment one of them is on another date
+ * than UTC.
  */
-Test(db, daily_is_utc)
+Test(db, session_settings)
 {
 	static const char *const zones[] = {
-		" options='-c TimeZone=Pacific/Kiritimati -c DateStyle=SQL,DMY'",
+		" options='-c TimeZone=Pacific/Kiritimati -c DateStyle=SQL,DMY "
+		    "-c bytea_output=escape'",
 		" options='-c TimeZone=Etc/GMT+12 -c DateStyle=German'",
 	};
+	unsigned char	 cand[HASH_KEY_LEN], hex[2 * HASH_KEY_LEN + 1];
+	struct db_key	 k[2];
+	double		 left;
+	size_t		 j;
 	struct db	*zdb;
 	struct db_visit	 v[2];
 	struct counts	 c[2];
@@ -1117,6 +1104,14 @@ Test(db, daily_is_utc)
 		snprintf(dsn, sizeof(dsn), "%s%s", getenv("FOOTFALL_TEST_DSN"),
 		    zones[i]);
 		cr_assert_not_null(zdb = db_open(dsn, 2000, 2));
+		memset(cand, 0x5a, sizeof(cand));
+		cr_assert_eq(db_visitor_keys(zdb, 86400, WINDOW, cand, k, &n,
+		    &left), DB_OK, "zone %zu: the keys", i);
+		for (j = 0; j < HASH_KEY_LEN; j++)
+			snprintf((char *)hex + 2 * j, 3, "%02x", k[0].key[j]);
+		cr_expect_str_eq((char *)hex, admin_get("SELECT encode(key, "
+		    "'hex') FROM footfall.visitor_key ORDER BY period_start "
+		    "DESC LIMIT 1"), "zone %zu: the key as stored", i);
 		v[0] = visit("z", VISIT_TRACKED, 1 + (int)i);
 		v[1] = visit("z", VISIT_BOT, 0);
 		cr_assert_eq(db_count_visits(zdb, v, 2, &o, c), DB_OK);
