@@ -88,11 +88,16 @@ BEGIN
 			      WITH ORDINALITY AS u(h, p, pos)
 			 ORDER BY h, pos
 		), src AS (
+			-- LATERAL ... LIMIT 1: a probe of the primary key
+			-- per visit, never a join over the whole table (see
+			-- count_visits in 005).
 			SELECT f.h, f.pos, pv.counted_at AS carried
 			  FROM firsts f
-			  LEFT JOIN footfall.visitor pv ON pv.hash = f.p
-			   AND pv.counted_at > now()
-			       - make_interval(secs => p_window)
+			  LEFT JOIN LATERAL (SELECT x.counted_at
+			      FROM footfall.visitor x
+			     WHERE x.hash = f.p AND x.counted_at > now()
+			         - make_interval(secs => p_window)
+			     LIMIT 1) pv ON true
 		), ins AS (
 			INSERT INTO footfall.visitor AS v (hash, counted_at)
 			SELECT h, coalesce(carried, now()) FROM src ORDER BY h

@@ -196,7 +196,13 @@ BEGIN
 	-- only candidate for "new" (see record_batch in 003 for the lock
 	-- order and the carried window).  A row inserted or renewed starts
 	-- with seen_at NULL, or the previous key's row's seen_at if its
-	-- window carries over.
+	-- window carries over.  The previous key's row is looked up by a
+	-- LATERAL ... LIMIT 1, which the planner cannot turn into a join:
+	-- a plain LEFT JOIN, planned (and cached by PL/pgSQL) while the
+	-- table was small, became a hash join over every visitor in the
+	-- window, read again for every batch as the table grew (bench/run
+	-- saw the cost per visit triple in 15 seconds).  Probing the
+	-- primary key per visit costs the same at any size.
 	WITH firsts AS (
 		SELECT DISTINCT ON (u.h) u.h, u.p, u.i
 		  FROM unnest(p_hashes, v_prev, v_cid) WITH ORDINALITY
@@ -207,8 +213,11 @@ BEGIN
 		SELECT f.h, f.i, pv.counted_at AS carried,
 		       pv.seen_at AS carried_seen
 		  FROM firsts f
-		  LEFT JOIN footfall.visitor pv ON pv.hash = f.p
-		   AND pv.counted_at > now() - make_interval(secs => p_window)
+		  LEFT JOIN LATERAL (SELECT x.counted_at, x.seen_at
+		      FROM footfall.visitor x
+		     WHERE x.hash = f.p AND x.counted_at > now()
+		         - make_interval(secs => p_window)
+		     LIMIT 1) pv ON true
 	), ins AS (
 		INSERT INTO footfall.visitor AS v (hash, counted_at, seen_at)
 		SELECT s.h, coalesce(s.carried, now()), s.carried_seen
@@ -242,9 +251,10 @@ BEGIN
 			 WHERE u.h IS NOT NULL AND u.c IS NOT NULL
 			 ORDER BY u.h, u.i
 		), cnt AS (
+			-- By the primary key, for the reason given above.
 			UPDATE footfall.visitor v SET seen_at = now()
-			  FROM firsts f
-			 WHERE v.hash = f.h AND (v.seen_at IS NULL OR
+			 WHERE v.hash = ANY (ARRAY(SELECT f.h FROM firsts f))
+			   AND (v.seen_at IS NULL OR
 			     v.seen_at <= now()
 			         - make_interval(secs => p_interval))
 			RETURNING v.hash

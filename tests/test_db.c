@@ -1027,6 +1027,75 @@ Test(db, count_interval)
 }
 
 /*
+ * A batch of three tracked visits for the default counter, by the admin
+ * connection (so that its statistics can be read in its transaction):
+ * a new hash whose previous key is the stored visitor "stored 2", the
+ * hash "lookups a", and the stored visitor "stored 1" (previous key
+ * "stored 3").  Returns the new positions.
+ */
+static const char *
+lookups_call(int interval)
+{
+	char	sql[1024];
+
+	snprintf(sql, sizeof(sql), "SELECT new_positions "
+	    "FROM footfall_api.count_visits("
+	    "ARRAY['default','default','default'], ARRAY['t','t','t'], "
+	    "ARRAY[sha256(random()::text::bytea), sha256('lookups a'), "
+	    "sha256('stored 1')], "
+	    "ARRAY[sha256('stored 2'), NULL, sha256('stored 3')], "
+	    "ARRAY['/','/',NULL], ARRAY[NULL,NULL,NULL]::text[], "
+	    "ARRAY['Firefox',NULL,NULL], %d, %d, 100, true)",
+	    WINDOW, interval);
+	return admin_get(sql);
+}
+
+/*
+ * count_visits reads footfall.visitor by its primary key only, whatever
+ * the planner knows of the table.  Its plans are made generic and cached
+ * while the table is empty (as PL/pgSQL keeps them in a long-lived
+ * connection), then 20,000 visitors within the window arrive without an
+ * ANALYZE.  A batch of three must then read a few dozen index entries:
+ * none of the counted_at index, none of the heap by a scan.  (A plain
+ * join on the previous key was once cached as a hash join over every
+ * visitor in the window, read again by every batch.)
+ */
+Test(db, visitor_lookups_by_hash_only)
+{
+	int	 interval;
+
+	admin_exec("ALTER TABLE footfall.visitor "
+	    "SET (autovacuum_enabled = off)");
+	admin_exec("SET plan_cache_mode = force_generic_plan");
+	cr_expect_str_eq(lookups_call(0), "{1,2,3}");
+	cr_expect_str_eq(lookups_call(60), "{1}");
+	admin_exec("DELETE FROM footfall.visitor "
+	    "WHERE hash = sha256('stored 1')");
+	admin_exec("INSERT INTO footfall.visitor (hash, counted_at) "
+	    "SELECT sha256(convert_to('stored ' || i, 'UTF8')), "
+	    "now() - i * interval '1 second' "
+	    "FROM generate_series(1, 20000) AS i");
+	for (interval = 0; interval <= 60; interval += 60) {
+		admin_exec("BEGIN");
+		cr_expect_str_eq(lookups_call(interval), "{}", "interval %d: "
+		    "the first visit carries the window of its previous key",
+		    interval);
+		cr_expect_str_eq(admin_get("SELECT "
+		    "pg_stat_get_xact_tuples_returned("
+		    "'footfall.visitor'::regclass) || '/' || "
+		    "pg_stat_get_xact_tuples_returned("
+		    "'footfall.visitor_counted_at'::regclass) || '/' || "
+		    "(pg_stat_get_xact_tuples_returned("
+		    "'footfall.visitor_pkey'::regclass) <= 30)"), "0/0/true",
+		    "interval %d: heap tuples scanned/counted_at index "
+		    "entries/at most 30 primary key entries", interval);
+		admin_exec("COMMIT");
+	}
+	admin_exec("ALTER TABLE footfall.visitor "
+	    "RESET (autovacuum_enabled)");
+}
+
+/*
  * The visit log: one row per counted tracked visit, the time cut to the
  * minute, the fields as given; untracked, bot, repeat and refused visits
  * are not logged, nor anything with the log off.
