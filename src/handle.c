@@ -220,6 +220,7 @@ handle_days(const struct request *req, unsigned int *days)
 
 struct handle_stats {
 	const char	*name;
+	int		 listed;	/* counters = a list: zeros if unmade */
 	unsigned int	 days;
 	struct counts	 counts;
 	struct day_stat	 d[366];
@@ -239,9 +240,13 @@ handle_stats_fn(struct db *db, void *arg)
 
 	names[0] = s->name;
 	s->n = 0;
-	if ((st = db_read_counters(db, names, 1, &s->counts)) != DB_OK ||
-	    !s->counts.found)
+	if ((st = db_read_counters(db, names, 1, &s->counts)) != DB_OK)
 		return st;
+	/* A listed counter no visit made yet has zeros, as on /count. */
+	if (!s->counts.found && s->listed)
+		s->counts.found = 1;
+	if (!s->counts.found)
+		return DB_OK;
 	return db_daily_stats(db, s->name, s->days, s->d, &s->n);
 }
 
@@ -257,6 +262,7 @@ handle_stats_get(struct ctx *ctx, const struct request *req,
 
 	memset(s, 0, sizeof(*s));
 	s->name = req->counter;
+	s->listed = ctx->conf->ncounters > 0;
 	if (handle_days(req, &s->days) == -1) {
 		handle_error(r, 400, "days must be a number from 1 to 366");
 		return -1;
@@ -470,11 +476,18 @@ handle_admin_one(struct ctx *ctx, struct handle_admin *a, struct reply *r)
 	for (i = 0; i < a->n; i++)
 		if (strcmp(a->list[i].name, a->name) == 0)
 			break;
-	if (i == a->n)
-		handle_unknown(r);
-	else
+	if (i < a->n)
 		handle_text(r, resp_counters_json(&a->list[i], 1, 0),
 		    "application/json");
+	else if (ctx->conf->ncounters > 0) {
+		/* Listed, no visit made it yet: zeros, never created. */
+		memset(&a->one, 0, sizeof(a->one));
+		snprintf(a->one.name, sizeof(a->one.name), "%s", a->name);
+		a->one.created = -1;
+		handle_text(r, resp_counters_json(&a->one, 1, 0),
+		    "application/json");
+	} else
+		handle_unknown(r);
 	free(a->list);
 }
 

@@ -248,7 +248,7 @@ resp_json_text(json_object *o)
 	return s;
 }
 
-/* Seconds since the epoch as "2026-11-22T10:00:00Z". */
+/* Seconds since the epoch as "2026-11-22T10:00:00Z"; null if negative. */
 static json_object *
 resp_time(long long t)
 {
@@ -256,7 +256,7 @@ resp_time(long long t)
 	time_t		 tt = (time_t)t;
 	char		 s[32];
 
-	if (gmtime_r(&tt, &tm) == NULL ||
+	if (t < 0 || gmtime_r(&tt, &tm) == NULL ||
 	    strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return NULL;
 	return json_object_new_string(s);

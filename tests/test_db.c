@@ -1286,9 +1286,15 @@ Test(db, daily_stats)
 		n += (size_t)d[i].visits;
 	cr_expect_eq(n, 6 + 9 + 4 + 8 + 1, "nothing older, nothing of t");
 
+	/* A counter not made (yet): every day, all zeros. */
 	n = 99;
 	cr_assert_eq(db_daily_stats(db, "nosuch", 30, d, &n), DB_OK);
-	cr_expect_eq(n, 0, "an unknown counter has no days");
+	cr_assert_eq(n, 30, "an unknown counter has its 30 days");
+	for (i = 0; i < 30; i++)
+		cr_expect(d[i].visits == 0 && d[i].uniques == 0 &&
+		    d[i].bots == 0, "day %zu of nosuch", i);
+	cr_expect_str_eq(d[29].date, admin_get("SELECT to_char((now() AT "
+	    "TIME ZONE 'UTC')::date, 'YYYY-MM-DD')"), "the last is today");
 	cr_expect_str_eq(counter_names(), "default,s,t");
 }
 
@@ -1450,7 +1456,7 @@ Test(db, purge_visit_log)
 	cr_expect(n[0] == 0 && n[1] == 0 && n[2] == 3, "first: %lld", n[2]);
 	cr_expect_str_eq(admin_get("SELECT string_agg(path, ',' ORDER BY at) "
 	    "FROM footfall.visit_log"), "/90,/90,/89,/1,/0",
-	    "the oldest went first");
+	    "the counter's oldest went first");
 	cr_assert_eq(db_purge(db, WINDOW, 3, 90 * 86400, n), DB_OK);
 	cr_expect_eq(n[2], 2);
 	cr_assert_eq(db_purge(db, WINDOW, 3, 90 * 86400, n), DB_OK);
@@ -1465,6 +1471,25 @@ Test(db, purge_visit_log)
 	    "more than 3660 days");
 	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visit_log"),
 	    "1");
+
+	/*
+	 * Every counter's rows go, also those of a counter id that
+	 * footfall.counter does not hold (the log has no foreign key): the
+	 * purge walks the log's own counters.
+	 */
+	admin_exec("INSERT INTO footfall.visit_log (at, counter, path, is_new) "
+	    "SELECT now() - make_interval(days => 3), c, '/old' || c, false "
+	    "FROM unnest(ARRAY[1, 7, 99999]) c");
+	admin_exec("INSERT INTO footfall.visit_log (at, counter, path, is_new) "
+	    "VALUES (now(), 99999, '/new', false)");
+	cr_assert_eq(db_purge(db, WINDOW, 2, 2 * 86400, n), DB_OK);
+	cr_expect_eq(n[2], 2, "at most the limit, across counters");
+	cr_assert_eq(db_purge(db, WINDOW, 2, 2 * 86400, n), DB_OK);
+	cr_expect_eq(n[2], 1);
+	cr_assert_eq(db_purge(db, WINDOW, 2, 2 * 86400, n), DB_OK);
+	cr_expect_eq(n[2], 0);
+	cr_expect_str_eq(admin_get("SELECT string_agg(path, ',' ORDER BY path) "
+	    "FROM footfall.visit_log"), "/0,/new");
 }
 
 /* count_visits refuses malformed calls whole: nothing is recorded. */
