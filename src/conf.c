@@ -293,11 +293,16 @@ cfg_set_counters(struct conf *c, const char *val, const char **errstr)
 	return 0;
 }
 
-/* ignore = addresses and networks (CIDR), added to earlier ones. */
+/*
+ * ignore = addresses and networks (CIDR), added to earlier ones.  A
+ * network written with host bits set is taken without them, as nginx's
+ * allow and deny take it, and is worth a warning: 1 with *errstr.
+ */
 static int
 cfg_add_ignore(struct conf *c, const char *val, const char **errstr)
 {
 	char		 buf[CFG_LINE_MAX], *tok, *save = NULL;
+	int		 rc, masked = 0;
 
 	memcpy(buf, val, strlen(val) + 1);	/* shorter than a line */
 	for (tok = strtok_r(buf, " \t,", &save); tok != NULL;
@@ -306,12 +311,19 @@ cfg_add_ignore(struct conf *c, const char *val, const char **errstr)
 			*errstr = "too many ignore entries (64 at most)";
 			return -1;
 		}
-		if (addr_net_parse(tok, &c->ignore[c->nignore]) == -1) {
+		if ((rc = addr_net_parse(tok, &c->ignore[c->nignore])) == -1) {
 			*errstr = "ignore must be addresses or networks such "
 			    "as 192.0.2.7, 198.51.100.0/24 or 2001:db8::/32";
 			return -1;
 		}
+		masked |= rc == 1;
 		c->nignore++;
+	}
+	if (masked) {
+		*errstr = "ignore: a network has address bits set past its "
+		    "prefix; they are cleared (192.0.2.1/24 is taken as "
+		    "192.0.2.0/24)";
+		return 1;
 	}
 	return 0;
 }
@@ -348,7 +360,8 @@ cfg_prefix_valid(const char *s)
 }
 
 /*
- * Apply one line of a configuration file to c.  Returns 0, or -1 with
+ * Apply one line of a configuration file to c.  Returns 0; 1 if the
+ * line was applied but deserves a warning, in *errstr; or -1 with
  * *errstr saying what is wrong with the line.  Pure but for allocation.
  */
 int
@@ -688,9 +701,15 @@ cfg_load(struct conf *c, const char *path, char *err, size_t errsz)
 			    lineno);
 			goto out;
 		}
-		if (cfg_parse_line(c, line, &errstr) == -1) {
+		switch (cfg_parse_line(c, line, &errstr)) {
+		case -1:
 			snprintf(err, errsz, "%s:%zu: %s", path, lineno, errstr);
 			goto out;
+		case 1:
+			log_warn("%s:%zu: %s", path, lineno, errstr);
+			break;
+		default:
+			break;
 		}
 	}
 	if (ferror(f)) {

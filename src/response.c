@@ -207,8 +207,9 @@ resp_render(const struct reply *r, size_t *len)
 		buf_printf(&b, "Access-Control-Allow-Origin: %s\r\n",
 		    r->origin);
 		if (r->preflight) {
-			buf_printf(&b, "Access-Control-Allow-Methods: "
-			    "GET, POST, OPTIONS\r\n");
+			/* The route's own methods, as in Allow. */
+			buf_printf(&b, "Access-Control-Allow-Methods: %s\r\n",
+			    r->allow != NULL ? r->allow : "GET, HEAD, OPTIONS");
 			buf_printf(&b, "Access-Control-Allow-Headers: "
 			    "Content-Type\r\n");
 			buf_printf(&b, "Access-Control-Max-Age: "

@@ -144,6 +144,52 @@ Test(conf, line_good)
 	cfg_free(&c);
 }
 
+/*
+ * ignore: a network written with host bits set is taken without them
+ * (as nginx takes it), with a warning; the entries are kept either way.
+ */
+Test(conf, ignore_host_bits)
+{
+	static const struct {
+		const char	*line;
+		int		 rc;
+		size_t		 n;
+	} t[] = {
+		{ "ignore = 192.0.2.0/24", 0, 1 },
+		{ "ignore = 192.0.2.7", 0, 1 },
+		{ "ignore = 2001:db8::/32 ::1", 0, 2 },
+		{ "ignore = 192.0.2.1/24", 1, 1 },
+		{ "ignore = ::1 2001:db8::1/32", 1, 2 },
+		{ "ignore = 10.1.2.3/8, 192.0.2.0/24", 1, 2 },
+		{ "ignore = ::ffff:192.0.2.1/120", 1, 1 },
+	};
+	struct conf	 c;
+	struct addr	 a;
+	const char	*errstr;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		cfg_init(&c);
+		errstr = NULL;
+		cr_expect_eq(cfg_parse_line(&c, t[i].line, &errstr), t[i].rc,
+		    "%s", t[i].line);
+		cr_expect_eq(c.nignore, t[i].n, "%s", t[i].line);
+		if (t[i].rc == 1)
+			cr_expect(errstr != NULL &&
+			    strstr(errstr, "bits set past its prefix") != NULL,
+			    "%s: the warning", t[i].line);
+		cfg_free(&c);
+	}
+	/* What a warned network matches: the whole /24. */
+	cfg_init(&c);
+	cr_assert_eq(cfg_parse_line(&c, "ignore = 192.0.2.1/24", &errstr), 1);
+	cr_assert_eq(addr_parse("192.0.2.200", &a), 0);
+	cr_expect(addr_in_net(&a, &c.ignore[0]));
+	cr_assert_eq(addr_parse("192.0.3.1", &a), 0);
+	cr_expect(!addr_in_net(&a, &c.ignore[0]));
+	cfg_free(&c);
+}
+
 Test(conf, line_bad)
 {
 	static const char *const t[] = {
