@@ -45,6 +45,17 @@ ff_setup() {	# make $T, owned by whoever runs the servers
 	trap ff_teardown EXIT
 }
 
+# Tests that compare numbers with today's UTC date call this first: a
+# run across midnight would compare a day's numbers with the next day.
+# With fewer than SECONDS (default 300) to midnight, wait past it.
+clear_of_midnight() {	# clear_of_midnight [SECONDS]
+	local left=$((86400 - $(date -u +%s) % 86400))
+	if [ "$left" -le "${1:-300}" ]; then
+		echo "# ${left} s to midnight UTC: waiting past it (this test compares with today's date)"
+		sleep $((left + 2))
+	fi
+}
+
 ff_teardown() {
 	[ -n "${T:-}" ] || return 0
 	[ -f "$T/nginx.pid" ] && kill "$(cat "$T/nginx.pid")" 2>/dev/null
