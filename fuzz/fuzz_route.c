@@ -24,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char		*s, *p, *f[4] = { NULL, NULL, NULL, NULL };
 	enum method	 m;
-	enum route	 r;
+	enum route	 r, meant;
 	char		 name[COUNTER_MAX + 1], want[COUNTER_MAX + 8];
 	char		 val[64];
 	size_t		 i;
@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(m >= 0 && m < METHOD__MAX);
 	FUZZ_CHECK(route_method_name(m) != NULL);
 	if (f[2] != NULL) {
-		r = route_path(f[2], f[1] != NULL ? f[1] : "", name);
+		r = route_path(f[2], f[1] != NULL ? f[1] : "", name, &meant);
 		FUZZ_CHECK(r >= 0 && r < ROUTE__MAX);
 		FUZZ_CHECK(route_name(r) != NULL);
 		(void)route_allows(r, m);
@@ -47,6 +47,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    route_counter_valid(name, strlen(name)));
 		if (r == ROUTE_NOTFOUND || r == ROUTE_BADNAME)
 			FUZZ_CHECK(name[0] == '\0');
+		/* A bad name names a named route; else meant is the route. */
+		FUZZ_CHECK(r == ROUTE_BADNAME ? meant < ROUTE_HEALTHZ :
+		    meant == r);
 		/* Only prefix + a documented path routes anywhere. */
 		if (r == ROUTE_HEALTHZ || r == ROUTE_METRICS)
 			FUZZ_CHECK(fuzz_is(f[1] != NULL ? f[1] : "", f[2],

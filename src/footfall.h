@@ -167,7 +167,8 @@ enum route {
 #define COUNTER_DEFAULT	"default"
 
 enum method	 route_method(const char *);
-enum route	 route_path(const char *, const char *, char [COUNTER_MAX + 1]);
+enum route	 route_path(const char *, const char *, char [COUNTER_MAX + 1],
+		    enum route *);
 int		 route_counter_valid(const char *, size_t);
 int		 route_is_admin(enum route);
 int		 route_query_has(const char *, const char *);
@@ -186,6 +187,7 @@ const char	*route_method_name(enum method);
 struct request {
 	enum method	 method;
 	enum route	 route;
+	enum route	 meant;		/* ROUTE_BADNAME: the route named */
 	int		 peek;		/* ?peek: read without counting */
 	enum cors	 cors;
 	char		 origin[ORIGIN_MAX + 1]; /* valid if CORS_ALLOW */

@@ -350,8 +350,10 @@ handle_badge(struct ctx *ctx, const struct request *req, struct reply *r)
 	r->expires0 = 1;
 	memcpy(label, "visits", sizeof("visits"));
 	memcpy(color, "#007ec6", sizeof("#007ec6"));
-	if (route_query_get(req->query, "label", label, sizeof(label)) == -1 ||
-	    !badge_label_valid(label))
+	if (req->route == ROUTE_BADNAME)
+		msg = "invalid name";
+	else if (route_query_get(req->query, "label", label,
+	    sizeof(label)) == -1 || !badge_label_valid(label))
 		msg = "invalid label";
 	else if (route_query_get(req->query, "color", want, sizeof(want)) ==
 	    1 && badge_color_parse(want, color) == -1)
@@ -642,7 +644,9 @@ handle_request(struct ctx *ctx, char *const *envp, struct reply *r,
 
 	if (req->route == ROUTE_METRICS && ctx->conf->metrics == METRICS_OFF)
 		req->route = ROUTE_NOTFOUND;
-	if (route_is_admin(req->route) && !ctx->conf->admin)
+	/* Without admin_token the admin routes do not exist, named or not. */
+	if ((route_is_admin(req->route) || (req->route == ROUTE_BADNAME &&
+	    route_is_admin(req->meant))) && !ctx->conf->admin)
 		req->route = ROUTE_NOTFOUND;
 	if (req->route == ROUTE_NOTFOUND) {
 		handle_error(r, 404, "not found");
@@ -672,6 +676,10 @@ handle_request(struct ctx *ctx, char *const *envp, struct reply *r,
 		handle_admin(ctx, req, r);
 		break;
 	case ROUTE_BADNAME:
+		if (req->meant == ROUTE_BADGE) {
+			handle_badge(ctx, req, r);	/* an image still */
+			break;
+		}
 		handle_cors(req, r);
 		handle_error(r, 400, "invalid counter name");
 		break;

@@ -212,10 +212,12 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 	 */
 	path = val[P_PATH_INFO] != NULL && val[P_PATH_INFO][0] != '\0' ?
 	    val[P_PATH_INFO] : val[P_SCRIPT_NAME];
+	req->meant = ROUTE_NOTFOUND;
 	if (path != NULL && req_printable(path))
-		req->route = route_path(path, conf->prefix, req->counter);
+		req->route = route_path(path, conf->prefix, req->counter,
+		    &req->meant);
 	else if (path != NULL && route_path(path, conf->prefix,
-	    req->counter) == ROUTE_BADNAME)
+	    req->counter, &req->meant) == ROUTE_BADNAME)
 		/*
 		 * A counter's name with other bytes ("/count/caf\xc3\xa9",
 		 * "/count/a b" as nginx decodes them) is a bad name, like
@@ -223,8 +225,10 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 		 * matches nothing else on such a path, and keeps no name.
 		 */
 		req->route = ROUTE_BADNAME;
-	else
+	else {
 		req->route = ROUTE_NOTFOUND;
+		req->meant = ROUTE_NOTFOUND;
+	}
 
 	if (val[P_QUERY] != NULL && req_printable(val[P_QUERY])) {
 		nlen = strlen(val[P_QUERY]);

@@ -142,11 +142,14 @@ route_is_admin(enum route r)
  * for the root); the rest must be one of the route paths.  A path that
  * is a named route's but whose name is not valid (empty, too long, a
  * character outside the set, or a further slash) is ROUTE_BADNAME: the
- * client meant a counter and gets told its name is wrong.  No decoding
- * is done: a percent-encoded route or name is not one.  Pure.
+ * client meant a counter and gets told its name is wrong; *meant (if
+ * not NULL) is then that route, so that a badge can answer with an
+ * image; otherwise it is the route returned.  No decoding is done: a
+ * percent-encoded route or name is not one.  Pure.
  */
 enum route
-route_path(const char *path, const char *prefix, char name[COUNTER_MAX + 1])
+route_path(const char *path, const char *prefix, char name[COUNTER_MAX + 1],
+    enum route *meant)
 {
 	const struct route_path	*rp;
 	const char		*rest;
@@ -154,6 +157,8 @@ route_path(const char *path, const char *prefix, char name[COUNTER_MAX + 1])
 	int			 i;
 
 	name[0] = '\0';
+	if (meant != NULL)
+		*meant = ROUTE_NOTFOUND;
 	if (path == NULL)
 		return ROUTE_NOTFOUND;
 	plen = prefix == NULL ? 0 : strlen(prefix);
@@ -172,6 +177,8 @@ route_path(const char *path, const char *prefix, char name[COUNTER_MAX + 1])
 			if (rp->named == 2)
 				memcpy(name, COUNTER_DEFAULT,
 				    sizeof(COUNTER_DEFAULT));
+			if (meant != NULL)
+				*meant = (enum route)i;
 			return (enum route)i;
 		}
 		if (*rest != '/' || rp->named == 0)
@@ -180,10 +187,15 @@ route_path(const char *path, const char *prefix, char name[COUNTER_MAX + 1])
 		n = strlen(rest);
 		slen = strlen(rp->suffix);
 		if (n < slen || strcmp(rest + n - slen, rp->suffix) != 0 ||
-		    !route_counter_valid(rest, n - slen))
+		    !route_counter_valid(rest, n - slen)) {
+			if (meant != NULL)
+				*meant = (enum route)i;
 			return ROUTE_BADNAME;
+		}
 		memcpy(name, rest, n - slen);
 		name[n - slen] = '\0';
+		if (meant != NULL)
+			*meant = (enum route)i;
 		return (enum route)i;
 	}
 	return ROUTE_NOTFOUND;

@@ -94,12 +94,49 @@ Test(route, path)
 	size_t	 i;
 
 	for (i = 0; i < NELEM(t); i++) {
-		cr_assert_eq(route_path(t[i].path, t[i].prefix, name),
+		cr_assert_eq(route_path(t[i].path, t[i].prefix, name, NULL),
 		    t[i].want, "path \"%s\" prefix \"%s\"", t[i].path,
 		    t[i].prefix == NULL ? "(null)" : t[i].prefix);
 		cr_assert_str_eq(name, t[i].name, "path \"%s\"", t[i].path);
 	}
-	cr_assert_eq(route_path(NULL, "", name), ROUTE_NOTFOUND, "path NULL");
+	cr_assert_eq(route_path(NULL, "", name, NULL), ROUTE_NOTFOUND,
+	    "path NULL");
+}
+
+/* The route a bad name was meant for; any other path's is its route. */
+Test(route, meant)
+{
+	static const struct {
+		const char	*path;
+		enum route	 want, meant;
+	} t[] = {
+		{ "/count/", ROUTE_BADNAME, ROUTE_COUNT },
+		{ "/count/a/b", ROUTE_BADNAME, ROUTE_COUNT },
+		{ "/stats/.x", ROUTE_BADNAME, ROUTE_STATS },
+		{ "/badge/home", ROUTE_BADNAME, ROUTE_BADGE },
+		{ "/badge/.svg", ROUTE_BADNAME, ROUTE_BADGE },
+		{ "/badge/a b.svg", ROUTE_BADNAME, ROUTE_BADGE },
+		{ "/admin/counters/", ROUTE_BADNAME, ROUTE_ADMIN_COUNTER },
+		{ "/admin/stats/home", ROUTE_BADNAME, ROUTE_ADMIN_CSV },
+		{ "/admin/top/-x", ROUTE_BADNAME, ROUTE_ADMIN_TOP },
+		{ "/badge/home.svg", ROUTE_BADGE, ROUTE_BADGE },
+		{ "/count", ROUTE_COUNT, ROUTE_COUNT },
+		{ "/healthz", ROUTE_HEALTHZ, ROUTE_HEALTHZ },
+		{ "/nosuch", ROUTE_NOTFOUND, ROUTE_NOTFOUND },
+	};
+	char		 name[COUNTER_MAX + 1];
+	enum route	 meant;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		meant = ROUTE__MAX;
+		cr_expect_eq(route_path(t[i].path, "", name, &meant), t[i].want,
+		    "%s", t[i].path);
+		cr_expect_eq(meant, t[i].meant, "%s: meant", t[i].path);
+	}
+	meant = ROUTE__MAX;
+	cr_expect_eq(route_path(NULL, "", name, &meant), ROUTE_NOTFOUND);
+	cr_expect_eq(meant, ROUTE_NOTFOUND, "path NULL: meant");
 }
 
 Test(route, counter_valid)
