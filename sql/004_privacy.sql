@@ -99,10 +99,14 @@ GRANT EXECUTE ON FUNCTION footfall_api.visitor_keys(integer, integer, bytea)
 -- it until nothing is left.  SKIP LOCKED: a row a visit is renewing is
 -- left for the next round, and removal never waits on a visit, so the
 -- two cannot deadlock.
+-- Planned afresh at each call (once a second): a plan PL/pgSQL cached
+-- while the table was small would scan all of it every time as it grew
+-- (see purge in 005).
 CREATE OR REPLACE FUNCTION footfall_api.purge(p_window integer,
     p_limit integer, OUT visitors bigint, OUT keys bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_custom_plan
 AS $$
 BEGIN
 	IF p_window IS NULL OR p_window < 60 OR p_window > 366 * 86400 OR

@@ -1096,6 +1096,43 @@ Test(db, visitor_lookups_by_hash_only)
 }
 
 /*
+ * The purge (once a second) reads the visitors and the visit log by
+ * their indexes, whatever plans the connection cached: made generic
+ * while both tables were empty, then 20,000 rows each arrive within the
+ * window and the retention.  The purge must scan neither heap.
+ */
+Test(db, purge_reads_by_index)
+{
+	admin_exec("ALTER TABLE footfall.visitor "
+	    "SET (autovacuum_enabled = off)");
+	admin_exec("ALTER TABLE footfall.visit_log "
+	    "SET (autovacuum_enabled = off)");
+	admin_exec("SET plan_cache_mode = force_generic_plan");
+	admin_exec("SELECT * FROM footfall_api.purge(86400, 1000, 86400)");
+	admin_exec("SELECT * FROM footfall_api.purge(86400, 1000, 86400)");
+	admin_exec("INSERT INTO footfall.visitor (hash, counted_at) "
+	    "SELECT sha256(convert_to('purge ' || i, 'UTF8')), "
+	    "now() - i * interval '1 second' "
+	    "FROM generate_series(1, 20000) AS i");
+	admin_exec("INSERT INTO footfall.visit_log (at, counter, path, is_new) "
+	    "SELECT now() - i * interval '1 second', 1 + i % 5, '/', true "
+	    "FROM generate_series(1, 20000) AS i");
+	admin_exec("BEGIN");
+	cr_expect_str_eq(admin_get("SELECT visitors || '/' || log_rows "
+	    "FROM footfall_api.purge(86400, 1000, 86400)"), "0/0",
+	    "nothing has expired");
+	cr_expect_str_eq(admin_get("SELECT "
+	    "pg_stat_get_xact_tuples_returned('footfall.visitor'::regclass) "
+	    "|| '/' || pg_stat_get_xact_tuples_returned("
+	    "'footfall.visit_log'::regclass)"), "0/0",
+	    "heap tuples scanned: visitor/visit_log");
+	admin_exec("COMMIT");
+	admin_exec("ALTER TABLE footfall.visitor RESET (autovacuum_enabled)");
+	admin_exec("ALTER TABLE footfall.visit_log "
+	    "RESET (autovacuum_enabled)");
+}
+
+/*
  * The visit log: one row per counted tracked visit, the time cut to the
  * minute, the fields as given; untracked, bot, repeat and refused visits
  * are not logged, nor anything with the log off.
