@@ -1335,6 +1335,53 @@ Test(db, daily_stats)
 	cr_expect_str_eq(counter_names(), "default,s,t");
 }
 
+/*
+ * Tuples footfall.daily and its indexes have handed this transaction so
+ * far (the pending statistics, exact within one transaction).
+ */
+static long
+daily_tuples_read(void)
+{
+	return atol(admin_get("SELECT sum(pg_stat_get_xact_tuples_returned(c) "
+	    "+ pg_stat_get_xact_tuples_fetched(c)) FROM (SELECT "
+	    "'footfall.daily'::regclass::oid UNION ALL SELECT indexrelid "
+	    "FROM pg_index WHERE indrelid = 'footfall.daily'::regclass) "
+	    "AS r(c)"));
+}
+
+/*
+ * /stats reads the days it answers, not the counter's history: three
+ * years of it, four slots a day, and a week's statistics may read at
+ * most the week's 28 rows (twice: the index and the heap), with the
+ * table unanalysed as after a restore and then analysed.
+ */
+Test(db, daily_stats_reads_the_window_only)
+{
+	const char	*sums;
+	long		 n0, n1;
+	int		 pass;
+
+	admin_exec("ALTER TABLE footfall.daily SET (autovacuum_enabled = off)");
+	admin_exec("INSERT INTO footfall.counter (name) VALUES ('s'), ('t')");
+	admin_exec("INSERT INTO footfall.daily (counter, day, slot, visits) "
+	    "SELECT x.id, (now() AT TIME ZONE 'UTC')::date - a, s, 1 "
+	    "FROM footfall.counter x, generate_series(0, 1095) AS a, "
+	    "generate_series(0, 3) AS s");
+	for (pass = 0; pass < 2; pass++) {
+		admin_exec("BEGIN");
+		n0 = daily_tuples_read();
+		sums = admin_get("SELECT string_agg(visits::text, ',' "
+		    "ORDER BY day) FROM footfall_api.daily_stats('s', 7)");
+		cr_expect_str_eq(sums, "4,4,4,4,4,4,4", "pass %d", pass);
+		n1 = daily_tuples_read();
+		admin_exec("COMMIT");
+		cr_expect(n1 - n0 <= 2 * 7 * 4, "pass %d: a week's statistics "
+		    "read %ld rows of footfall.daily", pass, n1 - n0);
+		admin_exec("ANALYZE footfall.daily");
+	}
+	admin_exec("ALTER TABLE footfall.daily RESET (autovacuum_enabled)");
+}
+
 /* Every counter with its numbers, by name in byte order. */
 Test(db, list_counters)
 {
