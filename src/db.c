@@ -45,6 +45,8 @@
 
 struct db {
 	PGconn		*conn;
+	int		 durable;	/* -1 unknown, else db_durable's */
+	const char	*why;		/* and the setting it named */
 	char		*conninfo;
 	char		 timeout[16];	/* connect_timeout, as text */
 	unsigned int	 timeout_ms;
@@ -62,6 +64,10 @@ static const char sql_xact[] = "SELECT pg_catalog.pg_xact_status($1::xid8)";
 static const char sql_read[] =
     "SELECT total_visits, unique_visitors FROM footfall_api.read_counts()";
 static const char sql_ping[] = "SELECT 1";
+/* As this session sees them: a role or database may set its own. */
+static const char sql_durable[] =
+    "SELECT pg_catalog.current_setting('fsync'), "
+    "pg_catalog.current_setting('synchronous_commit')";
 /* encode: bytea as text follows the session's bytea_output. */
 static const char sql_keys[] =
     "SELECT period_start, pg_catalog.encode(key, 'hex'), seconds_left, "
@@ -93,6 +99,8 @@ static const char sql_set[] =
 static const char sql_top[] =
     "SELECT value, visits "
     "FROM footfall_api.top($1::text, $2::integer, $3::text, $4::integer)";
+
+static int	 db_wait(struct db *, long long);
 
 static long long
 db_now_ms(void)
@@ -154,6 +162,7 @@ db_open(const char *conninfo, unsigned int timeout_ms,
 		return NULL;
 	}
 	snprintf(db->timeout, sizeof(db->timeout), "%u", connect_timeout);
+	db->durable = -1;
 	db->timeout_ms = timeout_ms;
 	db->backoff_ms = DB_BACKOFF_MIN_MS;
 	return db;
@@ -176,6 +185,81 @@ db_drop(struct db *db)
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	db->conn = NULL;
+}
+
+/*
+ * Would this server keep a commit it acknowledged through a crash?  Not
+ * with fsync off (an operating system crash or power loss loses what it
+ * did not flush) nor with synchronous_commit off (the commit is answered
+ * before its WAL is flushed, so even a crash of PostgreSQL alone loses
+ * it).  local and remote_write flush the WAL on this server before they
+ * answer: they keep the promise against a crash of this server, though a
+ * failover to a standby may lose the last commits (footfall(8),
+ * DURABILITY).  Returns 1 or 0, with the first setting that breaks the
+ * promise in *why, or -1 if the settings could not be read.  Pure.
+ */
+int
+db_durable(const char *fsync, const char *sync_commit, const char **why)
+{
+	*why = NULL;
+	if (fsync == NULL || sync_commit == NULL)
+		return -1;
+	if (strcmp(fsync, "off") == 0)
+		*why = "fsync = off";
+	else if (strcmp(sync_commit, "off") == 0)
+		*why = "synchronous_commit = off";
+	else if (strcmp(fsync, "on") != 0 ||
+	    (strcmp(sync_commit, "on") != 0 &&
+	    strcmp(sync_commit, "local") != 0 &&
+	    strcmp(sync_commit, "remote_write") != 0 &&
+	    strcmp(sync_commit, "remote_apply") != 0))
+		return -1;
+	return *why == NULL;
+}
+
+/*
+ * On a new connection: read the settings that make a commit durable,
+ * and warn if they do not (once each time it turns so, or another
+ * setting is to blame), since every 200 footfall answers then promises
+ * more than the database keeps.  Returns 0, or -1 if the connection
+ * failed meanwhile.
+ */
+static int
+db_check_durable(struct db *db)
+{
+	PGresult	*res = NULL;
+	const char	*why = NULL;
+	int		 d = -1, rc = 0;
+
+	if (!PQsendQueryParams(db->conn, sql_durable, 0, NULL, NULL, NULL,
+	    NULL, 0) || db_wait(db, db_now_ms() + db->timeout_ms) == -1) {
+		rc = -1;
+		goto out;
+	}
+	res = PQgetResult(db->conn);
+	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK &&
+	    PQntuples(res) == 1 && PQnfields(res) == 2)
+		d = db_durable(PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+		    &why);
+	while (res != NULL) {
+		PQclear(res);
+		res = PQgetResult(db->conn);
+	}
+	if (d == 0 && (db->durable != 0 || db->why != why))
+		log_warn("database: %s: a commit is acknowledged before it "
+		    "is safe on disk, so visits answered 200 can be lost in a "
+		    "crash and footfall cannot keep its promise that a 200 "
+		    "is counted; turn it on (footfall(8), DURABILITY)", why);
+	else if (d == 1 && db->durable == 0)
+		log_info("database: commits are durable again");
+	else if (d == -1)
+		log_warn("database: cannot tell whether commits are durable "
+		    "(fsync, synchronous_commit unreadable or unknown)");
+	db->durable = d;
+	db->why = why;
+	metrics_db_durable(d);
+out:
+	return rc;
 }
 
 /*
@@ -219,8 +303,10 @@ db_connect(struct db *db)
 		return -1;
 
 	db->conn = PQconnectdbParams(keys, vals, 1);
-	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK) {
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 		PQsetNoticeProcessor(db->conn, db_notice, NULL);
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK &&
+	    db_check_durable(db) == 0) {
 		if (db->failing)
 			log_info("database: connected again");
 		/* The first connection is not a reconnect; any later is. */
@@ -795,6 +881,16 @@ db_read_counts(struct db *db, struct counts *c)
 	c->is_new = -1;
 	PQclear(res);
 	return st;
+}
+
+/*
+ * What the last connection said of durability (db_durable): 1, 0, or -1
+ * if unknown (never connected, or unreadable).
+ */
+int
+db_is_durable(const struct db *db)
+{
+	return db->durable;
 }
 
 /* Does the database answer at all? */

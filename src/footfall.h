@@ -364,6 +364,8 @@ enum db_status	 db_read_counts(struct db *, struct counts *);
 int		 db_batch_expand(const char *, long long, long long, size_t,
 		    struct counts *);
 enum db_status	 db_ping(struct db *);
+int		 db_durable(const char *, const char *, const char **);
+int		 db_is_durable(const struct db *);
 enum db_status	 db_visitor_keys(struct db *, unsigned int, unsigned int,
 		    const unsigned char [HASH_KEY_LEN], struct db_key [2],
 		    size_t *, double *);
@@ -472,6 +474,7 @@ void		 metrics_db_query(double);
 void		 metrics_db_error(enum db_status);
 void		 metrics_db_reconnect(void);
 void		 metrics_db_in_doubt(enum db_status);
+void		 metrics_db_durable(int);
 void		 metrics_batch(size_t);
 void		 metrics_purge(const long long [3]);
 void		 metrics_auth_failure(void);

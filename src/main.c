@@ -100,6 +100,13 @@ check(const struct conf *conf, const char *path)
 	else {
 		printf("database: ok (%lld visits, %lld unique visitors)\n",
 		    c.total, c.uniques);
+		/* A warning, not a failure: footfall runs either way. */
+		printf("database: %s\n", db_is_durable(db) == 1 ?
+		    "commits are durable (fsync and synchronous_commit on)" :
+		    db_is_durable(db) == 0 ? "warning: commits are NOT durable"
+		    " (see the warning above): visits answered 200 can be lost"
+		    " in a crash" : "warning: cannot tell whether commits are"
+		    " durable");
 		rc = 0;
 	}
 	db_close(db);

@@ -67,6 +67,7 @@ static struct {
 	atomic_ullong	 repeats;	/* within count_interval */
 	atomic_ullong	 refused;	/* for a counter that may not exist */
 	atomic_ullong	 auth_failures;	/* admin API */
+	atomic_int	 durable;	/* db_durable's last answer */
 	time_t		 started;
 } m;
 
@@ -106,6 +107,7 @@ metrics_init(void)
 	for (i = 0; i < DB__MAX; i++)
 		atomic_store(&m.db_errors[i], 0);
 	atomic_store(&m.db_reconnects, 0);
+	atomic_store(&m.durable, -1);
 	for (i = 0; i < DB__MAX; i++)
 		atomic_store(&m.in_doubt[i], 0);
 	for (i = 0; i <= NBATCH; i++)
@@ -224,6 +226,13 @@ metrics_db_in_doubt(enum db_status st)
 	if (st < DB__MAX && metrics_doubt_outcomes[st] != NULL)
 		atomic_fetch_add_explicit(&m.in_doubt[st], 1,
 		    memory_order_relaxed);
+}
+
+/* Whether the database keeps acknowledged commits: 1, 0, -1 unknown. */
+void
+metrics_db_durable(int d)
+{
+	atomic_store_explicit(&m.durable, d, memory_order_relaxed);
 }
 
 void
@@ -355,6 +364,14 @@ metrics_render(void)
 	    "# TYPE footfall_db_reconnects_total counter\n"
 	    "footfall_db_reconnects_total %llu\n",
 	    metrics_get(&m.db_reconnects));
+	/* Absent until a connection has told. */
+	if ((r = atomic_load(&m.durable)) >= 0)
+		fprintf(f, "# HELP footfall_db_durable 1 if the database "
+		    "keeps a commit it acknowledged through a crash (fsync "
+		    "and synchronous_commit on), 0 if visits answered 200 "
+		    "can be lost.\n"
+		    "# TYPE footfall_db_durable gauge\n"
+		    "footfall_db_durable %d\n", r);
 	fprintf(f, "# HELP footfall_db_commits_in_doubt_total Commits whose "
 	    "answer was lost with the connection, by what the database "
 	    "said of them afterwards.\n"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <libpq-fe.h>
 
 #include "footfall.h"
@@ -1655,4 +1656,52 @@ Test(db, count_visits_bad_arguments)
 	cr_expect_str_eq(counter_names(), "a,default");
 	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visit_log"),
 	    "1");
+}
+
+/*
+ * db_durable: which settings keep a commit footfall acknowledged.  The
+ * strings are arrays: Criterion hands a test a copy of its parameter in
+ * another process, where the parent's pointers mean nothing.  "-" is a
+ * setting that could not be read (NULL).
+ */
+struct durable_case {
+	char		 fsync[8];
+	char		 sync[16];
+	int		 want;
+	char		 why[32];
+};
+
+ParameterizedTestParameters(durable, settings)
+{
+	static struct durable_case cases[] = {
+		{ "on", "on", 1, "" },
+		{ "on", "remote_apply", 1, "" },
+		{ "on", "remote_write", 1, "" },	/* flushed here */
+		{ "on", "local", 1, "" },
+		{ "on", "off", 0, "synchronous_commit = off" },
+		{ "off", "on", 0, "fsync = off" },
+		{ "off", "off", 0, "fsync = off" },
+		{ "off", "bogus", 0, "fsync = off" },
+		{ "on", "bogus", -1, "" },
+		{ "maybe", "on", -1, "" },
+		{ "-", "on", -1, "" },
+		{ "on", "-", -1, "" },
+		{ "", "", -1, "" },
+	};
+
+	return cr_make_param_array(struct durable_case, cases,
+	    sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct durable_case *c, durable, settings)
+{
+	const char	*why = "unset";
+
+	cr_expect_eq(db_durable(strcmp(c->fsync, "-") ? c->fsync : NULL,
+	    strcmp(c->sync, "-") ? c->sync : NULL, &why), c->want,
+	    "fsync %s, synchronous_commit %s", c->fsync, c->sync);
+	if (c->why[0] == '\0')
+		cr_expect_null(why, "%s", why);
+	else
+		cr_expect_str_eq(why, c->why);
 }
