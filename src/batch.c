@@ -657,6 +657,7 @@ batch_open(const struct conf *conf, const unsigned char *secret, int purge)
 			batch_close(b);
 			goto nomem;
 		}
+		db_watch_durable(w->db);
 	}
 	for (i = 0; i < b->nwriters; i++) {
 		w = &b->w[i];

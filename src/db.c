@@ -45,6 +45,7 @@
 
 struct db {
 	PGconn		*conn;
+	int		 watch;	/* check durability on each connection */
 	int		 durable;	/* -1 unknown, else db_durable's */
 	const char	*why;		/* and the setting it named */
 	char		*conninfo;
@@ -306,7 +307,7 @@ db_connect(struct db *db)
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 		PQsetNoticeProcessor(db->conn, db_notice, NULL);
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK &&
-	    db_check_durable(db) == 0) {
+	    (!db->watch || db_check_durable(db) == 0)) {
 		if (db->failing)
 			log_info("database: connected again");
 		/* The first connection is not a reconnect; any later is. */
@@ -881,6 +882,17 @@ db_read_counts(struct db *db, struct counts *c)
 	c->is_new = -1;
 	PQclear(res);
 	return st;
+}
+
+/*
+ * Check durability on each new connection from now on: for the
+ * connections that commit visits (and footfall -n), not for a one-shot
+ * command such as -P that answers no visitor.
+ */
+void
+db_watch_durable(struct db *db)
+{
+	db->watch = 1;
 }
 
 /*

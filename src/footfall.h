@@ -366,6 +366,7 @@ int		 db_batch_expand(const char *, long long, long long, size_t,
 enum db_status	 db_ping(struct db *);
 int		 db_durable(const char *, const char *, const char **);
 int		 db_is_durable(const struct db *);
+void		 db_watch_durable(struct db *);
 enum db_status	 db_visitor_keys(struct db *, unsigned int, unsigned int,
 		    const unsigned char [HASH_KEY_LEN], struct db_key [2],
 		    size_t *, double *);

@@ -93,6 +93,7 @@ check(const struct conf *conf, const char *path)
 	if ((db = db_open(conf->database, conf->db_timeout_ms,
 	    conf->connect_timeout)) == NULL)
 		return 1;
+	db_watch_durable(db);
 	if (db_read_counts(db, &c) != DB_OK)
 		printf("database: cannot read the counts (the log line above "
 		    "says why; are the migrations applied and the role "
