@@ -194,3 +194,22 @@ CONF
 	return 1
 }
 nginx_stop() { stop_pid "$(cat "$T/nginx.pid")"; rm -f "$T/nginx.pid"; }
+
+# HTTP through the test's web server.  req ARGS... runs curl with ARGS
+# and sets code, body and hdr (the header lines, CRs removed); a test
+# that must run curl otherwise (in a network namespace) redefines it.
+req() {
+	code=$(curl -s -o "$T/body" -D "$T/hdr" -w '%{http_code}' "$@")
+	body=$(cat "$T/body"); hdr=$(tr -d '\r' <"$T/hdr")
+}
+hdr_has() { grep -qi "^$1\$" <<<"$hdr"; }	# hdr_has "NAME: VALUE": that exact line
+hdr_get() { sed -n "s/^$1: //Ip" <<<"$hdr"; }	# hdr_get NAME: every value
+# metric NAME [FILE]: NAME's value in /metrics, asked from $U now, or
+# read from FILE (a snapshot, for several values that must agree).
+metric() {
+	if [ $# -gt 1 ]; then
+		awk -v n="$1" '$1 == n { print $2 }' "$2"
+	else
+		curl -s "$U/metrics" | awk -v n="$1" '$1 == n { print $2 }'
+	fi
+}
