@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define ORIGIN_MAX	 253	/* longest serialised origin we accept */
 #define CONF_ORIGINS_MAX 64
@@ -33,7 +34,7 @@ enum log_level {
 
 void		 log_init(enum log_level, int use_syslog);
 void		 log_close(void);
-int		 log_level_parse(const char *, enum log_level *);
+extern const char *const log_names[LOGL__MAX + 1];
 void		 log_msg(enum log_level, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 #define log_error(...)	log_msg(LOGL_ERROR, __VA_ARGS__)
@@ -103,19 +104,21 @@ struct conf {
 	unsigned int	 log_retention;	/* seconds a visit log row is kept */
 	unsigned int	 count_interval; /* 0, or seconds between counted hits */
 	char		*bots_file;	/* NULL: no bot list */
-	int		 bots_set;	/* bots_file was configured */
 	struct agent_bots *bots;	/* loaded by cfg_load */
 	struct addr_net	 ignore[CONF_IGNORE_MAX];
 	size_t		 nignore;
 	int		 admin;		/* admin_token is set */
 	unsigned char	 admin_hash[HASH_LEN]; /* its SHA-256 */
+	char		 why[256];	/* cfg_*'s last reason or warning */
 };
 
-void		 cfg_init(struct conf *);
+int		 cfg_init(struct conf *);
 void		 cfg_free(struct conf *);
 int		 cfg_parse_line(struct conf *, const char *, const char **);
 int		 cfg_load(struct conf *, const char *, char *, size_t);
-int		 cfg_check(const struct conf *, const char **);
+int		 cfg_check(struct conf *, const char **);
+void		 cfg_print(const struct conf *, FILE *);
+void		 cfg_options_print(FILE *);
 int		 cfg_load_bots(struct conf *, char *, size_t);
 int		 cfg_counter_allowed(const struct conf *, const char *);
 int		 cfg_parse_duration(const char *, unsigned int, unsigned int,

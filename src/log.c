@@ -13,11 +13,13 @@
 
 #include "footfall.h"
 
-static const char *const log_names[LOGL__MAX] = {
+/* Also the values of log_level in footfall.conf(5), hence the NULL. */
+const char *const log_names[LOGL__MAX + 1] = {
 	"error",	/* LOGL_ERROR */
 	"warn",		/* LOGL_WARN */
 	"info",		/* LOGL_INFO */
 	"debug",	/* LOGL_DEBUG */
+	NULL
 };
 
 static const int log_prio[LOGL__MAX] = {
@@ -47,22 +49,6 @@ log_close(void)
 	if (log_syslog)
 		closelog();
 	log_syslog = 0;
-}
-
-/*
- * Parse a level name; returns 0 and sets *out, or -1 for an unknown name.
- */
-int
-log_level_parse(const char *s, enum log_level *out)
-{
-	int	 i;
-
-	for (i = 0; i < LOGL__MAX; i++)
-		if (strcmp(s, log_names[i]) == 0) {
-			*out = (enum log_level)i;
-			return 0;
-		}
-	return -1;
 }
 
 void

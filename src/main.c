@@ -18,15 +18,16 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: footfall [-hnPTVv] [-f file] [-s socket]\n"
+"usage: footfall [-hnPTVv] [-f file] [-s socket] [--options]\n"
 "\n"
 "A privacy-respecting visitor counter, run as a FastCGI responder.\n"
 "\n"
 "  -f, --config FILE   configuration file (default " DEFAULT_CONF ")\n"
 "  -s, --socket SOCK   listen on SOCK: /path/to.sock or host:port\n"
 "                      (default: the socket on fd 0, else plain CGI)\n"
-"  -n, --check         check the configuration, the key and the\n"
-"                      database, then exit 0 or explain what is wrong\n"
+"  -n, --check         print the configuration in effect, check it, the\n"
+"                      key and the database, then exit 0 or explain\n"
+"                      what is wrong\n"
 "  -P, --purge         remove every visitor whose window has passed and\n"
 "                      every expired key now, then exit (for a timer;\n"
 "                      the server also does it as it runs)\n"
@@ -36,6 +37,8 @@ usage(FILE *f)
 "  -v, --verbose       log at debug level\n"
 "  -V, --version       print the version and exit\n"
 "  -h, --help          print this help and exit\n"
+"      --options       print each configuration key with its type,\n"
+"                      default and values, and exit\n"
 "\n"
 "See footfall(8) and footfall.conf(5).\n");
 }
@@ -53,27 +56,8 @@ check(const struct conf *conf, const char *path)
 	const char	*errstr = NULL;
 	int		 rc = 1;
 
-	static const char *const dnt[DNT__MAX] = { "count", "ignore", "skip" };
-
-	printf("configuration %s: ok (%zu allowed origin%s, window %us)\n",
-	    path, conf->norigins, conf->norigins == 1 ? "" : "s",
-	    conf->window);
-	printf("privacy: keys rotate every %us and are deleted after %us; "
-	    "IPv6 addresses cut to /%u; identity %s; dnt %s\n",
-	    conf->key_period, conf->key_period + conf->window,
-	    conf->ipv6_prefix, conf->ident_agent ? "address+agent" : "address",
-	    dnt[conf->dnt]);
-	if (conf->ncounters > 0)
-		printf("counters: %zu listed (and default)", conf->ncounters);
-	else
-		printf("counters: made on first visit, at most %u",
-		    conf->max_counters);
-	printf("; visit log %s", conf->visit_log ? "on" : "off");
-	if (conf->visit_log)
-		printf(", kept %ud", conf->log_retention / 86400);
-	printf("; count_interval %us; %zu ignored network%s; admin API %s\n",
-	    conf->count_interval, conf->nignore, conf->nignore == 1 ? "" : "s",
-	    conf->admin ? "on" : "off");
+	printf("configuration %s: ok\n", path);
+	cfg_print(conf, stdout);
 	if (conf->bots_file == NULL || conf->bots == NULL)
 		printf("bots_file %s: bots are counted as visitors\n",
 		    conf->bots_file == NULL ? "none" : "not found");
@@ -222,6 +206,7 @@ main(int argc, char *argv[])
 		{ "config",	required_argument,	NULL, 'f' },
 		{ "hash-token",	no_argument,		NULL, 'T' },
 		{ "help",	no_argument,		NULL, 'h' },
+		{ "options",	no_argument,		NULL, 'O' },
 		{ "purge",	no_argument,		NULL, 'P' },
 		{ "socket",	required_argument,	NULL, 's' },
 		{ "verbose",	no_argument,		NULL, 'v' },
@@ -247,6 +232,9 @@ main(int argc, char *argv[])
 		case 'n':
 			checkonly = 1;
 			break;
+		case 'O':	/* long only: tests/conf-doc.test reads it */
+			cfg_options_print(stdout);
+			return 0;
 		case 'P':
 			purgeonly = 1;
 			break;
@@ -274,9 +262,7 @@ main(int argc, char *argv[])
 	if (hashtoken)
 		return hash_token();
 
-	cfg_init(&conf);
-	if (conf.database == NULL || conf.key_file == NULL ||
-	    conf.prefix == NULL) {
+	if (cfg_init(&conf) == -1) {
 		fprintf(stderr, "footfall: out of memory\n");
 		goto out;
 	}

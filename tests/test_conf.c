@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 
 #include "footfall.h"
 
@@ -82,6 +83,21 @@ Test(conf, uint)
 	cr_assert_eq(cfg_parse_uint(NULL, 0, 10, &v), -1, "NULL");
 }
 
+/* cfg_print's output for c, with a newline in front for strstr. */
+static char *
+printed(const struct conf *c)
+{
+	char	*out = NULL;
+	size_t	 len = 0;
+	FILE	*f;
+
+	cr_assert_not_null(f = open_memstream(&out, &len));
+	fputc('\n', f);
+	cfg_print(c, f);
+	cr_assert_eq(fclose(f), 0);
+	return out;
+}
+
 Test(conf, line_good)
 {
 	static const char *const t[] = {
@@ -100,14 +116,13 @@ Test(conf, line_good)
 		"dnt = ignore", "dnt = count", "dnt = skip",
 	};
 	struct conf	 c;
-	const char	*errstr;
+	const char	*errstr = "";
 	size_t		 i;
 
-	cfg_init(&c);
+	cr_assert_eq(cfg_init(&c), 0);
 	for (i = 0; i < NELEM(t); i++) {
-		errstr = NULL;
 		cr_assert_eq(cfg_parse_line(&c, t[i], &errstr), 0,
-		    "accept \"%s\": %s", t[i], errstr ? errstr : "");
+		    "accept \"%s\": %s", t[i], errstr);
 	}
 	cr_assert_str_eq(c.database, "host=db dbname=ff user=ff");
 	cr_assert_eq(c.norigins, 1);
@@ -144,6 +159,331 @@ Test(conf, line_good)
 	cfg_free(&c);
 }
 
+/* The defaults, as footfall.conf(5) states them. */
+Test(conf, defaults)
+{
+	struct conf	 c;
+	const char	*errstr;
+
+	cr_assert_eq(cfg_init(&c), 0);
+	cr_assert_str_eq(c.database, "dbname=footfall");
+	cr_assert_eq(c.norigins, 0);
+	cr_assert_eq(c.window, 86400);
+	cr_assert_null(c.listen);
+	cr_assert_eq(c.socket_mode, 0660);
+	cr_assert_eq(c.threads, 32);
+	cr_assert_eq(c.log_level, LOGL_INFO);
+	cr_assert_eq(c.log_syslog, 0);
+	cr_assert_str_eq(c.key_file, FOOTFALL_LOCALSTATEDIR "/lib/footfall/key");
+	cr_assert_str_eq(c.prefix, "");
+	cr_assert_eq(c.db_timeout_ms, 2000);
+	cr_assert_eq(c.connect_timeout, 2);
+	cr_assert_eq(c.metrics, METRICS_LOCAL);
+	cr_assert_eq(c.db_connections, 1);
+	cr_assert_eq(c.commit_delay_us, 500);
+	cr_assert_eq(c.key_period, 86400);
+	cr_assert_eq(c.ipv6_prefix, 64);
+	cr_assert_eq(c.ident_agent, 0);
+	cr_assert_eq(c.dnt, DNT_COUNT);
+	cr_assert_eq(c.ncounters, 0, "counters = auto");
+	cr_assert_eq(c.max_counters, 100);
+	cr_assert_eq(c.visit_log, 1);
+	cr_assert_eq(c.log_retention, 90 * 86400);
+	cr_assert_eq(c.count_interval, 0);
+	cr_assert_str_eq(c.bots_file, FOOTFALL_PKGDATADIR "/bots.txt");
+	cr_assert_eq(c.nignore, 0);
+	cr_assert_eq(c.admin, 0);
+	cr_assert_eq(cfg_check(&c, &errstr), 0, "the defaults agree");
+	cfg_free(&c);
+}
+
+/*
+ * A line that is applied (rc 0, or 1 with a warning), and the line
+ * footfall -n then prints for its key: what the parser kept, written as
+ * a file would write it.  The strings are arrays: Criterion hands a test
+ * a copy of its parameter in another process, where the parent's
+ * pointers mean nothing.
+ */
+struct good_case {
+	char		 line[96];
+	int		 rc;
+	char		 shown[96];	/* cfg_print's line for the key */
+};
+
+ParameterizedTestParameters(conf, good)
+{
+	static struct good_case t[] = {
+		{ "window = 2h", 0, "window = 2h" },
+		{ "window = 90m", 0, "window = 90m" },
+		{ "window = 86400", 0, "window = 1d" },
+		{ "window = 61", 0, "window = 61s" },
+		{ "  threads\t=  8  ", 0, "threads = 8" },
+		{ "threads = 007", 0, "threads = 7" },
+		{ "socket_mode = 600", 0, "socket_mode = 0600" },
+		{ "socket_mode = 0777", 0, "socket_mode = 0777" },
+		{ "log_level = warn", 0, "log_level = warn" },
+		{ "log = syslog", 0, "log = syslog" },
+		{ "metrics = off", 0, "metrics = off" },
+		{ "identity = address+agent", 0, "identity = address+agent" },
+		{ "dnt = skip", 0, "dnt = skip" },
+		{ "visit_log = off", 0, "visit_log = off" },
+		{ "log_retention = 3660d", 0, "log_retention = 3660d" },
+		{ "count_interval = 30s", 0, "count_interval = 30s" },
+		{ "key_period = 2d", 0, "key_period = 2d" },
+		{ "listen = 127.0.0.1:9000", 0, "listen = 127.0.0.1:9000" },
+		{ "listen =", 0, "listen =" },
+		{ "prefix = /api/v1", 0, "prefix = /api/v1" },
+		{ "prefix =", 0, "prefix =" },
+		{ "key_file = /k", 0, "key_file = /k" },
+		{ "bots_file = none", 0, "bots_file = none" },
+		{ "bots_file = /etc/bots", 0, "bots_file = /etc/bots" },
+		{ "allow_origin = https://a.example,http://b.example:8080", 0,
+		    "allow_origin = https://a.example http://b.example:8080" },
+		{ "counters = home, blog about", 0,
+		    "counters = home blog about" },
+		{ "counters = auto", 0, "counters = auto" },
+		{ "max_counters = 100000", 0, "max_counters = 100000" },
+		{ "ignore = 192.0.2.7 2001:db8::/32", 0,
+		    "ignore = 192.0.2.7/32 2001:db8::/32" },
+		{ "ignore = ::ffff:192.0.2.0/120", 0, "ignore = 192.0.2.0/24" },
+		{ "ignore = 192.0.2.1/24", 1, "ignore = 192.0.2.0/24" },
+		{ "admin_token = none", 0, "admin_token = none" },
+		{ "admin_token = sha256:"
+		    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+		    0, "admin_token = (set, not shown)" },
+		{ "database = host=db dbname=ff", 0,
+		    "database = host=db dbname=ff" },
+		{ "database = host=db password=secret", 0,
+		    "database = (not shown: it holds a password)" },
+		{ "database = postgresql://ff:secret@db/ff", 0,
+		    "database = (not shown: it holds a password)" },
+		{ "database = postgresql://ff@db/ff", 0,
+		    "database = postgresql://ff@db/ff" },
+	};
+
+	return cr_make_param_array(struct good_case, t, NELEM(t));
+}
+
+ParameterizedTest(struct good_case *t, conf, good)
+{
+	struct conf	 c;
+	const char	*errstr = "";
+	char		 want[256], *out;
+
+	cr_assert_eq(cfg_init(&c), 0);
+	cr_assert_eq(cfg_parse_line(&c, t->line, &errstr), t->rc,
+	    "\"%s\": %s", t->line, errstr);
+	out = printed(&c);
+	snprintf(want, sizeof(want), "\n%s\n", t->shown);
+	cr_expect(strstr(out, want) != NULL, "\"%s\" shows \"%s\" in:%s",
+	    t->line, t->shown, out);
+	free(out);
+	cfg_free(&c);
+}
+
+/*
+ * A refused line and its exact message.  A refused line changes nothing
+ * but, for a list, the items before the bad one (footfall stops at the
+ * first bad line anyway): partial.
+ */
+struct bad_case {
+	char		 line[64];
+	char		 msg[192];
+	int		 partial;
+};
+
+#define ORIGIN_MSG	"allow_origin must be serialised origins such as " \
+	"https://example.org (no path, no trailing slash, lower case; " \
+	"\"null\" and \"*\" are never allowed)"
+#define COUNTERS_MSG	"counters must be a list of names: 1 to 64 letters, " \
+	"digits, '.', '_' and '-', starting with a letter or digit, or auto"
+#define IGNORE_MSG	"ignore must be addresses or networks such as " \
+	"192.0.2.7, 198.51.100.0/24 or 2001:db8::/32"
+#define TOKEN_MSG	"admin_token must be sha256: and 64 hex digits, as " \
+	"footfall --hash-token prints, or none"
+
+ParameterizedTestParameters(conf, bad)
+{
+	static struct bad_case t[] = {
+		{ "bogus = 1", "unknown key", 0 },
+		{ "Threads = 4", "unknown key", 0 },
+		{ "= 4", "unknown key", 0 },
+		{ "threads", "expected \"key = value\"", 0 },
+		{ "threads 4", "expected \"key = value\"", 0 },
+		{ "allow_origin = null", ORIGIN_MSG, 0 },
+		{ "allow_origin = *", ORIGIN_MSG, 0 },
+		{ "allow_origin = https://ok.example null", ORIGIN_MSG, 1 },
+		{ "allow_origin = https://a.example/", ORIGIN_MSG, 0 },
+		{ "window = 10s", "window must be a duration from 1m to 366d", 0 },
+		{ "window = 367d", "window must be a duration from 1m to 366d", 0 },
+		{ "window = soon", "window must be a duration from 1m to 366d", 0 },
+		{ "threads = 0", "threads must be a number from 1 to 256", 0 },
+		{ "threads = 257", "threads must be a number from 1 to 256", 0 },
+		{ "threads = -1", "threads must be a number from 1 to 256", 0 },
+		{ "socket_mode = 999", "socket_mode must be octal, such as 0660", 0 },
+		{ "socket_mode = 66", "socket_mode must be octal, such as 0660", 0 },
+		{ "socket_mode = 06600", "socket_mode must be octal, such as 0660",
+		    0 },
+		{ "socket_mode = 1000", "socket_mode must be octal, such as 0660",
+		    0 },
+		{ "socket_mode = 4660", "socket_mode must be octal, such as 0660",
+		    0 },
+		{ "socket_mode = 7777", "socket_mode must be octal, such as 0660",
+		    0 },
+		{ "log_level = loud", "log_level must be error, warn, info or debug",
+		    0 },
+		{ "log = file", "log must be stderr or syslog", 0 },
+		{ "key_file = relative", "key_file must be an absolute path", 0 },
+		{ "key_file =", "key_file must be an absolute path", 0 },
+		{ "key_file = none", "key_file must be an absolute path", 0 },
+		{ "prefix = api", "prefix must be empty or a path such as /api", 0 },
+		{ "prefix = /a b", "prefix must be empty or a path such as /api", 0 },
+		{ "prefix = /a?b", "prefix must be empty or a path such as /api", 0 },
+		{ "prefix = /a%20", "prefix must be empty or a path such as /api",
+		    0 },
+		{ "db_timeout = 99",
+		    "db_timeout must be milliseconds from 100 to 600000", 0 },
+		{ "db_timeout = 600001",
+		    "db_timeout must be milliseconds from 100 to 600000", 0 },
+		{ "connect_timeout = 1",
+		    "connect_timeout must be seconds from 2 to 600", 0 },
+		{ "connect_timeout = 601",
+		    "connect_timeout must be seconds from 2 to 600", 0 },
+		{ "metrics = on", "metrics must be local, any or off", 0 },
+		{ "metrics = yes", "metrics must be local, any or off", 0 },
+		{ "metrics =", "metrics must be local, any or off", 0 },
+		{ "metrics = Local", "metrics must be local, any or off", 0 },
+		{ "db_connections = 0",
+		    "db_connections must be a number from 1 to 64", 0 },
+		{ "db_connections = 65",
+		    "db_connections must be a number from 1 to 64", 0 },
+		{ "commit_delay = 100001",
+		    "commit_delay must be microseconds from 0 to 100000", 0 },
+		{ "commit_delay = -1",
+		    "commit_delay must be microseconds from 0 to 100000", 0 },
+		{ "commit_delay = 1ms",
+		    "commit_delay must be microseconds from 0 to 100000", 0 },
+		{ "commit_delay =",
+		    "commit_delay must be microseconds from 0 to 100000", 0 },
+		{ "key_period = 59m",
+		    "key_period must be a duration from 1h to 366d", 0 },
+		{ "key_period = 367d",
+		    "key_period must be a duration from 1h to 366d", 0 },
+		{ "key_period = daily",
+		    "key_period must be a duration from 1h to 366d", 0 },
+		{ "key_period =", "key_period must be a duration from 1h to 366d",
+		    0 },
+		{ "ipv6_prefix = 129",
+		    "ipv6_prefix must be a number of bits from 0 to 128", 0 },
+		{ "ipv6_prefix = -1",
+		    "ipv6_prefix must be a number of bits from 0 to 128", 0 },
+		{ "ipv6_prefix = /64",
+		    "ipv6_prefix must be a number of bits from 0 to 128", 0 },
+		{ "identity = agent", "identity must be address or address+agent",
+		    0 },
+		{ "identity = address agent",
+		    "identity must be address or address+agent", 0 },
+		{ "identity = Address", "identity must be address or address+agent",
+		    0 },
+		{ "identity =", "identity must be address or address+agent", 0 },
+		{ "dnt = on", "dnt must be count, ignore or skip", 0 },
+		{ "dnt = 1", "dnt must be count, ignore or skip", 0 },
+		{ "dnt = Count", "dnt must be count, ignore or skip", 0 },
+		{ "dnt =", "dnt must be count, ignore or skip", 0 },
+		{ "counters =", COUNTERS_MSG, 0 },
+		{ "counters = , ,", COUNTERS_MSG, 0 },
+		{ "counters = home -x", COUNTERS_MSG, 1 },
+		{ "max_counters = 0",
+		    "max_counters must be a number from 1 to 100000", 0 },
+		{ "max_counters = 100001",
+		    "max_counters must be a number from 1 to 100000", 0 },
+		{ "visit_log = yes", "visit_log must be off or on", 0 },
+		{ "log_retention = 23h",
+		    "log_retention must be a duration from 1d to 3660d", 0 },
+		{ "log_retention = 3661d",
+		    "log_retention must be a duration from 1d to 3660d", 0 },
+		{ "count_interval = 367d",
+		    "count_interval must be a duration from 0 to 366d", 0 },
+		{ "count_interval = often",
+		    "count_interval must be a duration from 0 to 366d", 0 },
+		{ "bots_file = bots.txt",
+		    "bots_file must be an absolute path or none", 0 },
+		{ "bots_file =", "bots_file must be an absolute path or none", 0 },
+		{ "ignore = 300.1.2.3/8", IGNORE_MSG, 0 },
+		{ "ignore = 10.0.0.0/33", IGNORE_MSG, 0 },
+		{ "ignore = ::1 2001:db8::/129", IGNORE_MSG, 1 },
+		{ "ignore = ::ffff:192.0.2.0/95", IGNORE_MSG, 0 },
+		{ "admin_token = secret", TOKEN_MSG, 0 },
+		{ "admin_token = sha256:abc", TOKEN_MSG, 0 },
+		{ "admin_token =", TOKEN_MSG, 0 },
+	};
+
+	return cr_make_param_array(struct bad_case, t, NELEM(t));
+}
+
+ParameterizedTest(struct bad_case *t, conf, bad)
+{
+	struct conf	 c, d;
+	const char	*errstr = NULL;
+	char		*got, *want;
+
+	cr_assert_eq(cfg_init(&c), 0);
+	cr_assert_eq(cfg_init(&d), 0);
+	cr_assert_eq(cfg_parse_line(&c, t->line, &errstr), -1,
+	    "reject \"%s\"", t->line);
+	cr_assert_not_null(errstr);
+	cr_expect_str_eq(errstr, t->msg, "the reason for \"%s\"", t->line);
+	if (!t->partial) {
+		got = printed(&c);
+		want = printed(&d);
+		cr_expect_str_eq(got, want, "\"%s\" changed nothing", t->line);
+		free(got);
+		free(want);
+	}
+	cfg_free(&c);
+	cfg_free(&d);
+}
+
+/*
+ * What footfall -n prints reads back as the same configuration: the
+ * printer writes what the parser reads (the privacy line aside).
+ */
+Test(conf, print_reads_back)
+{
+	static const char *const t[] = {
+		"window = 90m", "key_period = 2d", "threads = 7",
+		"socket_mode = 0600", "listen = /run/ff.sock", "log = syslog",
+		"allow_origin = https://a.example http://b.example:81",
+		"counters = home blog", "ignore = 192.0.2.0/24 ::1",
+		"count_interval = 45s", "prefix = /api", "bots_file = none",
+		"visit_log = off", "dnt = ignore", "metrics = any",
+	};
+	struct conf	 c, d;
+	const char	*errstr = "";
+	char		*first, *second, *line, *save = NULL;
+	size_t		 i;
+
+	cr_assert_eq(cfg_init(&c), 0);
+	for (i = 0; i < NELEM(t); i++)
+		cr_assert_eq(cfg_parse_line(&c, t[i], &errstr), 0,
+		    "%s: %s", t[i], errstr);
+	first = printed(&c);
+	cr_assert_eq(cfg_init(&d), 0);
+	second = strdup(first);
+	for (line = strtok_r(second, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "privacy: ", 9) != 0)
+			cr_assert_eq(cfg_parse_line(&d, line, &errstr),
+			    0, "reads back \"%s\": %s", line, errstr);
+	free(second);
+	second = printed(&d);
+	cr_expect_str_eq(second, first);
+	free(first);
+	free(second);
+	cfg_free(&c);
+	cfg_free(&d);
+}
+
 /*
  * ignore: a network written with host bits set is taken without them
  * (as nginx takes it), with a warning; the entries are kept either way.
@@ -171,12 +511,13 @@ Test(conf, ignore_host_bits)
 	for (i = 0; i < NELEM(t); i++) {
 		cfg_init(&c);
 		errstr = NULL;
-		cr_expect_eq(cfg_parse_line(&c, t[i].line, &errstr), t[i].rc,
-		    "%s", t[i].line);
+		cr_expect_eq(cfg_parse_line(&c, t[i].line, &errstr),
+		    t[i].rc, "%s", t[i].line);
 		cr_expect_eq(c.nignore, t[i].n, "%s", t[i].line);
 		if (t[i].rc == 1)
-			cr_expect(errstr != NULL &&
-			    strstr(errstr, "bits set past its prefix") != NULL,
+			cr_expect_str_eq(errstr, "ignore: a network has address "
+			    "bits set past its prefix; they are cleared "
+			    "(192.0.2.1/24 is taken as 192.0.2.0/24)",
 			    "%s: the warning", t[i].line);
 		cfg_free(&c);
 	}
@@ -190,85 +531,93 @@ Test(conf, ignore_host_bits)
 	cfg_free(&c);
 }
 
-Test(conf, line_bad)
+/* Lists: how many items, and which keys add and which replace. */
+Test(conf, list_limits)
 {
-	static const char *const t[] = {
-		"bogus = 1", "threads", "threads 4", "= 4",
-		"allow_origin = null", "allow_origin = https://ok.example null",
-		"allow_origin = *", "window = 10s", "window = 367d",
-		"window = soon", "threads = 0", "threads = 257",
-		"socket_mode = 999", "socket_mode = 66", "socket_mode = 06600",
-		"socket_mode = 1000", "socket_mode = 4660", "socket_mode = 7777",
-		"log_level = loud", "log = file", "key_file = relative",
-		"key_file =", "prefix = api", "prefix = /a b", "prefix = /a?b",
-		"db_timeout = 99", "db_timeout = 600001",
-		"connect_timeout = 1", "connect_timeout = 601",
-		"Threads = 4", "metrics = on", "metrics = yes", "metrics =",
-		"metrics = Local", "db_connections = 0", "db_connections = 65",
-		"commit_delay = 100001", "commit_delay = -1",
-		"commit_delay = 1ms", "commit_delay =",
-		"key_period = 59m", "key_period = 367d", "key_period = daily",
-		"key_period =", "ipv6_prefix = 129", "ipv6_prefix = -1",
-		"ipv6_prefix = /64", "identity = agent", "identity = address agent",
-		"identity = Address", "identity =", "dnt = on", "dnt = 1",
-		"dnt = Count", "dnt =",
-	};
 	struct conf	 c;
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	char		 line[CONF_COUNTERS_MAX * 3 + 64];
 	const char	*errstr;
-	size_t		 i;
+	size_t		 i, n;
 
-	cfg_init(&c);
-	for (i = 0; i < NELEM(t); i++) {
-		errstr = NULL;
-		cr_assert_eq(cfg_parse_line(&c, t[i], &errstr), -1,
-		    "reject \"%s\"", t[i]);
-		cr_assert_not_null(errstr, "reason for \"%s\"", t[i]);
+	cr_assert_eq(cfg_init(&c), 0);
+	for (i = 0; i < CONF_IGNORE_MAX; i++) {
+		snprintf(line, sizeof(line), "ignore = 10.0.%zu.0/24", i);
+		cr_assert_eq(cfg_parse_line(&c, line, &errstr), 0);
 	}
-	cr_assert_eq(c.threads, 32, "defaults survive bad lines");
-	cr_assert_eq(c.db_connections, 1);
-	cr_assert_eq(c.commit_delay_us, 500);
-	cr_assert_eq(c.window, 86400);
-	cr_assert_eq(c.socket_mode, 0660);
-	cr_assert_eq(c.key_period, 86400);
-	cr_assert_eq(c.ipv6_prefix, 64);
-	cr_assert_eq(c.ident_agent, 0);
-	cr_assert_eq(c.dnt, DNT_COUNT);
+	cr_assert_eq(c.nignore, CONF_IGNORE_MAX, "ignore lines add up");
+	cr_assert_eq(cfg_parse_line(&c, "ignore = ::1", &errstr),
+	    -1);
+	cr_expect_str_eq(errstr, "too many ignore entries (64 at most)");
+	for (i = 0; i < CONF_ORIGINS_MAX; i++) {
+		snprintf(line, sizeof(line), "allow_origin = https://%zu.example",
+		    i);
+		cr_assert_eq(cfg_parse_line(&c, line, &errstr), 0);
+	}
+	cr_assert_eq(cfg_parse_line(&c, "allow_origin = https://x.example",
+	    &errstr), -1);
+	cr_expect_str_eq(errstr, "too many allow_origin entries (64 at most)");
+
+	cr_assert_eq(cfg_parse_line(&c, "counters = a b c", &errstr), 0);
+	cr_assert_eq(cfg_parse_line(&c, "counters = d", &errstr), 0);
+	cr_assert_eq(c.ncounters, 1, "a counters line replaces the list");
+	cr_assert_str_eq(c.counters[0], "d");
+	/* 1025 names of two characters: the line stays short enough. */
+	n = (size_t)snprintf(line, sizeof(line), "counters =");
+	for (i = 0; i <= CONF_COUNTERS_MAX; i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %c%c",
+		    digits[i / 36], digits[i % 36]);
+	cr_assert_eq(cfg_parse_line(&c, line, &errstr), -1);
+	cr_expect_str_eq(errstr, "too many counters entries (1024 at most)");
+	cr_assert_eq(cfg_parse_line(&c, "counters = auto", &errstr),
+	    0);
+	cr_assert_eq(c.ncounters, 0, "auto empties the list");
 	cfg_free(&c);
 }
 
-/* What no single line can check: key_period against window. */
-Test(conf, check)
+/* What no single line can check: a key against another. */
+struct check_case {
+	char		 a[32], b[32];
+	char		 msg[48];	/* empty: accepted */
+};
+
+ParameterizedTestParameters(conf, check)
 {
-	static const struct {
-		const char	*window, *period;
-		int		 ok;
-	} t[] = {
-		{ "1d", "1d", 1 },	/* the defaults */
-		{ "1d", "2d", 1 },
-		{ "2h", "1h", 0 },
-		{ "2d", "1d", 0 },
-		{ "60s", "1h", 1 },
-		{ "1h", "1h", 1 },
-		{ "3601", "1h", 0 },
+	static struct check_case t[] = {
+		{ "window = 1d", "key_period = 1d", "" },	/* defaults */
+		{ "window = 1d", "key_period = 2d", "" },
+		{ "window = 2h", "key_period = 1h",
+		    "key_period must be at least window" },
+		{ "window = 2d", "key_period = 1d",
+		    "key_period must be at least window" },
+		{ "window = 60s", "key_period = 1h", "" },
+		{ "window = 1h", "key_period = 1h", "" },
+		{ "window = 3601", "key_period = 1h",
+		    "key_period must be at least window" },
+		{ "window = 1d", "count_interval = 1d", "" },
+		{ "window = 1d", "count_interval = 2d",
+		    "count_interval must be at most window" },
+		{ "window = 60", "count_interval = 61",
+		    "count_interval must be at most window" },
+		{ "window = 60", "count_interval = 0", "" },
 	};
+
+	return cr_make_param_array(struct check_case, t, NELEM(t));
+}
+
+ParameterizedTest(struct check_case *t, conf, check)
+{
 	struct conf	 c;
 	const char	*errstr;
-	char		 line[64];
-	size_t		 i;
 
-	for (i = 0; i < NELEM(t); i++) {
-		cfg_init(&c);
-		snprintf(line, sizeof(line), "window = %s", t[i].window);
-		cr_assert_eq(cfg_parse_line(&c, line, &errstr), 0, "%s", line);
-		snprintf(line, sizeof(line), "key_period = %s", t[i].period);
-		cr_assert_eq(cfg_parse_line(&c, line, &errstr), 0, "%s", line);
-		errstr = NULL;
-		cr_expect_eq(cfg_check(&c, &errstr), t[i].ok ? 0 : -1,
-		    "window %s, key_period %s", t[i].window, t[i].period);
-		if (!t[i].ok)
-			cr_expect_not_null(errstr);
-		cfg_free(&c);
-	}
+	cr_assert_eq(cfg_init(&c), 0);
+	cr_assert_eq(cfg_parse_line(&c, t->a, &errstr), 0, "%s", t->a);
+	cr_assert_eq(cfg_parse_line(&c, t->b, &errstr), 0, "%s", t->b);
+	cr_expect_eq(cfg_check(&c, &errstr), t->msg[0] == '\0' ? 0 :
+	    -1, "%s, %s", t->a, t->b);
+	if (t->msg[0] != '\0')
+		cr_expect_str_eq(errstr, t->msg);
+	cfg_free(&c);
 }
 
 static void
@@ -319,4 +668,38 @@ Test(conf, load)
 	cr_assert_eq(cfg_load(&c, good, err, sizeof(err)), -1, "missing file");
 	cr_assert(strstr(err, good) != NULL, "path in \"%s\"", err);
 	cfg_free(&c);
+}
+
+/* A line longer than 4095 bytes is refused, wherever it ends. */
+Test(conf, load_long_line)
+{
+	static const size_t	 len[] = { 4095, 4096, 5000, 10000 };
+	char			 path[] = "/tmp/footfall-conf-XXXXXX";
+	char			 err[512], want[64], *text;
+	struct conf		 c;
+	size_t			 i;
+
+	for (i = 0; i < NELEM(len); i++) {
+		/* "# xxx...\nthreads = 3\n": a comment len bytes long. */
+		cr_assert_not_null(text = malloc(len[i] + 32));
+		memset(text, 'x', len[i]);
+		text[0] = '#';
+		snprintf(text + len[i], 32, "\nthreads = 3\n");
+		strcpy(path, "/tmp/footfall-conf-XXXXXX");
+		write_tmp(path, text);
+		free(text);
+		cfg_init(&c);
+		snprintf(want, sizeof(want), "%s:1: line too long", path);
+		if (len[i] < 4096) {
+			cr_expect_eq(cfg_load(&c, path, err, sizeof(err)), 0,
+			    "%zu bytes: %s", len[i], err);
+			cr_expect_eq(c.threads, 3);
+		} else {
+			cr_expect_eq(cfg_load(&c, path, err, sizeof(err)), -1,
+			    "%zu bytes", len[i]);
+			cr_expect_str_eq(err, want);
+		}
+		cfg_free(&c);
+		unlink(path);
+	}
 }
