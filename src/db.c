@@ -1,16 +1,17 @@
 /*
  * The database: the only file that includes libpq-fe.h.
  *
- * Each request thread owns one struct db and so one connection, opened
- * lazily and reopened after a failure with a short back-off, so that a
- * PostgreSQL restart costs a few quick 503s rather than a restart of
- * footfall.  Every statement is sent with PQsendQueryParams and $n
- * parameters (no string building, and no named prepared statements, so
- * that pgbouncer's transaction pooling works) and waited for with a
- * deadline of our own: a stuck database cannot pile requests up.
+ * Each database thread (batch.c) owns one struct db and so one
+ * connection, opened lazily and reopened after a failure with a short
+ * back-off, so that a PostgreSQL restart costs a few quick 503s rather
+ * than a restart of footfall.  Every statement is sent with
+ * PQsendQueryParams and $n parameters (no string building, and no named
+ * prepared statements, so that pgbouncer's transaction pooling works)
+ * and waited for with a deadline of our own: a stuck database cannot
+ * pile requests up.
  *
  * A batch of visits is committed in two steps on one connection (libpq's
- * pipeline mode): the call of record_batch, whose row (with the id of
+ * pipeline mode): the call of count_visits, whose rows (with the id of
  * its transaction) we read first, and then the Sync that commits it.  If
  * the connection is lost after the Sync went out and before the commit
  * was confirmed, only the database knows whether the visits were
@@ -57,13 +58,7 @@ struct db {
 	int		 connected;	/* a connection was ever made */
 };
 
-static const char sql_record[] =
-    "SELECT total_visits, unique_visitors, new_positions, xact_id "
-    "FROM footfall_api.record_batch($1::bytea[], $2::integer, "
-    "$3::bytea[], $4::integer)";
 static const char sql_xact[] = "SELECT pg_catalog.pg_xact_status($1::xid8)";
-static const char sql_read[] =
-    "SELECT total_visits, unique_visitors FROM footfall_api.read_counts()";
 static const char sql_ping[] = "SELECT 1";
 /* As this session sees them: a role or database may set its own. */
 static const char sql_durable[] =
@@ -577,49 +572,6 @@ db_get_ll(const PGresult *res, int row, int col, long long *out)
 }
 
 /*
- * Expand the answer of record_batch for n visits into what each visit
- * would have seen alone.  total and uniques are the numbers after the
- * batch; positions is the text of its new_positions, an integer[] such
- * as "{1,4}": 1-based, ascending.  Pure, so that it is table-tested.
- * Returns 0, or -1 if the answer cannot be right.
- */
-int
-db_batch_expand(const char *positions, long long total, long long uniques,
-    size_t n, struct counts *out)
-{
-	const char	*p = positions;
-	size_t		 i, pos, prev = 0, nnew = 0;
-	long long	 seen = 0;
-
-	if (n == 0 || total < (long long)n || *p++ != '{')
-		return -1;
-	for (i = 0; i < n; i++)
-		out[i].is_new = 0;
-	while (*p != '}') {
-		if (nnew > 0 && *p++ != ',')
-			return -1;
-		if (*p < '1' || *p > '9')
-			return -1;
-		for (pos = 0; *p >= '0' && *p <= '9'; p++)
-			if ((pos = pos * 10 + (size_t)(*p - '0')) > n)
-				return -1;
-		if (pos <= prev)
-			return -1;
-		out[pos - 1].is_new = 1;
-		prev = pos;
-		nnew++;
-	}
-	if (p[1] != '\0' || uniques < (long long)nnew)
-		return -1;
-	for (i = 0; i < n; i++) {
-		seen += out[i].is_new;
-		out[i].total = total - (long long)(n - i - 1);
-		out[i].uniques = uniques - (long long)nnew + seen;
-	}
-	return 0;
-}
-
-/*
  * Leave pipeline mode after the statement failed: read what is left,
  * send the Sync that ends the (aborted) transaction and wait for it.
  * Returns 0, or -1 if the connection is no longer usable.
@@ -649,10 +601,10 @@ db_pipeline_abort(struct db *db, long long deadline)
 }
 
 /*
- * Run record_batch for the n visits of the parameters (values...) and
- * commit it, as the comment at the top explains; out[0..n-1] gets each
- * visit's numbers.  Its answer is checked before the commit is asked
- * for, so that a malformed one counts nothing.
+ * Run the statement (values...) that records a batch and commit it, as
+ * the comment at the top explains.  parse checks its answer and takes
+ * the transaction's id from it before the commit is asked for, so that
+ * a malformed answer counts nothing.
  */
 static enum db_status
 db_exec_commit(struct db *db, const char *sql, int nparams,
@@ -742,26 +694,6 @@ out:
 	return st;
 }
 
-struct db_record_arg {
-	size_t		 n;
-	struct counts	*out;
-};
-
-/* record_batch's row: the totals, the new positions, the xid. */
-static int
-db_record_parse(const PGresult *res, void *arg, unsigned long long *xid)
-{
-	struct db_record_arg	*a = arg;
-	long long		 total, uniques;
-
-	if (db_get_ll(res, 0, 0, &total) == -1 ||
-	    db_get_ll(res, 0, 1, &uniques) == -1 || PQgetisnull(res, 0, 2) ||
-	    db_batch_expand(PQgetvalue(res, 0, 2), total, uniques, a->n,
-	    a->out) == -1 || db_get_ull(res, 0, 3, xid) == -1)
-		return -1;
-	return 0;
-}
-
 /* Append a 32-bit integer in network order (PostgreSQL's binary format). */
 static unsigned char *
 db_put32(unsigned char *p, unsigned long v)
@@ -771,117 +703,6 @@ db_put32(unsigned char *p, unsigned long v)
 	p[2] = (v >> 8) & 0xff;
 	p[3] = v & 0xff;
 	return p + 4;
-}
-
-/*
- * The n hashes as one binary bytea[] (array_recv's format: the
- * dimensions, then each element's length and bytes), so that raw bytes
- * are never text and a batch is one parameter.  Returns it (*len bytes,
- * the caller frees it), or NULL if out of memory.
- */
-static unsigned char *
-db_hash_array(const unsigned char (*hashes)[HASH_LEN], size_t n, int *len)
-{
-	unsigned char	*arr, *p;
-	size_t		 i;
-
-	*len = (int)(20 + n * (4 + HASH_LEN));
-	if ((arr = malloc(*len)) == NULL)
-		return NULL;
-	p = db_put32(arr, 1);		/* dimensions */
-	p = db_put32(p, 0);		/* no NULL element */
-	p = db_put32(p, DB_BYTEAOID);	/* element type */
-	p = db_put32(p, n);		/* length of the dimension */
-	p = db_put32(p, 1);		/* its lower bound */
-	for (i = 0; i < n; i++) {
-		p = db_put32(p, HASH_LEN);
-		memcpy(p, hashes[i], HASH_LEN);
-		p += HASH_LEN;
-	}
-	return arr;
-}
-
-/*
- * Record, in one transaction (the function's), within a uniqueness
- * window of window seconds: the n tracked visits of hashes[0..n-1], in
- * that order, with prev[i] (if prev is not NULL) the hash of visit i
- * under the previous key; then nu untracked visits, which only add to
- * the total.  out[0..n+nu-1] gets the numbers each visit would have seen
- * alone.  All or nothing: on an error no visit is recorded.
- */
-enum db_status
-db_record_visits(struct db *db, const unsigned char (*hashes)[HASH_LEN],
-    const unsigned char (*prev)[HASH_LEN], size_t n, size_t nu,
-    unsigned int window, struct counts *out)
-{
-	struct db_record_arg rp;
-	unsigned char	*arr = NULL, *parr = NULL;
-	char		 win[16], unt[16];
-	const char	*values[4];
-	int		 lengths[4], formats[4];
-	double		 t0;
-	enum db_status	 st = DB_FAILED;
-
-	if (n + nu == 0 || n + nu > DB_BATCH_MAX)
-		return DB_FAILED;
-	memset(values, 0, sizeof(values));
-	memset(lengths, 0, sizeof(lengths));
-	memset(formats, 0, sizeof(formats));
-	if (n > 0 && ((arr = db_hash_array(hashes, n, &lengths[0])) == NULL ||
-	    (prev != NULL &&
-	    (parr = db_hash_array(prev, n, &lengths[2])) == NULL))) {
-		log_error("database: out of memory");
-		goto out;
-	}
-	snprintf(win, sizeof(win), "%u", window);
-	snprintf(unt, sizeof(unt), "%zu", nu);
-	/* A NULL value is SQL NULL: no tracked visit, or no previous key. */
-	values[0] = (const char *)arr;
-	formats[0] = 1;
-	values[1] = win;
-	values[2] = (const char *)parr;
-	formats[2] = 1;
-	values[3] = unt;
-	rp.n = n + nu;
-	rp.out = out;
-	t0 = db_now();
-	st = db_exec_commit(db, sql_record, 4, values, lengths, formats,
-	    db_record_parse, &rp);
-	metrics_db_query(db_now() - t0);
-	if (st != DB_OK)
-		metrics_db_error(st);
-out:
-	free(arr);
-	free(parr);
-	return st;
-}
-
-/* One visit: a batch of one. */
-enum db_status
-db_record_visit(struct db *db, const unsigned char hash[HASH_LEN],
-    unsigned int window, struct counts *c)
-{
-	return db_record_visits(db, (const unsigned char (*)[HASH_LEN])hash,
-	    NULL, 1, 0, window, c);
-}
-
-/* Read the numbers without recording a visit. */
-enum db_status
-db_read_counts(struct db *db, struct counts *c)
-{
-	PGresult	*res;
-	enum db_status	 st;
-
-	if ((st = db_exec(db, sql_read, 0, NULL, NULL, NULL, &res)) != DB_OK)
-		return st;
-	if (PQntuples(res) != 1 || db_get_ll(res, 0, 0, &c->total) == -1 ||
-	    db_get_ll(res, 0, 1, &c->uniques) == -1) {
-		log_error("database: read_counts returned a malformed row");
-		st = DB_FAILED;
-	}
-	c->is_new = -1;
-	PQclear(res);
-	return st;
 }
 
 /*

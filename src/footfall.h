@@ -357,15 +357,6 @@ enum db_status {
 
 struct db	*db_open(const char *, unsigned int, unsigned int);
 void		 db_close(struct db *);
-enum db_status	 db_record_visits(struct db *,
-		    const unsigned char (*)[HASH_LEN],
-		    const unsigned char (*)[HASH_LEN], size_t, size_t,
-		    unsigned int, struct counts *);
-enum db_status	 db_record_visit(struct db *, const unsigned char [HASH_LEN],
-		    unsigned int, struct counts *);
-enum db_status	 db_read_counts(struct db *, struct counts *);
-int		 db_batch_expand(const char *, long long, long long, size_t,
-		    struct counts *);
 enum db_status	 db_ping(struct db *);
 int		 db_durable(const char *, const char *, const char **);
 int		 db_is_durable(const struct db *);

@@ -63,6 +63,49 @@ hash_of(int n, unsigned char h[HASH_LEN])
 	h[31] = 0xff;	/* not valid UTF-8: must travel as bytea */
 }
 
+/*
+ * The nt tracked visits of h[0..nt-1] (with the previous key's hashes
+ * p, or NULL), then nu untracked ones, for the counter "default" in one
+ * batch, as footfall records them.
+ */
+static enum db_status
+record(struct db *d, const unsigned char (*h)[HASH_LEN],
+    const unsigned char (*p)[HASH_LEN], size_t nt, size_t nu,
+    struct counts *c)
+{
+	static struct db_visit	 v[DB_BATCH_MAX + 1];
+	struct db_count_opts	 o;
+	size_t			 i;
+
+	memset(&o, 0, sizeof(o));
+	o.window = WINDOW;
+	o.max_counters = -1;
+	for (i = 0; i < nt + nu && i < DB_BATCH_MAX + 1; i++) {
+		memset(&v[i], 0, sizeof(v[i]));
+		v[i].counter = COUNTER_DEFAULT;
+		v[i].kind = i < nt ? VISIT_TRACKED : VISIT_UNTRACKED;
+		v[i].hash = i < nt ? h[i] : NULL;
+		v[i].prev = i < nt && p != NULL ? p[i] : NULL;
+	}
+	return db_count_visits(d, v, nt + nu, &o, c);
+}
+
+/* One tracked visit of h. */
+static enum db_status
+record1(struct db *d, const unsigned char h[HASH_LEN], struct counts *c)
+{
+	return record(d, (const unsigned char (*)[HASH_LEN])h, NULL, 1, 0, c);
+}
+
+/* The numbers of "default", as a GET of /count reads them. */
+static enum db_status
+read_default(struct counts *c)
+{
+	const char	*name = COUNTER_DEFAULT;
+
+	return db_read_counters(db, &name, 1, c);
+}
+
 TestSuite(db, .init = setup, .fini = teardown);
 
 Test(db, first_and_repeat_visits)
@@ -71,20 +114,20 @@ Test(db, first_and_repeat_visits)
 	struct counts	 c;
 
 	hash_of(1, h);
-	cr_assert_eq(db_record_visit(db, h, WINDOW, &c), DB_OK);
+	cr_assert_eq(record1(db, h, &c), DB_OK);
 	cr_assert_eq(c.total, 1);
 	cr_assert_eq(c.uniques, 1);
 	cr_assert_eq(c.is_new, 1);
-	cr_assert_eq(db_record_visit(db, h, WINDOW, &c), DB_OK);
+	cr_assert_eq(record1(db, h, &c), DB_OK);
 	cr_assert_eq(c.total, 2);
 	cr_assert_eq(c.uniques, 1);
 	cr_assert_eq(c.is_new, 0);
 	hash_of(2, h);
-	cr_assert_eq(db_record_visit(db, h, WINDOW, &c), DB_OK);
+	cr_assert_eq(record1(db, h, &c), DB_OK);
 	cr_assert_eq(c.total, 3);
 	cr_assert_eq(c.uniques, 2);
 	cr_assert_eq(c.is_new, 1);
-	cr_assert_eq(db_read_counts(db, &c), DB_OK);
+	cr_assert_eq(read_default(&c), DB_OK);
 	cr_assert_eq(c.total, 3);
 	cr_assert_eq(c.uniques, 2);
 	cr_assert_eq(c.is_new, -1);
@@ -96,23 +139,23 @@ Test(db, window_is_24_hours)
 	struct counts	 c;
 
 	hash_of(3, h);
-	cr_assert_eq(db_record_visit(db, h, WINDOW, &c), DB_OK);
+	cr_assert_eq(record1(db, h, &c), DB_OK);
 	cr_assert_eq(c.is_new, 1);
 	/* 23 hours later: the same visitor. */
 	admin_exec("UPDATE footfall.visitor SET counted_at = now() - "
 	    "interval '23 hours'");
-	cr_assert_eq(db_record_visit(db, h, WINDOW, &c), DB_OK);
+	cr_assert_eq(record1(db, h, &c), DB_OK);
 	cr_assert_eq(c.is_new, 0);
 	cr_assert_eq(c.uniques, 1);
 	/* 25 hours later: counted again. */
 	admin_exec("UPDATE footfall.visitor SET counted_at = now() - "
 	    "interval '25 hours'");
-	cr_assert_eq(db_record_visit(db, h, WINDOW, &c), DB_OK);
+	cr_assert_eq(record1(db, h, &c), DB_OK);
 	cr_assert_eq(c.is_new, 1);
 	cr_assert_eq(c.uniques, 2);
 	cr_assert_eq(c.total, 3);
 	/* And the window starts again from that visit. */
-	cr_assert_eq(db_record_visit(db, h, WINDOW, &c), DB_OK);
+	cr_assert_eq(record1(db, h, &c), DB_OK);
 	cr_assert_eq(c.is_new, 0);
 }
 
@@ -123,7 +166,7 @@ Test(db, stores_only_the_hash)
 	PGresult	*res;
 
 	hash_of(4, h);
-	cr_assert_eq(db_record_visit(db, h, WINDOW, &c), DB_OK);
+	cr_assert_eq(record1(db, h, &c), DB_OK);
 	res = PQexec(admin, "SELECT encode(hash, 'hex') FROM footfall.visitor");
 	cr_assert_eq(PQntuples(res), 1);
 	cr_assert_str_eq(PQgetvalue(res, 0, 0),
@@ -187,20 +230,6 @@ Test(db, app_role_cannot_touch_tables)
 	PQfinish(app);
 }
 
-Test(db, bad_arguments_are_refused)
-{
-	PGresult	*res;
-
-	res = PQexec(admin, "SELECT * FROM footfall_api.record_visit("
-	    "'\\x00'::bytea, 86400)");
-	cr_expect_eq(PQresultStatus(res), PGRES_FATAL_ERROR);
-	PQclear(res);
-	res = PQexec(admin, "SELECT * FROM footfall_api.record_visit("
-	    "decode(repeat('00', 32), 'hex'), 1)");
-	cr_expect_eq(PQresultStatus(res), PGRES_FATAL_ERROR);
-	PQclear(res);
-}
-
 Test(db, unreachable_database_is_unavailable)
 {
 	struct db	*bad;
@@ -210,10 +239,10 @@ Test(db, unreachable_database_is_unavailable)
 	bad = db_open("host=/nonexistent-footfall-dir dbname=x", 2000, 2);
 	cr_assert_not_null(bad);
 	hash_of(5, h);
-	cr_expect_eq(db_record_visit(bad, h, WINDOW, &c), DB_UNAVAILABLE);
+	cr_expect_eq(record1(bad, h, &c), DB_UNAVAILABLE);
 	cr_expect_eq(db_ping(bad), DB_UNAVAILABLE);
 	db_close(bad);
-	cr_assert_eq(db_read_counts(db, &c), DB_OK);
+	cr_assert_eq(read_default(&c), DB_OK);
 	cr_expect_eq(c.total, 0, "nothing was counted");
 }
 
@@ -238,8 +267,8 @@ Test(db, batch_results_are_per_visit)
 
 	for (i = 0; i < 7; i++)
 		hash_of(t[i].who, h[i]);
-	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    NULL, 7, 0, WINDOW, c), DB_OK);
+	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	    NULL, 7, 0, c), DB_OK);
 	for (i = 0; i < 7; i++) {
 		cr_expect_eq(c[i].total, t[i].total, "visit %zu total", i);
 		cr_expect_eq(c[i].uniques, t[i].uniques, "visit %zu uniques", i);
@@ -249,12 +278,12 @@ Test(db, batch_results_are_per_visit)
 	hash_of(4, h[0]);
 	hash_of(5, h[1]);
 	hash_of(1, h[2]);
-	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    NULL, 3, 0, WINDOW, c), DB_OK);
+	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	    NULL, 3, 0, c), DB_OK);
 	cr_expect(c[0].total == 8 && c[0].uniques == 4 && !c[0].is_new);
 	cr_expect(c[1].total == 9 && c[1].uniques == 5 && c[1].is_new);
 	cr_expect(c[2].total == 10 && c[2].uniques == 5 && !c[2].is_new);
-	cr_assert_eq(db_read_counts(db, &c[0]), DB_OK);
+	cr_assert_eq(read_default(&c[0]), DB_OK);
 	cr_expect(c[0].total == 10 && c[0].uniques == 5, "stored totals");
 }
 
@@ -265,13 +294,13 @@ Test(db, batch_window)
 	struct counts	 c[3];
 
 	hash_of(1, h[0]);
-	cr_assert_eq(db_record_visit(db, h[0], WINDOW, c), DB_OK);
+	cr_assert_eq(record1(db, h[0], c), DB_OK);
 	admin_exec("UPDATE footfall.visitor SET counted_at = now() - "
 	    "interval '25 hours'");
 	hash_of(1, h[1]);
 	hash_of(1, h[2]);
-	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    NULL, 3, 0, WINDOW, c), DB_OK);
+	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	    NULL, 3, 0, c), DB_OK);
 	cr_expect(c[0].is_new == 1 && c[1].is_new == 0 && c[2].is_new == 0,
 	    "the first visit after the window is new, the rest are not");
 	cr_expect(c[2].total == 4 && c[2].uniques == 2);
@@ -284,24 +313,12 @@ Test(db, batch_is_atomic)
 	struct counts	 c;
 	unsigned char	 h[DB_BATCH_MAX + 1][HASH_LEN];
 
-	res = PQexec(admin, "SELECT * FROM footfall_api.record_visits("
-	    "ARRAY[sha256('a'), sha256('b'), '\\x00']::bytea[], 86400)");
-	cr_expect_eq(PQresultStatus(res), PGRES_FATAL_ERROR);
-	PQclear(res);
-	res = PQexec(admin, "SELECT * FROM footfall_api.record_visits("
-	    "ARRAY[sha256('a'), NULL]::bytea[], 86400)");
-	cr_expect_eq(PQresultStatus(res), PGRES_FATAL_ERROR);
-	PQclear(res);
-	res = PQexec(admin, "SELECT * FROM footfall_api.record_visits("
-	    "'{}'::bytea[], 86400)");
-	cr_expect_eq(PQresultStatus(res), PGRES_FATAL_ERROR);
-	PQclear(res);
 	memset(h, 0, sizeof(h));
-	cr_expect_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    NULL, 0, 0, WINDOW, &c), DB_FAILED, "an empty batch is refused");
-	cr_expect_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    NULL, DB_BATCH_MAX + 1, 0, WINDOW, &c), DB_FAILED, "so is one too big");
-	cr_assert_eq(db_read_counts(db, &c), DB_OK);
+	cr_expect_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	    NULL, 0, 0, &c), DB_FAILED, "an empty batch is refused");
+	cr_expect_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	    NULL, DB_BATCH_MAX + 1, 0, &c), DB_FAILED, "so is one too big");
+	cr_assert_eq(read_default(&c), DB_OK);
 	cr_expect_eq(c.total, 0, "nothing was counted");
 	res = PQexec(admin, "SELECT count(*) FROM footfall.visitor");
 	cr_expect_str_eq(PQgetvalue(res, 0, 0), "0", "no visitor stored");
@@ -320,8 +337,8 @@ Test(db, batch_max)
 		h[i][0] = (unsigned char)(i & 0xff);
 		h[i][1] = (unsigned char)(i >> 8);
 	}
-	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    NULL, DB_BATCH_MAX, 0, WINDOW, c), DB_OK);
+	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	    NULL, DB_BATCH_MAX, 0, c), DB_OK);
 	for (i = 0; i < DB_BATCH_MAX; i++)
 		cr_expect(c[i].total == (long long)i + 1 &&
 		    c[i].uniques == (long long)i + 1 && c[i].is_new,
@@ -329,40 +346,22 @@ Test(db, batch_max)
 }
 
 /*
- * record_batch answers one row: the totals after the batch, the
- * positions of the new visits, and its transaction id, committed by the
- * time the call returned; the compatible record_visits agrees with it.
+ * count_visits answers its transaction's id, which is not committed
+ * yet when asked inside it: what db_resolve asks about after a lost
+ * commit.
  */
-Test(db, record_batch_row_and_xact)
+Test(db, count_visits_xact)
 {
 	PGresult	*res;
 
-	res = PQexec(admin, "SELECT total_visits, unique_visitors, "
-	    "new_positions, xact_id, pg_xact_status(xact_id) "
-	    "FROM footfall_api.record_batch(ARRAY[sha256('a'), sha256('b'), "
-	    "sha256('a'), sha256('c')], 86400)");
+	res = PQexec(admin, "SELECT xact_id, pg_xact_status(xact_id) "
+	    "FROM footfall_api.count_visits(ARRAY['default', 'default'], "
+	    "ARRAY['t', 't'], ARRAY[sha256('a'), sha256('b')], NULL, NULL, "
+	    "NULL, NULL, 86400, 0, NULL, false)");
 	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s",
 	    PQresultErrorMessage(res));
-	cr_expect_str_eq(PQgetvalue(res, 0, 0), "4");
-	cr_expect_str_eq(PQgetvalue(res, 0, 1), "3");
-	cr_expect_str_eq(PQgetvalue(res, 0, 2), "{1,2,4}");
-	cr_expect(atoll(PQgetvalue(res, 0, 3)) > 0, "a transaction id");
-	/* Asked inside its own transaction: not committed yet. */
-	cr_expect_str_eq(PQgetvalue(res, 0, 4), "in progress");
-	PQclear(res);
-	res = PQexec(admin, "SELECT total_visits, unique_visitors, is_new "
-	    "FROM footfall_api.record_visits(ARRAY[sha256('c'), sha256('d'), "
-	    "sha256('d')], 86400)");
-	cr_assert_eq(PQntuples(res), 3);
-	cr_expect_str_eq(PQgetvalue(res, 0, 0), "5");
-	cr_expect_str_eq(PQgetvalue(res, 0, 1), "3");
-	cr_expect_str_eq(PQgetvalue(res, 0, 2), "f");
-	cr_expect_str_eq(PQgetvalue(res, 1, 0), "6");
-	cr_expect_str_eq(PQgetvalue(res, 1, 1), "4");
-	cr_expect_str_eq(PQgetvalue(res, 1, 2), "t");
-	cr_expect_str_eq(PQgetvalue(res, 2, 0), "7");
-	cr_expect_str_eq(PQgetvalue(res, 2, 1), "4");
-	cr_expect_str_eq(PQgetvalue(res, 2, 2), "f");
+	cr_expect(atoll(PQgetvalue(res, 0, 0)) > 0, "a transaction id");
+	cr_expect_str_eq(PQgetvalue(res, 0, 1), "in progress");
 	PQclear(res);
 }
 
@@ -456,8 +455,8 @@ Test(db, previous_key_carries_the_window)
 	    " now() - interval '22 hours'), "
 	    "('\\x15000000000000000000000000000000000000000000000000000000000000ff',"
 	    " now() - interval '25 hours')");
-	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    (const unsigned char (*)[HASH_LEN])p, 3, 0, WINDOW, c), DB_OK);
+	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	    (const unsigned char (*)[HASH_LEN])p, 3, 0, c), DB_OK);
 	cr_expect(!c[0].is_new, "seen 22 h ago under the previous key");
 	cr_expect(c[1].is_new, "seen 25 h ago: the window had passed");
 	cr_expect(c[2].is_new, "never seen");
@@ -470,8 +469,8 @@ Test(db, previous_key_carries_the_window)
 	/* Two hours later (simulated) the carried visitor is new again. */
 	admin_exec("UPDATE footfall.visitor SET "
 	    "counted_at = counted_at - interval '2 hours'");
-	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    NULL, 1, 0, WINDOW, c), DB_OK);
+	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	    NULL, 1, 0, c), DB_OK);
 	cr_expect(c[0].is_new, "its window, carried over, has passed");
 }
 
@@ -483,13 +482,13 @@ Test(db, untracked_visits)
 
 	hash_of(1, h[0]);
 	hash_of(2, h[1]);
-	cr_assert_eq(db_record_visits(db, NULL, NULL, 0, 2, WINDOW, c), DB_OK);
+	cr_assert_eq(record(db, NULL, NULL, 0, 2, c), DB_OK);
 	cr_expect(c[0].total == 1 && c[1].total == 2, "totals %lld %lld",
 	    c[0].total, c[1].total);
 	cr_expect(c[0].uniques == 0 && c[1].uniques == 0);
 	cr_expect(!c[0].is_new && !c[1].is_new);
-	cr_assert_eq(db_record_visits(db, (const unsigned char (*)[HASH_LEN])h,
-	    NULL, 2, 3, WINDOW, c), DB_OK);
+	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	    NULL, 2, 3, c), DB_OK);
 	cr_expect(c[0].is_new && c[1].is_new && !c[2].is_new &&
 	    !c[3].is_new && !c[4].is_new);
 	cr_expect(c[4].total == 7 && c[4].uniques == 2);
@@ -519,64 +518,6 @@ Test(db, purge)
 	admin_exec("DO $$ BEGIN IF (SELECT count(*) FROM footfall.visitor) <> 3"
 	    " OR (SELECT count(*) FROM footfall.visitor_key) <> 1 THEN "
 	    "RAISE 'purge removed the wrong rows'; END IF; END $$");
-}
-
-/* The expansion of record_batch's row, without a database. */
-Test(db_expand, table)
-{
-	static const struct {
-		const char	*pos;
-		long long	 total, uniques;
-		size_t		 n;
-		int		 ok;
-		const char	*is_new;	/* one digit a visit */
-	} t[] = {
-		{ "{}", 10, 4, 3, 1, "000" },
-		{ "{1}", 1, 1, 1, 1, "1" },
-		{ "{1,3}", 5, 2, 3, 1, "101" },
-		{ "{2,3,4}", 100, 50, 4, 1, "0111" },
-		{ "{10}", 10, 1, 10, 1, "0000000001" },
-		{ "{3,1}", 5, 2, 3, 0, NULL },		/* not ascending */
-		{ "{1,1}", 5, 2, 3, 0, NULL },		/* repeated */
-		{ "{0}", 5, 2, 3, 0, NULL },		/* 1-based */
-		{ "{4}", 5, 2, 3, 0, NULL },		/* past n */
-		{ "{01}", 5, 2, 3, 0, NULL },
-		{ "{-1}", 5, 2, 3, 0, NULL },
-		{ "{1,}", 5, 2, 3, 0, NULL },
-		{ "{,1}", 5, 2, 3, 0, NULL },
-		{ "{1 ,2}", 5, 2, 3, 0, NULL },
-		{ "{1}x", 5, 2, 3, 0, NULL },
-		{ "1", 5, 2, 3, 0, NULL },
-		{ "{", 5, 2, 3, 0, NULL },
-		{ "", 5, 2, 3, 0, NULL },
-		{ "{99999999999999999999}", 5, 2, 3, 0, NULL },
-		{ "{1,2}", 5, 1, 3, 0, NULL },		/* more new than uniques */
-		{ "{}", 2, 0, 3, 0, NULL },		/* fewer visits than n */
-		{ "{}", 2, 0, 0, 0, NULL },		/* an empty batch */
-	};
-	struct counts	 c[10];
-	size_t		 i, j;
-	long long	 seen, nnew;
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		cr_expect_eq(db_batch_expand(t[i].pos, t[i].total, t[i].uniques,
-		    t[i].n, c) == 0, t[i].ok, "\"%s\" n=%zu", t[i].pos, t[i].n);
-		if (!t[i].ok)
-			continue;
-		for (nnew = 0, j = 0; j < t[i].n; j++)
-			nnew += t[i].is_new[j] - '0';
-		seen = 0;
-		for (j = 0; j < t[i].n; j++) {
-			seen += t[i].is_new[j] - '0';
-			cr_expect_eq(c[j].is_new, t[i].is_new[j] - '0',
-			    "\"%s\" visit %zu is_new", t[i].pos, j);
-			cr_expect_eq(c[j].total,
-			    t[i].total - (long long)(t[i].n - j - 1),
-			    "\"%s\" visit %zu total", t[i].pos, j);
-			cr_expect_eq(c[j].uniques, t[i].uniques - nnew + seen,
-			    "\"%s\" visit %zu uniques", t[i].pos, j);
-		}
-	}
 }
 
 /* Named counters (sql/005): db_count_visits and the reads around it. */
