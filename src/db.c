@@ -72,12 +72,44 @@ static const char sql_keys[] =
 static const char sql_purge[] =
     "SELECT visitors, keys, log_rows "
     "FROM footfall_api.purge($1::integer, $2::integer, $3::integer)";
+/*
+ * count_batch's parameters by name: an array of one entry per visit for
+ * each field of struct db_visit, then the batch's options.
+ */
+enum db_param {
+	DBP_COUNTERS,
+	DBP_KINDS,
+	DBP_HASHES,
+	DBP_PREV,
+	DBP_PATHS,
+	DBP_REFS,
+	DBP_BROWSERS,
+	DBP_WINDOW,
+	DBP_INTERVAL,
+	DBP_MAX_COUNTERS,
+	DBP_LOG,
+	DBP__MAX
+};
+#define DBP_ARRAYS	DBP_WINDOW	/* the arrays come first */
+
+/* Its result: one row per visit, in the batch's order. */
+enum db_col {
+	DBC_REFUSED,
+	DBC_IS_NEW,
+	DBC_COUNTED,
+	DBC_VISITS,
+	DBC_UNIQUES,
+	DBC_XACT_ID,
+	DBC__MAX
+};
+
 static const char sql_count[] =
-    "SELECT visits, uniques, new_positions, refused_positions, "
-    "repeat_positions, xact_id "
-    "FROM footfall_api.count_visits($1::text[], $2::text[], $3::bytea[], "
-    "$4::bytea[], $5::text[], $6::text[], $7::text[], $8::integer, "
-    "$9::integer, $10::integer, $11::boolean)";
+    "SELECT refused, is_new, counted, visits, uniques, xact_id "
+    "FROM footfall_api.count_batch(p_counters => $1::text[], "
+    "p_kinds => $2::text[], p_hashes => $3::bytea[], p_prev => $4::bytea[], "
+    "p_paths => $5::text[], p_refs => $6::text[], p_browsers => $7::text[], "
+    "p_window => $8::integer, p_interval => $9::integer, "
+    "p_max_counters => $10::integer, p_log => $11::boolean)";
 static const char sql_read_counters[] =
     "SELECT found, total_visits, unique_visitors, bots "
     "FROM footfall_api.read_counters($1::text[])";
@@ -646,9 +678,9 @@ db_exec_commit(struct db *db, const char *sql, int nparams,
 	}
 	/*
 	 * Without its id we could not resolve a lost commit.  After the
-	 * row, the end of the statement's results is already here.
+	 * rows, the end of the statement's results is already here.
 	 */
-	if (PQntuples(res) != 1 || parse(res, arg, &xid) == -1 ||
+	if (parse(res, arg, &xid) == -1 ||
 	    PQgetResult(db->conn) != NULL) {
 		log_error("database: the batch's answer is malformed: "
 		    "not committed");
@@ -891,159 +923,93 @@ db_array(unsigned long oid, const void *const *elem, const int *len,
 }
 
 /*
- * Parse an integer array's text output ("{1,NULL,3}") into v[0..max-1],
- * with null[i] set for a NULL (null may be NULL if none is allowed);
- * *n gets the count.  Returns 0, or -1 if malformed, negative or too
- * many.  Pure.
+ * What a visit of this kind was, from count_batch's row: refused (its
+ * counter could not be made), new, counted.  Fills the outcome of *c,
+ * whose numbers are already in.  Pure, so that it is table-tested.
+ * Returns 0, or -1 if the row cannot be right for this visit.
  */
-static int
-db_parse_array(const char *s, long long *v, int *null, size_t max, size_t *n)
+int
+db_visit_outcome(enum visit_kind kind, int refused, int is_new, int counted,
+    struct counts *c)
 {
-	unsigned long long	 x;
-	char			*end;
-
-	*n = 0;
-	if (s == NULL || *s++ != '{')
+	if ((is_new && (kind != VISIT_TRACKED || !counted)) ||
+	    (refused && (counted || c->total != 0 || c->uniques != 0)) ||
+	    (kind == VISIT_BOT && counted) ||
+	    (kind == VISIT_UNTRACKED && !refused && !counted) ||
+	    (counted && c->total < 1) || c->uniques > c->total)
 		return -1;
-	if (*s == '}')
-		return s[1] == '\0' ? 0 : -1;
-	for (;;) {
-		if (*n >= max)
-			return -1;
-		if (strncmp(s, "NULL", 4) == 0) {
-			if (null == NULL)
-				return -1;
-			null[*n] = 1;
-			v[*n] = 0;
-			s += 4;
-		} else {
-			if (*s < '0' || *s > '9')
-				return -1;
-			errno = 0;
-			x = strtoull(s, &end, 10);
-			if (errno != 0 || x > LLONG_MAX)
-				return -1;
-			v[*n] = (long long)x;
-			if (null != NULL)
-				null[*n] = 0;
-			s = end;
-		}
-		(*n)++;
-		if (*s == '}')
-			return s[1] == '\0' ? 0 : -1;
-		if (*s++ != ',')
-			return -1;
-	}
+	c->is_new = is_new;
+	c->counted = counted;
+	c->found = !refused;
+	c->tracked = kind == VISIT_TRACKED;
+	c->bot = kind == VISIT_BOT;
+	c->repeat = kind == VISIT_TRACKED && !refused && !counted;
+	return 0;
 }
 
 /*
- * Work out what each of the n visits v[0..n-1] would have seen alone
- * from count_visits' answer: cols[0] and cols[1] are the text of its
- * visits and uniques arrays (one entry per distinct counter, in order of
- * first appearance in v; NULL for a refused counter), newpos, refused
- * and repeat the text of its position arrays (1-based, ascending).
- * Walking back from the end, each counter's numbers lose what each later
- * visit added.  Pure, so that it is table-tested.  Returns 0, or -1 if
- * the answer cannot be right.
+ * Visit v's entry in the array parameter p: *len bytes at the pointer
+ * returned, or -1 and NULL for SQL NULL.
  */
-int
-db_count_expand(const struct db_visit *v, size_t n, const char *const *cols,
-    const char *newpos, const char *refused, const char *repeat,
-    struct counts *out)
+static const void *
+db_visit_field(const struct db_visit *v, enum db_param p, int *len)
 {
-	long long	*tot = NULL, *uni = NULL, *pos = NULL;
-	int		*tnull = NULL, *unull = NULL;
-	size_t		*ci = NULL, nc = 0, nt, nu, np, i, j, k;
-	int		 rc = -1;
+	static const char *const kinds[VISIT__MAX] = { "t", "u", "b" };
+	const char	*s = NULL;
 
-	if (n == 0 || n > DB_BATCH_MAX)
-		return -1;
-	tot = calloc(n, sizeof(*tot));
-	uni = calloc(n, sizeof(*uni));
-	pos = calloc(n, sizeof(*pos));
-	tnull = calloc(n, sizeof(*tnull));
-	unull = calloc(n, sizeof(*unull));
-	ci = calloc(n, sizeof(*ci));
-	if (tot == NULL || uni == NULL || pos == NULL || tnull == NULL ||
-	    unull == NULL || ci == NULL)
-		goto out;
-	/* Each visit's counter index, as the database numbered them. */
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < i; j++)
-			if (strcmp(v[j].counter, v[i].counter) == 0)
-				break;
-		ci[i] = j < i ? ci[j] : nc++;
-		memset(&out[i], 0, sizeof(out[i]));
-		out[i].is_new = 0;
-		out[i].found = 1;
-		out[i].tracked = v[i].kind == VISIT_TRACKED;
-		out[i].bot = v[i].kind == VISIT_BOT;
-		out[i].counted = v[i].kind != VISIT_BOT;
+	*len = HASH_LEN;
+	switch (p) {
+	case DBP_HASHES:
+		return v->kind == VISIT_TRACKED ? v->hash : NULL;
+	case DBP_PREV:
+		return v->kind == VISIT_TRACKED ? v->prev : NULL;
+	case DBP_COUNTERS:
+		s = v->counter;
+		break;
+	case DBP_KINDS:
+		s = kinds[v->kind];
+		break;
+	case DBP_PATHS:
+		s = v->path;
+		break;
+	case DBP_REFS:
+		s = v->ref;
+		break;
+	default:
+		s = v->browser;
+		break;
 	}
-	if (db_parse_array(cols[0], tot, tnull, n, &nt) == -1 ||
-	    db_parse_array(cols[1], uni, unull, n, &nu) == -1 ||
-	    nt != nc || nu != nc)
-		goto out;
-	for (k = 0; k < nc; k++)
-		if (tnull[k] != unull[k] || uni[k] > tot[k])
-			goto out;
-	/* The positions: new, refused, repeat; each ascending, in range. */
-	if (db_parse_array(newpos, pos, NULL, n, &np) == -1)
-		goto out;
-	for (j = 0; j < np; j++) {
-		if (pos[j] < 1 || (size_t)pos[j] > n ||
-		    (j > 0 && pos[j] <= pos[j - 1]) ||
-		    v[pos[j] - 1].kind != VISIT_TRACKED)
-			goto out;
-		out[pos[j] - 1].is_new = 1;
+	*len = s == NULL ? -1 : (int)strlen(s);
+	return s;
+}
+
+/*
+ * The array parameter p of the n visits v[0..n-1], in binary (db_array).
+ * Returns it (*size bytes, the caller frees it), or NULL if out of
+ * memory.
+ */
+static unsigned char *
+db_visit_array(const struct db_visit *v, size_t n, enum db_param p,
+    int *size)
+{
+	const void	**elem;
+	unsigned char	 *arr = NULL;
+	int		 *len;
+	size_t		  i;
+
+	elem = calloc(n, sizeof(*elem));
+	len = calloc(n, sizeof(*len));
+	if (elem != NULL && len != NULL) {
+		for (i = 0; i < n; i++)
+			if ((elem[i] = db_visit_field(&v[i], p, &len[i])) ==
+			    NULL)
+				len[i] = -1;
+		arr = db_array(p == DBP_HASHES || p == DBP_PREV ? DB_BYTEAOID :
+		    DB_TEXTOID, elem, len, n, size);
 	}
-	if (db_parse_array(refused, pos, NULL, n, &np) == -1)
-		goto out;
-	for (j = 0; j < np; j++) {
-		if (pos[j] < 1 || (size_t)pos[j] > n ||
-		    (j > 0 && pos[j] <= pos[j - 1]) ||
-		    !tnull[ci[pos[j] - 1]] || out[pos[j] - 1].is_new)
-			goto out;
-		out[pos[j] - 1].found = 0;
-		out[pos[j] - 1].counted = 0;
-	}
-	if (db_parse_array(repeat, pos, NULL, n, &np) == -1)
-		goto out;
-	for (j = 0; j < np; j++) {
-		if (pos[j] < 1 || (size_t)pos[j] > n ||
-		    (j > 0 && pos[j] <= pos[j - 1]) ||
-		    v[pos[j] - 1].kind != VISIT_TRACKED ||
-		    out[pos[j] - 1].is_new || !out[pos[j] - 1].found)
-			goto out;
-		out[pos[j] - 1].repeat = 1;
-		out[pos[j] - 1].counted = 0;
-	}
-	/* Every visit of a refused counter is refused, and only those. */
-	for (i = 0; i < n; i++)
-		if (tnull[ci[i]] == out[i].found)
-			goto out;
-	for (i = n; i-- > 0; ) {
-		k = ci[i];
-		if (!out[i].found)
-			continue;
-		out[i].total = tot[k];
-		out[i].uniques = uni[k];
-		if (out[i].counted)
-			tot[k]--;
-		if (out[i].is_new)
-			uni[k]--;
-		if (tot[k] < 0 || uni[k] < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	free(tot);
-	free(uni);
-	free(pos);
-	free(tnull);
-	free(unull);
-	free(ci);
-	return rc;
+	free(elem);
+	free(len);
+	return arr;
 }
 
 struct db_count_arg {
@@ -1052,128 +1018,93 @@ struct db_count_arg {
 	struct counts		*out;
 };
 
-/* count_visits' row: the numbers, the positions, the xid. */
+/* count_batch's rows: each visit's numbers and outcome, and the xid. */
 static int
 db_count_parse(const PGresult *res, void *arg, unsigned long long *xid)
 {
 	struct db_count_arg	*a = arg;
-	const char		*cols[2];
-	int			 i;
+	struct counts		*c;
+	int			 i, col, b[DBC_COUNTED + 1];
 
-	if (PQnfields(res) != 6)
+	if ((size_t)PQntuples(res) != a->n || PQnfields(res) != DBC__MAX)
 		return -1;
-	for (i = 0; i < 5; i++)
-		if (PQgetisnull(res, 0, i))
+	for (i = 0; i < (int)a->n; i++) {
+		c = &a->out[i];
+		memset(c, 0, sizeof(*c));
+		for (col = DBC_REFUSED; col <= DBC_COUNTED; col++) {
+			if (PQgetisnull(res, i, col))
+				return -1;
+			b[col] = PQgetvalue(res, i, col)[0] == 't';
+		}
+		if (db_get_ll(res, i, DBC_VISITS, &c->total) == -1 ||
+		    db_get_ll(res, i, DBC_UNIQUES, &c->uniques) == -1 ||
+		    db_visit_outcome(a->v[i].kind, b[DBC_REFUSED],
+		    b[DBC_IS_NEW], b[DBC_COUNTED], c) == -1)
 			return -1;
-	cols[0] = PQgetvalue(res, 0, 0);
-	cols[1] = PQgetvalue(res, 0, 1);
-	if (db_count_expand(a->v, a->n, cols, PQgetvalue(res, 0, 2),
-	    PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4), a->out) == -1)
-		return -1;
-	return db_get_ull(res, 0, 5, xid);
+	}
+	return db_get_ull(res, 0, DBC_XACT_ID, xid);
 }
 
 /*
  * Record the n visits v[0..n-1] in one transaction, as opts says (see
- * count_visits in sql/005); out[0..n-1] gets the numbers each visit
- * would have seen alone, and whether it was refused (its counter could
- * not be made), a repeat or a bot's.  All or nothing: on an error no
- * visit is recorded.
+ * count_batch in sql/); out[0..n-1] gets the numbers each visit would
+ * have seen alone, and whether it was refused (its counter could not be
+ * made), a repeat or a bot's.  All or nothing: on an error no visit is
+ * recorded.
  */
 enum db_status
 db_count_visits(struct db *db, const struct db_visit *v, size_t n,
     const struct db_count_opts *opts, struct counts *out)
 {
-	static const char *const kinds[VISIT__MAX] = { "t", "u", "b" };
 	struct db_count_arg	 ca;
-	const void		**elem = NULL;
-	unsigned char		*arr[7];
+	unsigned char		*arr[DBP_ARRAYS];
 	char			 win[16], itv[16], max[24];
-	const char		*values[11];
-	int			 lengths[11], formats[11], *len = NULL;
-	size_t			 i, a;
-	int			 anyprev = 0;
+	const char		*values[DBP__MAX];
+	int			 lengths[DBP__MAX], formats[DBP__MAX];
+	int			 p, anyprev = 0;
+	size_t			 i;
 	double			 t0;
 	enum db_status		 st = DB_FAILED;
 
-	memset(arr, 0, sizeof(arr));
 	if (n == 0 || n > DB_BATCH_MAX)
 		return DB_FAILED;
-	if ((elem = calloc(n, sizeof(*elem))) == NULL ||
-	    (len = calloc(n, sizeof(*len))) == NULL)
-		goto nomem;
+	memset(arr, 0, sizeof(arr));
 	memset(values, 0, sizeof(values));
 	memset(lengths, 0, sizeof(lengths));
 	memset(formats, 0, sizeof(formats));
 	for (i = 0; i < n; i++)
 		anyprev |= v[i].prev != NULL;
-	/* Seven arrays, one entry per visit; a NULL entry is SQL NULL. */
-	for (a = 0; a < 7; a++) {
-		if ((a == 3 && !anyprev) || (a >= 4 && !opts->log))
-			continue;	/* the whole array is NULL */
-		for (i = 0; i < n; i++) {
-			switch (a) {
-			case 0:
-				elem[i] = v[i].counter;
-				break;
-			case 1:
-				elem[i] = kinds[v[i].kind];
-				break;
-			case 2:
-				elem[i] = v[i].kind == VISIT_TRACKED ?
-				    v[i].hash : NULL;
-				break;
-			case 3:
-				elem[i] = v[i].kind == VISIT_TRACKED ?
-				    v[i].prev : NULL;
-				break;
-			case 4:
-				elem[i] = v[i].path;
-				break;
-			case 5:
-				elem[i] = v[i].ref;
-				break;
-			default:
-				elem[i] = v[i].browser;
-				break;
-			}
-			if (elem[i] == NULL)
-				len[i] = -1;
-			else if (a == 2 || a == 3)
-				len[i] = HASH_LEN;
-			else
-				len[i] = (int)strlen(elem[i]);
+	for (p = 0; p < DBP_ARRAYS; p++) {
+		/* A NULL value is an SQL NULL: the whole array. */
+		if ((p == DBP_PREV && !anyprev) || (!opts->log &&
+		    (p == DBP_PATHS || p == DBP_REFS || p == DBP_BROWSERS)))
+			continue;
+		if ((arr[p] = db_visit_array(v, n, p, &lengths[p])) == NULL) {
+			log_error("database: out of memory");
+			goto out;
 		}
-		if ((arr[a] = db_array(a == 2 || a == 3 ? DB_BYTEAOID :
-		    DB_TEXTOID, elem, len, n, &lengths[a])) == NULL)
-			goto nomem;
-		values[a] = (const char *)arr[a];
-		formats[a] = 1;
+		values[p] = (const char *)arr[p];
+		formats[p] = 1;
 	}
 	snprintf(win, sizeof(win), "%u", opts->window);
 	snprintf(itv, sizeof(itv), "%u", opts->interval);
 	snprintf(max, sizeof(max), "%lld", opts->max_counters);
-	values[7] = win;
-	values[8] = itv;
-	values[9] = opts->max_counters < 0 ? NULL : max;
-	values[10] = opts->log ? "t" : "f";
+	values[DBP_WINDOW] = win;
+	values[DBP_INTERVAL] = itv;
+	values[DBP_MAX_COUNTERS] = opts->max_counters < 0 ? NULL : max;
+	values[DBP_LOG] = opts->log ? "t" : "f";
 	ca.v = v;
 	ca.n = n;
 	ca.out = out;
 	t0 = db_now();
-	st = db_exec_commit(db, sql_count, 11, values, lengths, formats,
+	st = db_exec_commit(db, sql_count, DBP__MAX, values, lengths, formats,
 	    db_count_parse, &ca);
 	metrics_db_query(db_now() - t0);
 	if (st != DB_OK)
 		metrics_db_error(st);
-	goto out;
-nomem:
-	log_error("database: out of memory");
 out:
-	for (a = 0; a < 7; a++)
-		free(arr[a]);
-	free(elem);
-	free(len);
+	for (p = 0; p < DBP_ARRAYS; p++)
+		free(arr[p]);
 	return st;
 }
 

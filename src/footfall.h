@@ -368,9 +368,8 @@ enum db_status	 db_purge(struct db *, unsigned int, unsigned int,
 		    unsigned int, long long [3]);
 enum db_status	 db_count_visits(struct db *, const struct db_visit *, size_t,
 		    const struct db_count_opts *, struct counts *);
-int		 db_count_expand(const struct db_visit *, size_t,
-		    const char *const *, const char *, const char *,
-		    const char *, struct counts *);
+int		 db_visit_outcome(enum visit_kind, int, int, int,
+		    struct counts *);
 enum db_status	 db_read_counters(struct db *, const char *const *, size_t,
 		    struct counts *);
 enum db_status	 db_daily_stats(struct db *, const char *, unsigned int,

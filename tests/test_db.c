@@ -673,132 +673,67 @@ batch(const struct db_count_opts *o, const char *spec, const char *want)
 }
 
 /*
- * count_visits' answer expanded per visit, without a database.  A visit
- * is one letter of counters (its counter's name) and one of kinds (t
- * tracked, u untracked, b bot).  want: each visit's "total/uniques/
- * flags", flags N new, C counted, R repeat, X refused, B bot, T
- * tracked; NULL if the answer must be rejected.
+ * A visit's outcome from count_batch's row, without a database: the
+ * row's refused, is_new and counted for a visit of kind, with its
+ * numbers; want is expect_counts' "total/uniques/flags", "" if the row
+ * must be rejected.  Arrays, not pointers: Criterion hands each case to
+ * another process.
  */
-Test(db_expand, counters)
-{
-	static const struct {
-		const char	*counters, *kinds;
-		const char	*visits, *uniques, *newpos, *refused, *repeat;
-		const char	*want;
-	} t[] = {
-		/* One counter, tracked visits. */
-		{ "aaa", "ttt", "{3}", "{2}", "{1,3}", "{}", "{}",
-		    "1/1/NCT 2/1/CT 3/2/NCT" },
-		{ "a", "t", "{1000}", "{500}", "{}", "{}", "{}",
-		    "1000/500/CT" },
-		/* Several counters: each walks back on its own. */
-		{ "abab", "tttu", "{10,20}", "{5,7}", "{1,2}", "{}", "{}",
-		    "9/5/NCT 19/7/NCT 10/5/CT 20/7/C" },
-		/* A refused counter: zeros, not found, not counted. */
-		{ "abc", "ttt", "{4,NULL,6}", "{2,NULL,3}", "{3}", "{2}", "{}",
-		    "4/2/CT 0/0/XT 6/3/NCT" },
-		{ "ab", "tt", "{NULL,NULL}", "{NULL,NULL}", "{}", "{1,2}", "{}",
-		    "0/0/XT 0/0/XT" },
-		/* Repeats do not add. */
-		{ "aaa", "ttt", "{7}", "{3}", "{}", "{}", "{2,3}",
-		    "7/3/CT 7/3/RT 7/3/RT" },
-		/* Bots: found, never counted; one for a refused counter. */
-		{ "aab", "tbb", "{5,NULL}", "{1,NULL}", "{1}", "{3}", "{}",
-		    "5/1/NCT 5/1/B 0/0/XB" },
-		/* Untracked visits only. */
-		{ "aa", "uu", "{2}", "{0}", "{}", "{}", "{}", "1/0/C 2/0/C" },
-		/* All of it at once. */
-		{ "abcab", "ttutb", "{12,NULL,3}", "{4,NULL,1}", "{1}", "{2,5}",
-		    "{4}", "12/4/NCT 0/0/XT 3/1/C 12/4/RT 0/0/XB" },
+struct outcome_case {
+	enum visit_kind	 kind;
+	int		 refused, is_new, counted;
+	long long	 total, uniques;
+	char		 want[16];
+};
 
-		/* Wrong array lengths. */
-		{ "aab", "ttt", "{3}", "{2}", "{1}", "{}", "{}", NULL },
-		{ "aab", "ttt", "{3,1}", "{2}", "{1}", "{}", "{}", NULL },
-		{ "a", "t", "{3,1}", "{2,1}", "{1}", "{}", "{}", NULL },
-		{ "a", "t", "{}", "{}", "{}", "{}", "{}", NULL },
-		/* NULL numbers for a counter that is not refused. */
-		{ "ab", "tt", "{1,NULL}", "{1,NULL}", "{1}", "{}", "{}", NULL },
-		{ "ab", "tt", "{1,NULL}", "{1,0}", "{1}", "{2}", "{}", NULL },
-		{ "ab", "tt", "{1,0}", "{1,NULL}", "{1}", "{2}", "{}", NULL },
-		/* A refused visit whose counter is not NULL. */
-		{ "ab", "tt", "{1,1}", "{1,0}", "{1}", "{2}", "{}", NULL },
-		/* Only some visits of a refused counter refused. */
-		{ "aa", "tt", "{NULL}", "{NULL}", "{}", "{1}", "{}", NULL },
-		/* More uniques than visits. */
-		{ "a", "t", "{1}", "{2}", "{1}", "{}", "{}", NULL },
-		/* Positions out of range, repeated, not ascending. */
-		{ "a", "t", "{1}", "{1}", "{0}", "{}", "{}", NULL },
-		{ "a", "t", "{1}", "{1}", "{2}", "{}", "{}", NULL },
-		{ "aa", "tt", "{2}", "{2}", "{2,1}", "{}", "{}", NULL },
-		{ "aa", "tt", "{2}", "{2}", "{1,1}", "{}", "{}", NULL },
-		{ "ab", "tt", "{NULL,NULL}", "{NULL,NULL}", "{}", "{2,1}", "{}",
-		    NULL },
-		{ "ab", "tt", "{NULL,NULL}", "{NULL,NULL}", "{}", "{1,3}", "{}",
-		    NULL },
-		{ "aaa", "ttt", "{7}", "{3}", "{}", "{}", "{3,2}", NULL },
-		{ "aaa", "ttt", "{7}", "{3}", "{}", "{}", "{0}", NULL },
-		/* New or repeat on a visit that cannot be either. */
-		{ "aa", "tb", "{1}", "{1}", "{2}", "{}", "{}", NULL },
-		{ "aa", "tu", "{2}", "{1}", "{2}", "{}", "{}", NULL },
-		{ "aa", "tu", "{1}", "{0}", "{}", "{}", "{2}", NULL },
-		{ "aa", "tb", "{1}", "{0}", "{}", "{}", "{2}", NULL },
-		{ "a", "t", "{1}", "{1}", "{1}", "{}", "{1}", NULL },
-		{ "a", "t", "{NULL}", "{NULL}", "{1}", "{1}", "{}", NULL },
-		{ "a", "t", "{NULL}", "{NULL}", "{}", "{1}", "{1}", NULL },
-		/* Numbers too small for the visits counted. */
-		{ "aaa", "ttt", "{2}", "{1}", "{1}", "{}", "{}", NULL },
-		{ "aa", "tt", "{5}", "{1}", "{1,2}", "{}", "{}", NULL },
-		/* Malformed array text. */
-		{ "a", "t", "{1,}", "{1}", "{}", "{}", "{}", NULL },
-		{ "a", "t", "", "{1}", "{}", "{}", "{}", NULL },
-		{ "a", "t", "{-1}", "{0}", "{}", "{}", "{}", NULL },
-		{ "a", "t", "{1}x", "{0}", "{}", "{}", "{}", NULL },
-		{ "a", "t", "{NULL", "{NULL}", "{}", "{1}", "{}", NULL },
-		{ "a", "t", "{99999999999999999999}", "{0}", "{}", "{}", "{}",
-		    NULL },
-		{ "a", "t", "{1}", "{1}", "{NULL}", "{}", "{}", NULL },
-		{ "a", "t", "{1}", "{1}", "", "{}", "{}", NULL },
-		{ "a", "t", "{1}", "{0}", "{}", "{}", "1", NULL },
+ParameterizedTestParameters(db_outcome, table)
+{
+	static struct outcome_case cases[] = {
+		{ VISIT_TRACKED, 0, 1, 1, 1, 1, "1/1/NCT" },
+		{ VISIT_TRACKED, 0, 0, 1, 3, 2, "3/2/CT" },
+		{ VISIT_TRACKED, 0, 0, 0, 7, 3, "7/3/RT" },
+		{ VISIT_TRACKED, 1, 0, 0, 0, 0, "0/0/XT" },
+		{ VISIT_UNTRACKED, 0, 0, 1, 2, 0, "2/0/C" },
+		{ VISIT_UNTRACKED, 1, 0, 0, 0, 0, "0/0/X" },
+		{ VISIT_BOT, 0, 0, 0, 5, 1, "5/1/B" },
+		{ VISIT_BOT, 0, 0, 0, 0, 0, "0/0/B" },
+		{ VISIT_BOT, 1, 0, 0, 0, 0, "0/0/XB" },
+		/* New: only a tracked visit, counted, not refused. */
+		{ VISIT_UNTRACKED, 0, 1, 1, 1, 1, "" },
+		{ VISIT_BOT, 0, 1, 0, 1, 1, "" },
+		{ VISIT_TRACKED, 0, 1, 0, 1, 1, "" },
+		{ VISIT_TRACKED, 1, 1, 1, 1, 1, "" },
+		/* Refused: not counted, no numbers. */
+		{ VISIT_TRACKED, 1, 0, 1, 1, 0, "" },
+		{ VISIT_TRACKED, 1, 0, 0, 1, 0, "" },
+		{ VISIT_UNTRACKED, 1, 0, 0, 0, 1, "" },
+		/* A bot never counts; an untracked visit always does. */
+		{ VISIT_BOT, 0, 0, 1, 1, 0, "" },
+		{ VISIT_UNTRACKED, 0, 0, 0, 1, 0, "" },
+		/* Numbers too small for what was counted. */
+		{ VISIT_TRACKED, 0, 0, 1, 0, 0, "" },
+		{ VISIT_TRACKED, 0, 0, 1, 1, 2, "" },
+		{ VISIT_BOT, 0, 0, 0, 0, 1, "" },
 	};
-	struct db_visit	 v[8];
-	struct counts	 c[8];
-	char		 names[8][2], want[128], *w, *save;
-	const char	*cols[2];
-	size_t		 i, j, n;
+
+	return cr_make_param_array(struct outcome_case, cases,
+	    NELEM(cases));
+}
+
+ParameterizedTest(struct outcome_case *t, db_outcome, table)
+{
+	struct counts	 c;
 	int		 rc;
 
-	for (i = 0; i < NELEM(t); i++) {
-		n = strlen(t[i].counters);
-		cr_assert(n == strlen(t[i].kinds) && n <= 8);
-		for (j = 0; j < n; j++) {
-			names[j][0] = t[i].counters[j];
-			names[j][1] = '\0';
-			v[j] = visit(names[j], t[i].kinds[j] == 't' ?
-			    VISIT_TRACKED : t[i].kinds[j] == 'u' ?
-			    VISIT_UNTRACKED : VISIT_BOT, 1);
-		}
-		cols[0] = t[i].visits;
-		cols[1] = t[i].uniques;
-		rc = db_count_expand(v, n, cols, t[i].newpos, t[i].refused,
-		    t[i].repeat, c);
-		cr_expect_eq(rc, t[i].want == NULL ? -1 : 0,
-		    "case %zu (%s %s %s %s %s %s %s)", i, t[i].counters,
-		    t[i].kinds, t[i].visits, t[i].uniques, t[i].newpos,
-		    t[i].refused, t[i].repeat);
-		if (rc != 0 || t[i].want == NULL)
-			continue;
-		snprintf(want, sizeof(want), "%s", t[i].want);
-		for (j = 0, w = strtok_r(want, " ", &save); j < n;
-		    j++, w = strtok_r(NULL, " ", &save)) {
-			cr_assert_not_null(w, "case %zu: want %zu visits", i, n);
-			expect_counts(&c[j], w, t[i].counters, j);
-		}
-	}
-	cols[0] = cols[1] = "{1}";
-	cr_expect_eq(db_count_expand(v, 0, cols, "{}", "{}", "{}", c), -1,
-	    "an empty batch");
-	cr_expect_eq(db_count_expand(v, DB_BATCH_MAX + 1, cols, "{}", "{}",
-	    "{}", c), -1, "a batch too big");
+	memset(&c, 0, sizeof(c));
+	c.total = t->total;
+	c.uniques = t->uniques;
+	rc = db_visit_outcome(t->kind, t->refused, t->is_new, t->counted, &c);
+	cr_assert_eq(rc, t->want[0] == '\0' ? -1 : 0, "kind %d %d/%d/%d "
+	    "%lld/%lld", t->kind, t->refused, t->is_new, t->counted, t->total,
+	    t->uniques);
+	if (rc == 0)
+		expect_counts(&c, t->want, "outcome", 0);
 }
 
 /*
@@ -924,6 +859,21 @@ Test(db, bots)
 	batch(&o, "crawled:b crawled:u", "0/0/B 1/0/C");
 	cr_expect_str_eq(stored("crawled"), "1/0/1");
 	cr_expect_str_eq(stored_today("crawled"), "1/0/1");
+}
+
+/*
+ * Each visit of one batch sees its own outcome and its counter's numbers
+ * right after it: new, refused (the cap is 2, "default" included),
+ * counted untracked, a repeat within the interval, a refused bot's.
+ */
+Test(db, batch_outcomes)
+{
+	struct db_count_opts o = opts(600, 2, 0);
+
+	batch(&o, "a:t1 b:t2 a:u a:t1 b:b a:b",
+	    "1/1/NCT 0/0/XT 2/1/C 2/1/RT 0/0/XB 2/1/B");
+	cr_expect_str_eq(stored("a"), "2/1/1");
+	cr_expect_str_eq(counter_names(), "a,default");
 }
 
 /*
