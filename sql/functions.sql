@@ -1,0 +1,579 @@
+-- footfall's functions: the only way in for footfall, whose role may
+-- only EXECUTE them.  sql/apply runs this file after schema.sql (a new
+-- database) or after the upgrade steps, every time: CREATE OR REPLACE
+-- makes each function what this file says, on any path.  A change of a
+-- function's arguments or result columns needs a DROP here.
+--
+-- SECURITY DEFINER with a pinned search_path: they run as
+-- footfall_owner, so the caller needs no table privileges, and cannot
+-- redirect the names used inside.
+SET ROLE footfall_owner;
+
+-- The limits the functions check, in one place.  The 64 slots are also
+-- in the CHECK of counter_total.slot and daily.slot (schema.sql), which
+-- cannot call a function written after the tables.  footfall stays
+-- within all of them: it sends at most DB_BATCH_MAX (1024) visits at a
+-- time, and conf.c bounds its settings by the same numbers.
+CREATE OR REPLACE FUNCTION footfall.limits(OUT slots integer,
+    OUT batch_max integer, OUT window_min integer, OUT window_max integer,
+    OUT days_max integer, OUT top_max integer, OUT purge_max integer)
+LANGUAGE sql IMMUTABLE
+AS $$
+	SELECT 64, 10000, 60, 366 * 86400, 3660, 100, 100000
+$$;
+
+-- Record a batch of visits in one transaction.  Visit i (1-based) is for
+-- counter p_counters[i] and of kind p_kinds[i]: 't' tracked, with the
+-- visitor's hash p_hashes[i] under the current key and p_prev[i] under
+-- the previous one; 'u' untracked (do not track: adds to the total, no
+-- hash); 'b' a known bot (adds to the counter's bots only).  p_paths,
+-- p_refs and p_browsers are the visit log's fields (NULL arrays with
+-- p_log false).
+--
+-- A counter that does not exist is made for a visit that is not a bot's
+-- while fewer than p_max_counters exist (NULL: no cap; footfall checked
+-- the name against its list).  Visits for a counter that cannot be made
+-- are refused: not counted at all.
+--
+-- With p_interval > 0, a tracked visit adds to the total only if the
+-- visitor's last counted visit is at least p_interval seconds old (a
+-- "repeat" otherwise); a visit that is new always counts.
+--
+-- Returns one row per visit, in order: whether it was refused, new,
+-- counted (a tracked visit that is not is a repeat), its counter's
+-- numbers as they were right after it (0 for a refused one), and the
+-- transaction's id.  footfall reads the id before it asks for the
+-- commit; when the answer to the commit is lost it asks
+-- pg_xact_status(id) on a new connection instead of guessing: a blind
+-- retry would count the visits twice, a blind error would deny visits
+-- that were counted.
+CREATE OR REPLACE FUNCTION footfall_api.count_batch(p_counters text[],
+    p_kinds text[], p_hashes bytea[], p_prev bytea[], p_paths text[],
+    p_refs text[], p_browsers text[], p_window integer,
+    p_interval integer, p_max_counters integer, p_log boolean)
+RETURNS TABLE (refused boolean, is_new boolean, counted boolean,
+    visits bigint, uniques bigint, xact_id xid8)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET lock_timeout = '1s'
+AS $$
+DECLARE
+	v_n	integer := coalesce(cardinality(p_counters), 0);
+	v_names	text[];
+	v_ids	integer[];
+	v_lim	record;
+	v_slot	smallint;
+	v_day	date := (now() AT TIME ZONE 'UTC')::date;
+	v_have	bigint;
+	v_cid	integer[];
+	v_prev	bytea[];
+	v_counted boolean[];
+	v_isnew	boolean[];
+	v_pos	integer[];
+	v_new	integer[];
+	v_i	integer;
+BEGIN
+	SELECT * INTO v_lim FROM footfall.limits();
+	-- Each connection adds to its own slot: no queue on one row.
+	v_slot := pg_backend_pid() % v_lim.slots;
+	IF v_n < 1 OR v_n > v_lim.batch_max OR array_ndims(p_counters) <> 1 OR
+	    cardinality(p_kinds) IS DISTINCT FROM v_n OR
+	    cardinality(p_hashes) IS DISTINCT FROM v_n OR
+	    (p_prev IS NOT NULL AND cardinality(p_prev) <> v_n) OR
+	    (p_log AND (cardinality(p_paths) IS DISTINCT FROM v_n OR
+	    cardinality(p_refs) IS DISTINCT FROM v_n OR
+	    cardinality(p_browsers) IS DISTINCT FROM v_n)) THEN
+		RAISE EXCEPTION 'between 1 and % visits, one entry each, expected',
+		    v_lim.batch_max USING ERRCODE = '22023';
+	END IF;
+	IF EXISTS (SELECT FROM unnest(p_counters, p_kinds, p_hashes)
+	    AS u(c, k, h)
+	    WHERE c IS NULL OR k IS NULL OR k NOT IN ('t', 'u', 'b') OR
+	    (k = 't') <> (h IS NOT NULL) OR octet_length(h) <> 32) OR
+	   EXISTS (SELECT FROM unnest(p_prev) h
+	    WHERE h IS NOT NULL AND octet_length(h) <> 32) THEN
+		RAISE EXCEPTION 'malformed visit' USING ERRCODE = '22023';
+	END IF;
+	IF p_window IS NULL OR p_window < v_lim.window_min OR
+	    p_window > v_lim.window_max OR p_interval IS NULL OR p_interval < 0 OR p_interval > p_window THEN
+		RAISE EXCEPTION 'window or interval out of range'
+		    USING ERRCODE = '22023';
+	END IF;
+
+	-- The counters, in order of first appearance; make the missing
+	-- ones a visit other than a bot's asks for, under a lock so that
+	-- racing batches cannot pass the cap together.
+	v_names := ARRAY(SELECT u.c FROM unnest(p_counters)
+	    WITH ORDINALITY AS u(c, i) GROUP BY u.c ORDER BY min(u.i));
+	IF EXISTS (SELECT FROM unnest(p_counters, p_kinds) AS u(c, k)
+	    WHERE u.k <> 'b' AND NOT EXISTS
+	    (SELECT FROM footfall.counter x WHERE x.name = u.c)) THEN
+		PERFORM pg_advisory_xact_lock(hashtext('footfall.counter'));
+		SELECT count(*) INTO v_have FROM footfall.counter;
+		INSERT INTO footfall.counter (name)
+		SELECT m.c FROM (SELECT u.c, min(u.i) AS i
+		    FROM unnest(p_counters, p_kinds) WITH ORDINALITY
+		        AS u(c, k, i)
+		   WHERE u.k <> 'b' AND NOT EXISTS
+		       (SELECT FROM footfall.counter x WHERE x.name = u.c)
+		   GROUP BY u.c) m
+		 ORDER BY m.i
+		 LIMIT CASE WHEN p_max_counters IS NULL THEN NULL
+		     ELSE greatest(p_max_counters - v_have, 0) END
+		ON CONFLICT (name) DO NOTHING;
+	END IF;
+	v_ids := ARRAY(SELECT x.id FROM unnest(v_names) WITH ORDINALITY
+	    AS u(c, i) LEFT JOIN footfall.counter x ON x.name = u.c
+	    ORDER BY u.i);
+	-- Each visit's counter id, NULL if refused.  (Per-visit state is
+	-- kept in arrays, not a temporary table: a SECURITY DEFINER function
+	-- must not use a table the caller could have made in pg_temp.)
+	v_cid := ARRAY(SELECT v_ids[array_position(v_names, u.c)]
+	    FROM unnest(p_counters) WITH ORDINALITY AS u(c, i) ORDER BY u.i);
+	v_prev := coalesce(p_prev, array_fill(NULL::bytea, ARRAY[v_n]));
+
+	-- Tracked visits: the first position of each distinct hash is the
+	-- only candidate for "new".  Rows are upserted in hash order so
+	-- that two batches sharing visitors lock them in the same order (no
+	-- deadlock).  One statement sees each hash once, so ON CONFLICT
+	-- never meets a row it changed itself.  Of two batches racing for
+	-- one new visitor, the second waits on the first's row and then
+	-- finds it counted (ON CONFLICT re-checks the newest version).
+	--
+	-- Visitor keys rotate: a visitor counted under the previous key
+	-- within the window is not new, and its row under the current key
+	-- carries the old counted_at and seen_at, so the window keeps
+	-- rolling across a rotation (seen at 23:00 and again at 01:00: one
+	-- visitor).  The previous key's row is only read, never locked or
+	-- changed.  It is looked up by a LATERAL ... LIMIT 1, which the
+	-- planner cannot turn into a join: a plain LEFT JOIN, planned (and
+	-- cached by PL/pgSQL) while the table was small, became a hash join
+	-- over every visitor in the window, read again for every batch as
+	-- the table grew (bench/run saw the cost per visit triple in 15
+	-- seconds).  Probing the primary key per visit costs the same at
+	-- any size.
+	WITH firsts AS (
+		SELECT DISTINCT ON (u.h) u.h, u.p, u.i
+		  FROM unnest(p_hashes, v_prev, v_cid) WITH ORDINALITY
+		      AS u(h, p, c, i)
+		 WHERE u.h IS NOT NULL AND u.c IS NOT NULL
+		 ORDER BY u.h, u.i
+	), src AS (
+		SELECT f.h, f.i, pv.counted_at AS carried,
+		       pv.seen_at AS carried_seen
+		  FROM firsts f
+		  LEFT JOIN LATERAL (SELECT x.counted_at, x.seen_at
+		      FROM footfall.visitor x
+		     WHERE x.hash = f.p AND x.counted_at > now()
+		         - make_interval(secs => p_window)
+		     LIMIT 1) pv ON true
+	), ins AS (
+		INSERT INTO footfall.visitor AS v (hash, counted_at, seen_at)
+		SELECT s.h, coalesce(s.carried, now()), s.carried_seen
+		  FROM src s ORDER BY s.h
+		ON CONFLICT (hash) DO UPDATE
+		    SET counted_at = excluded.counted_at,
+		        seen_at = excluded.seen_at
+		    WHERE v.counted_at <= now()
+		        - make_interval(secs => p_window)
+		RETURNING v.hash
+	)
+	SELECT coalesce(array_agg(s.i::integer ORDER BY s.i), '{}')
+	  INTO v_new
+	  FROM src s JOIN ins ON ins.hash = s.h
+	 WHERE s.carried IS NULL;
+
+	v_counted := ARRAY(SELECT u.c IS NOT NULL AND (u.k = 'u' OR
+	    (u.k = 't' AND p_interval = 0))
+	    FROM unnest(p_kinds, v_cid) WITH ORDINALITY AS u(k, c, i)
+	    ORDER BY u.i);
+	IF p_interval > 0 THEN
+		-- Every visitor row of the batch is locked by the upsert
+		-- above.  A visitor's first visit in the batch counts if its
+		-- last counted visit is old enough (a new one's seen_at is
+		-- NULL: it always counts); later ones in the batch are
+		-- repeats.
+		WITH firsts AS (
+			SELECT DISTINCT ON (u.h) u.h, u.i
+			  FROM unnest(p_hashes, v_cid) WITH ORDINALITY
+			      AS u(h, c, i)
+			 WHERE u.h IS NOT NULL AND u.c IS NOT NULL
+			 ORDER BY u.h, u.i
+		), cnt AS (
+			-- By the primary key, for the reason given above.
+			UPDATE footfall.visitor v SET seen_at = now()
+			 WHERE v.hash = ANY (ARRAY(SELECT f.h FROM firsts f))
+			   AND (v.seen_at IS NULL OR
+			     v.seen_at <= now()
+			         - make_interval(secs => p_interval))
+			RETURNING v.hash
+		)
+		SELECT coalesce(array_agg(f.i::integer), '{}') INTO v_pos
+		  FROM firsts f JOIN cnt ON cnt.hash = f.h;
+		FOREACH v_i IN ARRAY v_pos LOOP
+			v_counted[v_i] := true;
+		END LOOP;
+	END IF;
+	v_isnew := array_fill(false, ARRAY[v_n]);
+	FOREACH v_i IN ARRAY v_new LOOP
+		v_isnew[v_i] := true;
+	END LOOP;
+
+	INSERT INTO footfall.counter_total AS t
+	    (counter, slot, visits, uniques, bots)
+	SELECT u.c, v_slot, count(*) FILTER (WHERE u.cnt),
+	       count(*) FILTER (WHERE u.nw), count(*) FILTER (WHERE u.k = 'b')
+	  FROM unnest(v_cid, v_counted, v_isnew, p_kinds) AS u(c, cnt, nw, k)
+	 WHERE u.c IS NOT NULL
+	 GROUP BY u.c ORDER BY u.c
+	ON CONFLICT (counter, slot) DO UPDATE
+	    SET visits = t.visits + excluded.visits,
+	        uniques = t.uniques + excluded.uniques,
+	        bots = t.bots + excluded.bots;
+	INSERT INTO footfall.daily AS t
+	    (counter, day, slot, visits, uniques, bots)
+	SELECT u.c, v_day, v_slot, count(*) FILTER (WHERE u.cnt),
+	       count(*) FILTER (WHERE u.nw), count(*) FILTER (WHERE u.k = 'b')
+	  FROM unnest(v_cid, v_counted, v_isnew, p_kinds) AS u(c, cnt, nw, k)
+	 WHERE u.c IS NOT NULL
+	 GROUP BY u.c ORDER BY u.c
+	ON CONFLICT (counter, day, slot) DO UPDATE
+	    SET visits = t.visits + excluded.visits,
+	        uniques = t.uniques + excluded.uniques,
+	        bots = t.bots + excluded.bots;
+	-- An untracked visitor asked not to be tracked: totals only.
+	IF p_log THEN
+		INSERT INTO footfall.visit_log
+		    (at, counter, path, referrer, browser, is_new)
+		SELECT date_trunc('minute', now()), u.c, u.pa, u.r, u.b, u.nw
+		  FROM unnest(v_cid, v_counted, v_isnew, p_kinds, p_paths, p_refs,
+		      p_browsers) WITH ORDINALITY AS u(c, cnt, nw, k, pa, r, b, i)
+		 WHERE u.cnt AND u.k = 't'
+		 ORDER BY u.i;
+	END IF;
+
+	-- Each visit sees its counter's numbers less what the visits after
+	-- it in the batch added.
+	RETURN QUERY
+	SELECT u.c IS NULL, u.nw, u.cnt,
+	    coalesce(s.v - sum(u.cnt::integer) OVER later, s.v, 0)::bigint,
+	    coalesce(s.u - sum(u.nw::integer) OVER later, s.u, 0)::bigint,
+	    pg_current_xact_id()
+	  FROM unnest(v_cid, v_counted, v_isnew) WITH ORDINALITY
+	      AS u(c, cnt, nw, i)
+	  LEFT JOIN (SELECT t.counter, sum(t.visits) AS v, sum(t.uniques) AS u
+	      FROM footfall.counter_total t WHERE t.counter = ANY (v_ids)
+	     GROUP BY t.counter) s ON s.counter = u.c
+	WINDOW later AS (PARTITION BY u.c ORDER BY u.i DESC
+	    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+	 ORDER BY u.i;
+END
+$$;
+
+-- The numbers of the counters p_names, in that order: found is false
+-- (and the numbers 0) for a counter that does not exist.
+CREATE OR REPLACE FUNCTION footfall_api.read_counters(p_names text[])
+RETURNS TABLE (found boolean, total_visits bigint, unique_visitors bigint,
+    bots bigint)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT x.id IS NOT NULL,
+	       coalesce((SELECT sum(t.visits) FROM footfall.counter_total t
+	           WHERE t.counter = x.id), 0)::bigint,
+	       coalesce((SELECT sum(t.uniques) FROM footfall.counter_total t
+	           WHERE t.counter = x.id), 0)::bigint,
+	       coalesce((SELECT sum(t.bots) FROM footfall.counter_total t
+	           WHERE t.counter = x.id), 0)::bigint
+	  FROM unnest(p_names) WITH ORDINALITY AS u(name, i)
+	  LEFT JOIN footfall.counter x ON x.name = u.name
+	 ORDER BY u.i
+$$;
+
+-- The last p_days days (UTC, today included, oldest first, every day
+-- present); zeros for every day if the counter does not exist.
+--
+-- The days are read by the index with the window's first day as its
+-- bound: joined to the generated days alone, the planner merged the
+-- whole of the counter's history, so a year of it made every /stats
+-- several times dearer (test_db daily_stats_reads_the_window_only).
+CREATE OR REPLACE FUNCTION footfall_api.daily_stats(p_name text,
+    p_days integer)
+RETURNS TABLE (day date, visits bigint, uniques bigint, bots bigint)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT g.day::date, coalesce(s.visits, 0)::bigint,
+	       coalesce(s.uniques, 0)::bigint, coalesce(s.bots, 0)::bigint
+	  FROM generate_series(
+	       (now() AT TIME ZONE 'UTC')::date - (least(greatest(p_days, 1),
+	           (footfall.limits()).days_max) - 1),
+	       (now() AT TIME ZONE 'UTC')::date, interval '1 day') AS g(day)
+	  LEFT JOIN (
+		SELECT d.day, sum(d.visits) AS visits,
+		       sum(d.uniques) AS uniques, sum(d.bots) AS bots
+		  FROM footfall.counter x
+		  JOIN footfall.daily d ON d.counter = x.id
+		 WHERE x.name = p_name
+		   AND d.day >= (now() AT TIME ZONE 'UTC')::date -
+		       (least(greatest(p_days, 1), (footfall.limits()).days_max) - 1)
+		 GROUP BY d.day) s ON s.day = g.day::date
+	 ORDER BY g.day
+$$;
+
+-- Every counter with its numbers, by name.
+CREATE OR REPLACE FUNCTION footfall_api.list_counters()
+RETURNS TABLE (name text, total_visits bigint, unique_visitors bigint,
+    bots bigint, created bigint)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT x.name, coalesce(sum(t.visits), 0)::bigint,
+	       coalesce(sum(t.uniques), 0)::bigint,
+	       coalesce(sum(t.bots), 0)::bigint,
+	       floor(extract(epoch FROM x.created_at))::bigint
+	  FROM footfall.counter x
+	  LEFT JOIN footfall.counter_total t ON t.counter = x.id
+	 GROUP BY x.id ORDER BY x.name COLLATE "C"
+$$;
+
+-- Set counter p_name's numbers (the admin API): visits to p_visits,
+-- uniques to p_uniques (NULL: the smaller of the current uniques and
+-- p_visits) and, with p_reset_bots, bots to 0.  The counter is made if
+-- it does not exist.  The daily history is not changed.
+--
+-- A concurrent batch must either commit before (and be overwritten) or
+-- after (and add to the new numbers, its answers above them).  Locking
+-- the slot rows is not enough: a batch may be inserting a slot row the
+-- set cannot see yet, which would then survive the set with its visits,
+-- answered with the old numbers.  So the set takes the table in SHARE
+-- ROW EXCLUSIVE mode, which waits for the batches in flight and holds
+-- off new ones (reads go on) for the few statements it takes.  It is
+-- taken after the counter's INSERT: a batch waiting on that name holds
+-- no lock on counter_total yet, so the two cannot deadlock.
+CREATE OR REPLACE FUNCTION footfall_api.set_counter(p_name text,
+    p_visits bigint, p_uniques bigint, p_reset_bots boolean)
+RETURNS TABLE (total_visits bigint, unique_visitors bigint, bots bigint,
+    created bigint)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET lock_timeout = '1s'
+AS $$
+DECLARE
+	v_id	integer;
+	v_u	bigint;
+	v_b	bigint;
+BEGIN
+	IF p_visits IS NULL OR p_visits < 0 OR p_uniques < 0 OR
+	    p_uniques > p_visits THEN
+		RAISE EXCEPTION 'numbers out of range' USING ERRCODE = '22023';
+	END IF;
+	INSERT INTO footfall.counter (name) VALUES (p_name)
+	    ON CONFLICT (name) DO NOTHING;
+	LOCK TABLE footfall.counter_total IN SHARE ROW EXCLUSIVE MODE;
+	SELECT x.id INTO v_id FROM footfall.counter x WHERE x.name = p_name;
+	SELECT coalesce(sum(t.uniques), 0), coalesce(sum(t.bots), 0)
+	  INTO v_u, v_b FROM footfall.counter_total t WHERE t.counter = v_id;
+	UPDATE footfall.counter_total t SET visits = 0, uniques = 0, bots = 0
+	 WHERE t.counter = v_id;
+	INSERT INTO footfall.counter_total AS t
+	    (counter, slot, visits, uniques, bots)
+	VALUES (v_id, 0, p_visits, coalesce(p_uniques, least(v_u, p_visits)),
+	    CASE WHEN p_reset_bots THEN 0 ELSE v_b END)
+	ON CONFLICT (counter, slot) DO UPDATE
+	    SET visits = excluded.visits, uniques = excluded.uniques,
+	        bots = excluded.bots;
+	RETURN QUERY SELECT sum(t.visits)::bigint, sum(t.uniques)::bigint,
+	    sum(t.bots)::bigint,
+	    (SELECT floor(extract(epoch FROM x.created_at))::bigint
+	       FROM footfall.counter x WHERE x.id = v_id)
+	  FROM footfall.counter_total t WHERE t.counter = v_id;
+END
+$$;
+
+-- The p_limit most frequent values of the visit log's column p_what
+-- ('path', 'referrer' or 'browser') for counter p_name over the last
+-- p_days days, most first, ties by value; NULL values left out.
+CREATE OR REPLACE FUNCTION footfall_api.top(p_name text, p_days integer,
+    p_what text, p_limit integer)
+RETURNS TABLE (value text, visits bigint)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT v.value, count(*)::bigint
+	  FROM footfall.counter x
+	  JOIN footfall.visit_log l ON l.counter = x.id
+	   AND l.at >= date_trunc('day', now() AT TIME ZONE 'UTC')
+	       AT TIME ZONE 'UTC'
+	       - make_interval(days => least(greatest(p_days, 1),
+	           (footfall.limits()).days_max) - 1)
+	 CROSS JOIN LATERAL (SELECT CASE p_what WHEN 'path' THEN l.path
+	     WHEN 'referrer' THEN l.referrer WHEN 'browser' THEN l.browser
+	     END AS value) v
+	 WHERE x.name = p_name AND v.value IS NOT NULL
+	 GROUP BY v.value
+	 ORDER BY count(*) DESC, v.value COLLATE "C"
+	 LIMIT least(greatest(p_limit, 1), (footfall.limits()).top_max)
+$$;
+
+-- Visitor keys: a visitor is stored as an HMAC of its address under a
+-- key.  A key that lived forever would make every stored hash linkable
+-- to a guessed address forever (2^32 IPv4 addresses are tried in
+-- minutes), so each period (a day by default) gets a fresh random key,
+-- and a key is deleted as soon as no uniqueness window can need it: when
+-- its period and one window after it are over.  With key_period >=
+-- window at most two keys are alive, the current one and the one before
+-- it.  The keys live in the database so that every footfall process and
+-- host sharing it uses the same ones; only visitor_keys() hands them
+-- out.
+--
+-- The live keys for a key period of p_period seconds and a window of
+-- p_window seconds, current first: the key of the period now() is in
+-- (made from p_candidate, 32 random bytes from footfall's CSPRNG mixed
+-- with the database's own, if no footfall made it yet) and the newest
+-- earlier one still alive, if any.  Periods are aligned to multiples of
+-- p_period since the epoch, by the database's clock, so all hosts agree
+-- on them.  Expired keys are deleted first.  seconds_left is how long
+-- the current key stays current, expires_in how long each key has until
+-- it is deleted: footfall forgets its copy then too, even if no visit
+-- comes to make it ask.
+CREATE OR REPLACE FUNCTION footfall_api.visitor_keys(p_period integer,
+    p_window integer, p_candidate bytea)
+RETURNS TABLE (period_start bigint, key bytea, seconds_left double precision,
+    expires_in double precision)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_lim	record;
+	v_start	timestamptz;
+BEGIN
+	SELECT * INTO v_lim FROM footfall.limits();
+	IF p_window IS NULL OR p_window < v_lim.window_min OR
+	    p_period IS NULL OR p_period < p_window OR
+	    p_period > v_lim.window_max THEN
+		RAISE EXCEPTION 'key period out of range (window <= period)'
+		    USING ERRCODE = '22023';
+	END IF;
+	IF p_candidate IS NULL OR octet_length(p_candidate) <> 32 THEN
+		RAISE EXCEPTION 'key must be 32 bytes' USING ERRCODE = '22023';
+	END IF;
+	v_start := to_timestamp(floor(extract(epoch FROM now()) / p_period)
+	    * p_period);
+	DELETE FROM footfall.visitor_key k WHERE k.expires_at <= now();
+	-- Not p_candidate itself: a parameter is written to PostgreSQL's
+	-- log by log_statement, log_min_duration_statement and the like,
+	-- and such a log outlives the key.  Mixed with 244 bits of the
+	-- database's own CSPRNG, which never leave it, the logged candidate
+	-- tells nothing about the key.
+	INSERT INTO footfall.visitor_key AS k (period_start, key, expires_at)
+	VALUES (v_start, sha256(p_candidate || uuid_send(gen_random_uuid())
+	    || uuid_send(gen_random_uuid())),
+	    v_start + make_interval(secs => p_period + p_window))
+	ON CONFLICT ON CONSTRAINT visitor_key_pkey DO NOTHING;
+	RETURN QUERY
+	    (SELECT extract(epoch FROM k.period_start)::bigint, k.key,
+	            extract(epoch FROM v_start - now())::double precision
+	                + p_period,
+	            extract(epoch FROM k.expires_at - now())::double precision
+	       FROM footfall.visitor_key k
+	      WHERE k.period_start = v_start)
+	    UNION ALL
+	    (SELECT extract(epoch FROM k.period_start)::bigint, k.key, 0,
+	            extract(epoch FROM k.expires_at - now())::double precision
+	       FROM footfall.visitor_key k
+	      WHERE k.period_start < v_start
+	      ORDER BY k.period_start DESC
+	      LIMIT 1);
+END
+$$;
+
+-- Remove what no window needs any more: every expired key, and at most
+-- p_limit visitors whose window (p_window seconds) has passed.  footfall
+-- calls it about once a second in small batches, so that removal never
+-- holds many locks or delays a visit for long; `footfall --purge` calls
+-- it until nothing is left.  SKIP LOCKED: a row a visit is renewing is
+-- left for the next round, and removal never waits on a visit, so the
+-- two cannot deadlock.
+-- Planned afresh at each call (once a second): a plan PL/pgSQL cached
+-- while the table was small would scan all of it every time as it grew.
+CREATE OR REPLACE FUNCTION footfall_api.purge(p_window integer,
+    p_limit integer, OUT visitors bigint, OUT keys bigint)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+	v_lim	record;
+BEGIN
+	SELECT * INTO v_lim FROM footfall.limits();
+	IF p_window IS NULL OR p_window < v_lim.window_min OR
+	    p_window > v_lim.window_max OR p_limit IS NULL OR p_limit < 1 OR
+	    p_limit > v_lim.purge_max THEN
+		RAISE EXCEPTION 'window or limit out of range'
+		    USING ERRCODE = '22023';
+	END IF;
+	DELETE FROM footfall.visitor_key k WHERE k.expires_at <= now();
+	GET DIAGNOSTICS keys = ROW_COUNT;
+	WITH doomed AS (
+		SELECT d.hash FROM footfall.visitor d
+		 WHERE d.counted_at <= now() - make_interval(secs => p_window)
+		 ORDER BY d.counted_at
+		 LIMIT p_limit
+		   FOR UPDATE SKIP LOCKED
+	)
+	DELETE FROM footfall.visitor v USING doomed
+	 WHERE v.hash = doomed.hash;
+	GET DIAGNOSTICS visitors = ROW_COUNT;
+END
+$$;
+
+-- purge above, and the visit log: rows older than p_retention seconds
+-- go too, at most p_limit of them a call, each counter's oldest first.
+--
+-- Planned afresh at each call, with the tables' sizes of the moment: a
+-- generic plan PL/pgSQL cached while the log was empty seq-scanned all
+-- of it at every purge once it had grown (test_db purge_reads_by_index).
+-- Planning costs a fraction of a millisecond a second.
+CREATE OR REPLACE FUNCTION footfall_api.purge(p_window integer,
+    p_limit integer, p_retention integer, OUT visitors bigint,
+    OUT keys bigint, OUT log_rows bigint)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_custom_plan
+AS $$
+BEGIN
+	-- From a day to days_max days.
+	IF p_retention IS NULL OR p_retention < 86400 OR
+	    p_retention > (footfall.limits()).days_max * 86400 THEN
+		RAISE EXCEPTION 'retention out of range'
+		    USING ERRCODE = '22023';
+	END IF;
+	SELECT p.visitors, p.keys INTO visitors, keys
+	  FROM footfall_api.purge(p_window, p_limit) p;
+	-- Counter by counter along visit_log_counter_at: the counters are
+	-- the log's own (a skip scan of the index, one probe each), so
+	-- that no row outlives the retention, whatever footfall.counter
+	-- holds.
+	WITH RECURSIVE c(id) AS (
+		SELECT min(l.counter) FROM footfall.visit_log l
+		UNION ALL
+		SELECT (SELECT min(l.counter) FROM footfall.visit_log l
+		    WHERE l.counter > c.id)
+		  FROM c WHERE c.id IS NOT NULL
+	)
+	DELETE FROM footfall.visit_log l
+	 WHERE l.ctid = ANY (ARRAY(SELECT d.ctid FROM c
+	     CROSS JOIN LATERAL (SELECT d.ctid FROM footfall.visit_log d
+	         WHERE d.counter = c.id AND d.at < now()
+	             - make_interval(secs => p_retention)
+	         ORDER BY d.at LIMIT p_limit) d
+	     LIMIT p_limit));
+	GET DIAGNOSTICS log_rows = ROW_COUNT;
+END
+$$;
+
+-- Only footfall_app may call them; footfall.limits is for them alone.
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA footfall, footfall_api FROM PUBLIC;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA footfall_api TO footfall_app;
+RESET ROLE;

@@ -1,0 +1,119 @@
+-- footfall's schema as it is now, for a new database: sql/apply runs it
+-- there, records its version (the number of the last upgrade step), and
+-- then runs functions.sql and compat.sql.  A database made earlier is
+-- brought to the same schema by the upgrade steps NNN_*.sql instead
+-- (tests/upgrade.test compares the two).  A change here is also a new
+-- upgrade step; a step once released is never edited.
+--
+-- The tables live in schema footfall, owned by footfall_owner, a role
+-- that cannot log in.  The role footfall connects as is a member of
+-- footfall_app, which may only EXECUTE the functions in footfall_api.
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'footfall_owner') THEN
+		CREATE ROLE footfall_owner NOLOGIN;
+	END IF;
+	IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'footfall_app') THEN
+		CREATE ROLE footfall_app NOLOGIN;
+	END IF;
+END $$;
+
+CREATE SCHEMA footfall AUTHORIZATION footfall_owner;
+CREATE SCHEMA footfall_api AUTHORIZATION footfall_owner;
+REVOKE ALL ON SCHEMA footfall FROM PUBLIC;
+REVOKE ALL ON SCHEMA footfall_api FROM PUBLIC;
+GRANT USAGE ON SCHEMA footfall_api TO footfall_app;
+SET ROLE footfall_owner;
+
+-- The upgrade steps applied (sql/apply); schema.sql counts as all of
+-- the steps up to its version.
+CREATE TABLE footfall.schema_version (
+	version		integer PRIMARY KEY,
+	applied_at	timestamptz NOT NULL DEFAULT now()
+);
+
+-- One row per visitor hash (HMAC-SHA256, 32 bytes; never an address).
+-- counted_at is when the visitor was last counted as unique; seen_at,
+-- with count_interval on, when its visit last added to the total.
+CREATE TABLE footfall.visitor (
+	hash		bytea PRIMARY KEY CHECK (octet_length(hash) = 32),
+	counted_at	timestamptz NOT NULL,
+	seen_at		timestamptz
+);
+-- The removal of expired visitors walks this index, oldest first.
+CREATE INDEX visitor_counted_at ON footfall.visitor (counted_at);
+
+-- The visitor keys (see visitor_keys in functions.sql): expires_at is
+-- fixed when the key is made, period_start + period + window with the
+-- settings of the footfall that made it.
+CREATE TABLE footfall.visitor_key (
+	period_start	timestamptz PRIMARY KEY,
+	key		bytea NOT NULL CHECK (octet_length(key) = 32),
+	expires_at	timestamptz NOT NULL
+);
+
+-- Counter names: what /count/{name} accepts (route.c checks the same).
+CREATE TABLE footfall.counter (
+	id		integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	name		text NOT NULL UNIQUE
+	    CHECK (name ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'),
+	created_at	timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO footfall.counter (name) VALUES ('default');
+
+-- Each counter's numbers, spread over up to 64 rows (one per database
+-- connection's slot, made on first use; footfall.limits) so that
+-- concurrent batches do not queue on one hot row; the numbers are the
+-- sums.  bots are visits of known crawlers: never in visits.
+CREATE TABLE footfall.counter_total (
+	counter		integer NOT NULL REFERENCES footfall.counter
+	    ON DELETE CASCADE,
+	slot		smallint NOT NULL CHECK (slot >= 0 AND slot < 64),
+	visits		bigint NOT NULL DEFAULT 0 CHECK (visits >= 0),
+	uniques		bigint NOT NULL DEFAULT 0 CHECK (uniques >= 0),
+	bots		bigint NOT NULL DEFAULT 0 CHECK (bots >= 0),
+	PRIMARY KEY (counter, slot)
+);
+-- "default" has all its rows, as a database from before counters got
+-- them from its footfall.total (tests/isolation's specs start there).
+INSERT INTO footfall.counter_total (counter, slot)
+SELECT x.id, s FROM footfall.counter x, generate_series(0, 63) s;
+
+-- The same numbers per day (UTC), for /stats: its cost depends on the
+-- days asked for, not on the visits stored.  uniques of a day are the
+-- visits of that day that counted as new.
+CREATE TABLE footfall.daily (
+	counter		integer NOT NULL REFERENCES footfall.counter
+	    ON DELETE CASCADE,
+	day		date NOT NULL,
+	slot		smallint NOT NULL CHECK (slot >= 0 AND slot < 64),
+	visits		bigint NOT NULL DEFAULT 0 CHECK (visits >= 0),
+	uniques		bigint NOT NULL DEFAULT 0 CHECK (uniques >= 0),
+	bots		bigint NOT NULL DEFAULT 0 CHECK (bots >= 0),
+	PRIMARY KEY (counter, day, slot)
+);
+
+-- The visit log (visit_log = on): one row per counted, tracked visit,
+-- kept for log_retention.  No hash, no address, no User-Agent: the time
+-- to the minute (so that a row cannot be joined with a visitor's
+-- counted_at), the counter, the page's path, the referring host and
+-- the browser's family.
+--
+-- It is written for every counted visit, so it carries only what its
+-- readers need.  No foreign key on counter: its check, a query per row,
+-- was half of what the log added to a batch (about 8 of 16 us a visit,
+-- measured with pgbench calling count_visits with 32 visits); only
+-- count_batch writes here, with ids it read from footfall.counter in
+-- the same transaction, and footfall never deletes a counter.  One
+-- index: (counter, at) serves the top lists, and the purge walks it
+-- counter by counter (an index on at alone cost another 3 us a visit).
+CREATE TABLE footfall.visit_log (
+	at		timestamptz NOT NULL,
+	counter		integer NOT NULL,
+	path		text CHECK (octet_length(path) <= 256),
+	referrer	text CHECK (octet_length(referrer) <= 253),
+	browser		text CHECK (octet_length(browser) <= 32),
+	is_new		boolean NOT NULL
+);
+CREATE INDEX visit_log_counter_at ON footfall.visit_log (counter, at);
+RESET ROLE;
