@@ -1,5 +1,5 @@
 -- bench/run: one footfall visit per transaction, called as footfall
--- calls count_visits (src/db.c) with the shipped settings: counter
+-- calls count_batch (src/db.c) with the shipped settings: counter
 -- "default", a tracked visit with no previous key, the visit log on,
 -- count_interval 0, max_counters 100; for pgbench -f.  The visitor is
 -- the SHA-256 of an integer (32 bytes, as footfall's HMAC), drawn as
@@ -8,6 +8,6 @@
 -- visits are new.
 \set hot random(1, 10)
 \set v CASE WHEN :hot = 1 THEN random(1, 200) ELSE 1000 + random(0, 1048575) END
-SELECT * FROM footfall_api.count_visits(ARRAY['default'], ARRAY['t'],
+SELECT * FROM footfall_api.count_batch(ARRAY['default'], ARRAY['t'],
     ARRAY[sha256(int8send(:v))], NULL, ARRAY['/'], ARRAY[NULL::text],
     ARRAY['Firefox'], 86400, 0, 100, true);

@@ -265,7 +265,7 @@ batch_hash(struct batch_writer *w, struct batch_req **reqs, size_t n)
 	return 0;
 }
 
-/* Record the visits reqs[0..n-1] with one call of count_visits. */
+/* Record the visits reqs[0..n-1] with one call of count_batch. */
 static void
 batch_run_visits(struct batch_writer *w, struct batch_req **reqs, size_t n)
 {
@@ -314,7 +314,7 @@ batch_run_reads(struct batch_writer *w, struct batch_req **reqs, size_t n)
 
 /*
  * Answer the requests reqs[0..n-1] (taken off the queue) with as few
- * statements as possible: one call of count_visits for all the visits,
+ * statements as possible: one call of count_batch for all the visits,
  * one read_counters for all the reads (after the visits, so that a read
  * sees them), and each call on its own.
  */

@@ -11,7 +11,7 @@
  * pile requests up.
  *
  * A batch of visits is committed in two steps on one connection (libpq's
- * pipeline mode): the call of count_visits, whose rows (with the id of
+ * pipeline mode): the call of count_batch, whose rows (with the id of
  * its transaction) we read first, and then the Sync that commits it.  If
  * the connection is lost after the Sync went out and before the commit
  * was confirmed, only the database knows whether the visits were

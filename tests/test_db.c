@@ -346,16 +346,16 @@ Test(db, batch_max)
 }
 
 /*
- * count_visits answers its transaction's id, which is not committed
+ * count_batch answers its transaction's id, which is not committed
  * yet when asked inside it: what db_resolve asks about after a lost
  * commit.
  */
-Test(db, count_visits_xact)
+Test(db, count_batch_xact)
 {
 	PGresult	*res;
 
 	res = PQexec(admin, "SELECT xact_id, pg_xact_status(xact_id) "
-	    "FROM footfall_api.count_visits(ARRAY['default', 'default'], "
+	    "FROM footfall_api.count_batch(ARRAY['default', 'default'], "
 	    "ARRAY['t', 't'], ARRAY[sha256('a'), sha256('b')], NULL, NULL, "
 	    "NULL, NULL, 86400, 0, NULL, false)");
 	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s",
@@ -525,14 +525,15 @@ Test(db, purge)
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
- * The first cell of an admin query's only row, as text ("" for NULL);
- * rows are joined into one cell with string_agg by the callers.
+ * The first cell of the only row of a query on connection c, as text
+ * ("" for NULL); rows are joined into one cell with string_agg by the
+ * callers.
  */
 static const char *
-admin_get(const char *sql)
+cell(PGconn *c, const char *sql)
 {
 	static char	 buf[8192];
-	PGresult	*res = PQexec(admin, sql);
+	PGresult	*res = PQexec(c, sql);
 
 	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s: %s", sql,
 	    PQresultErrorMessage(res));
@@ -540,6 +541,12 @@ admin_get(const char *sql)
 	snprintf(buf, sizeof(buf), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return buf;
+}
+
+static const char *
+admin_get(const char *sql)
+{
+	return cell(admin, sql);
 }
 
 /* Visitor hashes hs[1..15], as hash_of makes them. */
@@ -930,20 +937,22 @@ lookups_call(int interval)
 {
 	char	sql[1024];
 
-	snprintf(sql, sizeof(sql), "SELECT new_positions "
-	    "FROM footfall_api.count_visits("
+	snprintf(sql, sizeof(sql), "SELECT '{' || coalesce(string_agg(b.i::text, "
+	    "',' ORDER BY b.i) FILTER (WHERE b.is_new), '') || '}' "
+	    "FROM footfall_api.count_batch("
 	    "ARRAY['default','default','default'], ARRAY['t','t','t'], "
 	    "ARRAY[sha256(random()::text::bytea), sha256('lookups a'), "
 	    "sha256('stored 1')], "
 	    "ARRAY[sha256('stored 2'), NULL, sha256('stored 3')], "
 	    "ARRAY['/','/',NULL], ARRAY[NULL,NULL,NULL]::text[], "
-	    "ARRAY['Firefox',NULL,NULL], %d, %d, 100, true)",
+	    "ARRAY['Firefox',NULL,NULL], %d, %d, 100, true) WITH ORDINALITY "
+	    "AS b(refused, is_new, counted, visits, uniques, xact_id, i)",
 	    WINDOW, interval);
 	return admin_get(sql);
 }
 
 /*
- * count_visits reads footfall.visitor by its primary key only, whatever
+ * count_batch reads footfall.visitor by its primary key only, whatever
  * the planner knows of the table.  Its plans are made generic and cached
  * while the table is empty (as PL/pgSQL keeps them in a long-lived
  * connection), then 20,000 visitors within the window arrive without an
@@ -1468,8 +1477,8 @@ Test(db, purge_visit_log)
 	    "FROM footfall.visit_log"), "/0,/new");
 }
 
-/* count_visits refuses malformed calls whole: nothing is recorded. */
-Test(db, count_visits_bad_arguments)
+/* count_batch refuses malformed calls whole: nothing is recorded. */
+Test(db, count_batch_bad_arguments)
 {
 	static const char *const calls[] = {
 		/* counters, kinds, hashes, prev, paths, refs, browsers,
@@ -1522,31 +1531,36 @@ Test(db, count_visits_bad_arguments)
 	cr_assert_eq(PQstatus(app), CONNECTION_OK);
 	for (i = 0; i < NELEM(calls); i++) {
 		snprintf(sql, sizeof(sql), "SELECT * FROM "
-		    "footfall_api.count_visits(%s)", calls[i]);
+		    "footfall_api.count_batch(%s)", calls[i]);
 		res = PQexec(app, sql);
 		cr_expect_eq(PQresultStatus(res), PGRES_FATAL_ERROR, "%s",
 		    calls[i]);
 		PQclear(res);
 	}
 	/* And one that is right, to show the calls above were. */
-	res = PQexec(app, "SELECT visits, uniques, new_positions, "
-	    "refused_positions, repeat_positions FROM footfall_api.count_visits("
-	    "ARRAY['a','a'], ARRAY['t','u'], ARRAY[sha256('x'), NULL], NULL, "
-	    "ARRAY['/', NULL], ARRAY[NULL, NULL], ARRAY['Other', NULL], 86400, "
-	    "0, 100, true)");
-	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s",
-	    PQresultErrorMessage(res));
-	cr_expect_str_eq(PQgetvalue(res, 0, 0), "{2}");
-	cr_expect_str_eq(PQgetvalue(res, 0, 1), "{1}");
-	cr_expect_str_eq(PQgetvalue(res, 0, 2), "{1}");
-	cr_expect_str_eq(PQgetvalue(res, 0, 3), "{}");
-	cr_expect_str_eq(PQgetvalue(res, 0, 4), "{}");
-	PQclear(res);
-	PQfinish(app);
+	cr_expect_str_eq(cell(app, "SELECT string_agg(concat_ws('/', refused, "
+	    "is_new, counted, visits, uniques), ' ' ORDER BY i) "
+	    "FROM footfall_api.count_batch(ARRAY['a','a'], ARRAY['t','u'], "
+	    "ARRAY[sha256('x'), NULL], NULL, ARRAY['/', NULL], "
+	    "ARRAY[NULL, NULL], ARRAY['Other', NULL], 86400, 0, 100, true) "
+	    "WITH ORDINALITY AS b(refused, is_new, counted, visits, uniques, "
+	    "xact_id, i)"), "f/t/t/1/1 f/f/t/2/1", "one row per visit");
 	cr_expect_str_eq(stored("a"), "2/1/0", "only the right call counted");
 	cr_expect_str_eq(counter_names(), "a,default");
 	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visit_log"),
 	    "1");
+
+	/*
+	 * count_visits (sql/compat.sql) answers as it did in 005: each
+	 * counter's numbers (NULL: refused) and the positions.
+	 */
+	cr_expect_str_eq(cell(app, "SELECT concat_ws(' ', visits, uniques, "
+	    "new_positions, refused_positions, repeat_positions) "
+	    "FROM footfall_api.count_visits(ARRAY['a','b','a','c','a','c'], "
+	    "ARRAY['t','t','u','t','t','b'], ARRAY[sha256('y'), sha256('z'), "
+	    "NULL, sha256('w'), sha256('y'), NULL], NULL, NULL, NULL, NULL, "
+	    "86400, 60, 3, false)"), "{4,1,NULL} {2,1,NULL} {1,2} {4,6} {5}");
+	PQfinish(app);
 }
 
 /*
