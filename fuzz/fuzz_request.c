@@ -51,7 +51,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.kind = REPLY_COUNTS;
 	r.counts.total = (long long)size * 1000003;
 	r.counts.uniques = (long long)size;
-	r.counts.is_new = (int)(size % 2);
+	r.outcome = (enum outcome)(size % OUTCOME__MAX);
 	r.origin = req.cors == CORS_ALLOW ? req.origin : NULL;
 	r.vary_origin = 1;
 	out = resp_render(&r, &len);

@@ -939,10 +939,7 @@ db_visit_outcome(enum visit_kind kind, int refused, int is_new, int counted,
 	    (counted && c->total < 1) || c->uniques > c->total)
 		return -1;
 	c->is_new = is_new;
-	c->counted = counted;
 	c->found = !refused;
-	c->tracked = kind == VISIT_TRACKED;
-	c->bot = kind == VISIT_BOT;
 	c->repeat = kind == VISIT_TRACKED && !refused && !counted;
 	return 0;
 }
@@ -1148,7 +1145,7 @@ db_read_counters(struct db *db, const char *const *names, size_t n,
 		    db_get_ll(res, (int)i, 3, &out[i].bots) == -1)
 			goto bad;
 		out[i].found = PQgetvalue(res, (int)i, 0)[0] == 't';
-		out[i].is_new = out[i].tracked = out[i].counted = -1;
+		out[i].is_new = -1;
 	}
 	goto out;
 bad:

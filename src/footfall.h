@@ -273,17 +273,17 @@ char		*badge_render(const char *, const char *, const char *,
 /* db.c */
 struct db;
 
+/*
+ * A counter's numbers, and what the database learnt of one visit:
+ * handle_outcome turns the visit's facts into an enum outcome.
+ */
 struct counts {
 	long long	 total;
 	long long	 uniques;
 	long long	 bots;		/* reads only */
-	int		 is_new;	/* -1: not a visit (read only) */
-	int		 tracked;	/* -1: no visit asked for; 0 or 1 */
-	int		 counted;	/* -1: no visit asked for; 0 or 1 */
 	int		 found;		/* the counter exists (or was made) */
-	int		 bot;		/* a bot's visit: in bots only */
+	int		 is_new;	/* a new unique visitor (-1: a read) */
 	int		 repeat;	/* within count_interval: not counted */
-	int		 ignored;	/* from an address in ignore */
 };
 
 enum visit_kind {
@@ -291,6 +291,25 @@ enum visit_kind {
 	VISIT_UNTRACKED,	/* do not track: the total only */
 	VISIT_BOT,		/* a known bot: the bots number only */
 	VISIT__MAX
+};
+
+/*
+ * What became of a counting request, computed once by handle_outcome;
+ * its JSON members (response.c), metrics (metrics.c) and log words
+ * (handle.c) are tables indexed by it.
+ */
+enum outcome {
+	OUTCOME_NONE,		/* no visit: a read, or a request refused */
+	OUTCOME_NEW,		/* counted, and a new unique visitor */
+	OUTCOME_RETURNING,	/* counted, a visitor seen in the window */
+	OUTCOME_UNTRACKED,	/* counted without a hash (dnt = count) */
+	OUTCOME_SKIPPED,	/* not counted: do not track, dnt = skip */
+	OUTCOME_BOT,		/* a known bot's: in bots only */
+	OUTCOME_IGNORED,	/* from an address in ignore */
+	OUTCOME_REPEAT,		/* hashed, within count_interval */
+	OUTCOME_REFUSED,	/* hashed, for a counter that may not be made */
+	OUTCOME_REFUSED_UNTRACKED, /* the same, not hashed */
+	OUTCOME__MAX
 };
 
 /* One visit as db_count_visits records it. */
@@ -409,7 +428,7 @@ struct reply {
 	const char	*www_auth;	/* WWW-Authenticate, or NULL */
 	const char	*filename;	/* Content-Disposition: attachment */
 	char		 filebuf[COUNTER_MAX + 16]; /* filename's, if ours */
-	int		 visit;		/* counts says what became of one */
+	enum outcome	 outcome;	/* what became of the visit */
 };
 
 char		*resp_render(const struct reply *, size_t *);
@@ -449,6 +468,18 @@ enum db_status	 batch_read(struct batch *, const char *, struct counts *,
 enum db_status	 batch_call(struct batch *, batch_fn, void *, double *);
 
 /* handle.c */
+
+/* What a counting request asks of the database (handle_plan). */
+enum plan {
+	PLAN_READ,		/* peek or HEAD: the numbers only */
+	PLAN_IGNORED,		/* an address in ignore: read, count nothing */
+	PLAN_SKIP,		/* do not track, dnt = skip: read, count nothing */
+	PLAN_BOT,		/* a VISIT_BOT */
+	PLAN_UNTRACKED,		/* a VISIT_UNTRACKED (dnt = count) */
+	PLAN_TRACKED,		/* a VISIT_TRACKED */
+	PLAN__MAX
+};
+
 struct ctx {
 	const struct conf	*conf;
 	struct batch		*batch;
@@ -459,11 +490,13 @@ void		 handle_request(struct ctx *, char *const *, struct reply *,
 		    struct request *);
 void		 handle_account(const struct request *, const struct reply *,
 		    double, double);
+enum plan	 handle_plan(const struct request *, int, enum dnt_mode);
+enum outcome	 handle_outcome(enum plan, const struct counts *);
 
 /* metrics.c */
 void		 metrics_init(void);
 void		 metrics_request(enum route, int, double);
-void		 metrics_visit(const struct counts *);
+void		 metrics_visit(enum outcome);
 void		 metrics_db_query(double);
 void		 metrics_db_error(enum db_status);
 void		 metrics_db_reconnect(void);

@@ -67,9 +67,59 @@ handle_cap_reached(const struct conf *conf)
 }
 
 /*
- * Count one visit for req->counter, or only read the numbers, as the
- * request and the configuration say: the decisions of README "Keeping
- * counts honest".  Fills r->counts and returns the database status.
+ * The ladder of README "Keeping counts honest": what a counting request
+ * asks of the database, from the request's facts and the dnt setting.
+ * peek: the request only reads (?peek, HEAD).  Pure.
+ */
+enum plan
+handle_plan(const struct request *req, int peek, enum dnt_mode dnt)
+{
+	if (peek)
+		return PLAN_READ;
+	if (req->ignored)
+		return PLAN_IGNORED;	/* the owner: nothing at all */
+	if (req->bot)
+		return PLAN_BOT;
+	if (req->dnt && dnt == DNT_SKIP)
+		return PLAN_SKIP;
+	if (req->dnt && dnt == DNT_COUNT)
+		return PLAN_UNTRACKED;
+	return PLAN_TRACKED;
+}
+
+/*
+ * What became of a request planned as p, from what the database said of
+ * it in *c.  An ignored address or a bot is that whatever the counter; a
+ * counted visit is refused if its counter may not be made.  Pure.
+ */
+enum outcome
+handle_outcome(enum plan p, const struct counts *c)
+{
+	switch (p) {
+	case PLAN_READ:
+		return OUTCOME_NONE;
+	case PLAN_IGNORED:
+		return OUTCOME_IGNORED;
+	case PLAN_BOT:
+		return OUTCOME_BOT;
+	case PLAN_SKIP:
+		return c->found ? OUTCOME_SKIPPED : OUTCOME_REFUSED_UNTRACKED;
+	case PLAN_UNTRACKED:
+		return c->found ? OUTCOME_UNTRACKED : OUTCOME_REFUSED_UNTRACKED;
+	default:
+		break;
+	}
+	if (!c->found)
+		return OUTCOME_REFUSED;
+	if (c->repeat)
+		return OUTCOME_REPEAT;
+	return c->is_new == 1 ? OUTCOME_NEW : OUTCOME_RETURNING;
+}
+
+/*
+ * Count one visit for req->counter, or only read the numbers, as
+ * handle_plan says.  Fills r->counts and r->outcome and returns the
+ * database status.
  */
 static enum db_status
 handle_visit(struct ctx *ctx, const struct request *req, int peek,
@@ -78,21 +128,24 @@ handle_visit(struct ctx *ctx, const struct request *req, int peek,
 	const struct conf	*conf = ctx->conf;
 	struct visit		 v;
 	unsigned char		 id[IDENT_MAX];
-	size_t			 len;
+	size_t			 len = 0;
 	enum db_status		 st;
-	int			 read = peek, dnt_skip = 0;
+	enum plan		 p;
 
 	memset(&v, 0, sizeof(v));
 	v.counter = req->counter;
-	if (!peek && req->ignored)
-		read = 1;		/* the owner: nothing at all */
-	else if (!peek && req->bot)
-		v.kind = VISIT_BOT;
-	else if (!peek && req->dnt && conf->dnt == DNT_SKIP)
-		read = dnt_skip = 1;
-	else if (!peek && req->dnt && conf->dnt == DNT_COUNT)
-		v.kind = VISIT_UNTRACKED;
-	else if (!peek) {
+	p = handle_plan(req, peek, conf->dnt);
+	if (p == PLAN_READ || p == PLAN_IGNORED || p == PLAN_SKIP) {
+		st = batch_read(ctx->batch, req->counter, &r->counts,
+		    &ctx->db_seconds);
+		/* A listed counter no visit made yet reads as zeros. */
+		if (st == DB_OK && !r->counts.found && conf->ncounters > 0)
+			r->counts.found = 1;
+		goto out;
+	}
+	v.kind = p == PLAN_BOT ? VISIT_BOT : p == PLAN_UNTRACKED ?
+	    VISIT_UNTRACKED : VISIT_TRACKED;
+	if (p == PLAN_TRACKED) {
 		if (!req->has_addr) {
 			log_error("request without a usable REMOTE_ADDR: not "
 			    "counted (check fastcgi_params)");
@@ -104,7 +157,6 @@ handle_visit(struct ctx *ctx, const struct request *req, int peek,
 			log_error("cannot build a visitor identity");
 			return DB__MAX;
 		}
-		v.kind = VISIT_TRACKED;
 		v.ident = id;
 		v.identlen = len;
 		if (conf->visit_log) {
@@ -113,25 +165,14 @@ handle_visit(struct ctx *ctx, const struct request *req, int peek,
 			v.browser = req->browser;
 		}
 	}
-	if (read) {
-		st = batch_read(ctx->batch, req->counter, &r->counts,
-		    &ctx->db_seconds);
-		/* A listed counter no visit made yet reads as zeros. */
-		if (st == DB_OK && !r->counts.found && conf->ncounters > 0)
-			r->counts.found = 1;
-		if (!peek) {
-			r->counts.is_new = 0;
-			r->counts.counted = 0;
-			r->counts.tracked = dnt_skip ? 0 : -1;
-			r->counts.ignored = !dnt_skip;
-		}
-		return st;
-	}
 	st = batch_visit(ctx->batch, &v, &r->counts, &ctx->db_seconds);
-	if (v.kind == VISIT_TRACKED)
+	if (p == PLAN_TRACKED)
 		hash_wipe(id, len);
-	if (st == DB_OK && !r->counts.found && v.kind != VISIT_BOT)
+	if (st == DB_OK && !r->counts.found && p != PLAN_BOT)
 		handle_cap_reached(conf);
+out:
+	if (st == DB_OK)
+		r->outcome = handle_outcome(p, &r->counts);
 	return st;
 }
 
@@ -196,8 +237,6 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 		r->status = 200;
 		r->kind = REPLY_COUNTS;
 	}
-	/* handle_account sees what became of the visit. */
-	r->visit = st == DB_OK;
 }
 
 /*
@@ -392,8 +431,6 @@ handle_badge(struct ctx *ctx, const struct request *req, struct reply *r)
 	    "image/svg+xml; charset=utf-8");
 	if (r->kind == REPLY_TEXT)
 		r->status = status;
-	/* handle_account sees what became of the visit. */
-	r->visit = (msg == NULL || status == 404) && r->counts.counted >= 0;
 }
 
 /*
@@ -700,6 +737,23 @@ handle_request(struct ctx *ctx, char *const *envp, struct reply *r,
 	}
 }
 
+/* Each outcome's fields in the request's log line. */
+static const struct {
+	int		 counted, is_new, tracked;
+	const char	*why;		/* not_counted= */
+} handle_outcomes[OUTCOME__MAX] = {
+	{ 0, 0, 0, "-" },		/* OUTCOME_NONE */
+	{ 1, 1, 1, "-" },		/* OUTCOME_NEW */
+	{ 1, 0, 1, "-" },		/* OUTCOME_RETURNING */
+	{ 1, 0, 0, "-" },		/* OUTCOME_UNTRACKED */
+	{ 0, 0, 0, "dnt" },		/* OUTCOME_SKIPPED */
+	{ 0, 0, 0, "bot" },		/* OUTCOME_BOT */
+	{ 0, 0, 0, "ignored" },		/* OUTCOME_IGNORED */
+	{ 0, 0, 1, "repeat" },		/* OUTCOME_REPEAT */
+	{ 0, 0, 1, "unknown_counter" },	/* OUTCOME_REFUSED */
+	{ 0, 0, 0, "unknown_counter" },	/* OUTCOME_REFUSED_UNTRACKED */
+};
+
 /*
  * Account for an answered request: one log line in the format footfall(8)
  * documents under LOGGING, and the metrics.  seconds is the whole
@@ -716,34 +770,17 @@ handle_account(const struct request *req, const struct reply *r,
 		"allow",	/* CORS_ALLOW */
 		"deny",		/* CORS_DENY */
 	};
-	const char	*why;
-	int		 visit, counted;
 
-	visit = r->visit && r->counts.counted >= 0;
-	counted = visit && r->counts.counted;
 	metrics_request(req->route, r->status, seconds);
-	if (visit)
-		metrics_visit(&r->counts);
-	if (!visit)
-		why = "-";
-	else if (r->counts.bot)
-		why = "bot";
-	else if (r->counts.ignored)
-		why = "ignored";
-	else if (!r->counts.found)
-		why = "unknown_counter";
-	else if (r->counts.repeat)
-		why = "repeat";
-	else if (!r->counts.counted)
-		why = "dnt";
-	else
-		why = "-";
+	metrics_visit(r->outcome);
 	log_info("request route=%s method=%s status=%d duration_ms=%.3f "
 	    "db_ms=%.3f counter=%s counted=%d new=%d tracked=%d "
 	    "not_counted=%s cors=%s",
 	    route_name(req->route), route_method_name(req->method), r->status,
 	    seconds * 1000, db_seconds * 1000,
-	    req->counter[0] != '\0' ? req->counter : "-", counted,
-	    counted && r->counts.is_new == 1, visit && r->counts.tracked == 1,
-	    why, cors_names[req->cors]);
+	    req->counter[0] != '\0' ? req->counter : "-",
+	    handle_outcomes[r->outcome].counted,
+	    handle_outcomes[r->outcome].is_new,
+	    handle_outcomes[r->outcome].tracked,
+	    handle_outcomes[r->outcome].why, cors_names[req->cors]);
 }

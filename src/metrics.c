@@ -49,23 +49,16 @@ static struct {
 	atomic_ullong	 requests[ROUTE__MAX][NCODES + 1];
 	struct hist	 duration[ROUTE__MAX];
 	struct hist	 db;
-	atomic_ullong	 visits;
-	atomic_ullong	 uniques;
+	atomic_ullong	 outcomes[OUTCOME__MAX];
 	atomic_ullong	 db_errors[DB__MAX];
 	atomic_ullong	 db_reconnects;
 	atomic_ullong	 in_doubt[DB__MAX];	/* by what was learnt */
 	atomic_ullong	 batch[NBATCH + 1];	/* not cumulative */
 	atomic_ullong	 batch_sum;
 	atomic_ullong	 fcgi_refused;
-	atomic_ullong	 untracked;	/* visits counted without a hash */
-	atomic_ullong	 skipped;	/* visits not counted (dnt = skip) */
 	atomic_ullong	 purged_visitors;
 	atomic_ullong	 purged_keys;
 	atomic_ullong	 purged_log;
-	atomic_ullong	 bots;		/* bot visits (in bots only) */
-	atomic_ullong	 ignored;	/* from an address in ignore */
-	atomic_ullong	 repeats;	/* within count_interval */
-	atomic_ullong	 refused;	/* for a counter that may not exist */
 	atomic_ullong	 auth_failures;	/* admin API */
 	atomic_int	 durable;	/* db_durable's last answer */
 	time_t		 started;
@@ -76,6 +69,20 @@ static const char *const metrics_db_kinds[DB__MAX] = {
 	"unavailable",	/* DB_UNAVAILABLE */
 	"failed",	/* DB_FAILED */
 	"unknown",	/* DB_UNKNOWN */
+};
+
+/* Each outcome's reason in footfall_visits_not_counted_total, or NULL. */
+static const char *const metrics_reasons[OUTCOME__MAX] = {
+	NULL,			/* OUTCOME_NONE: not a visit */
+	NULL,			/* OUTCOME_NEW */
+	NULL,			/* OUTCOME_RETURNING */
+	NULL,			/* OUTCOME_UNTRACKED */
+	NULL,			/* OUTCOME_SKIPPED: a series of its own */
+	"bot",			/* OUTCOME_BOT */
+	"ignored",		/* OUTCOME_IGNORED */
+	"repeat",		/* OUTCOME_REPEAT */
+	"unknown_counter",	/* OUTCOME_REFUSED */
+	"unknown_counter",	/* OUTCOME_REFUSED_UNTRACKED */
 };
 
 /* What became of a commit whose answer was lost (db_resolve). */
@@ -102,8 +109,8 @@ metrics_init(void)
 	for (j = 0; j <= NBOUNDS; j++)
 		atomic_store(&m.db.bucket[j], 0);
 	atomic_store(&m.db.sum_us, 0);
-	atomic_store(&m.visits, 0);
-	atomic_store(&m.uniques, 0);
+	for (i = 0; i < OUTCOME__MAX; i++)
+		atomic_store(&m.outcomes[i], 0);
 	for (i = 0; i < DB__MAX; i++)
 		atomic_store(&m.db_errors[i], 0);
 	atomic_store(&m.db_reconnects, 0);
@@ -114,15 +121,9 @@ metrics_init(void)
 		atomic_store(&m.batch[i], 0);
 	atomic_store(&m.batch_sum, 0);
 	atomic_store(&m.fcgi_refused, 0);
-	atomic_store(&m.untracked, 0);
-	atomic_store(&m.skipped, 0);
 	atomic_store(&m.purged_visitors, 0);
 	atomic_store(&m.purged_keys, 0);
 	atomic_store(&m.purged_log, 0);
-	atomic_store(&m.bots, 0);
-	atomic_store(&m.ignored, 0);
-	atomic_store(&m.repeats, 0);
-	atomic_store(&m.refused, 0);
 	atomic_store(&m.auth_failures, 0);
 	m.started = time(NULL);
 }
@@ -154,37 +155,13 @@ metrics_request(enum route route, int status, double seconds)
 	metrics_observe(&m.duration[route], seconds);
 }
 
-/*
- * One counting request answered: a visit recorded (is_new if it also
- * counted a unique visitor), or why it was not.
- */
+/* One counting request answered, and what became of its visit. */
 void
-metrics_visit(const struct counts *c)
+metrics_visit(enum outcome o)
 {
-	atomic_ullong	*why = NULL;
-
-	if (c->bot)
-		why = &m.bots;
-	else if (c->ignored)
-		why = &m.ignored;
-	else if (!c->found)
-		why = &m.refused;
-	else if (c->repeat)
-		why = &m.repeats;
-	if (why != NULL) {
-		atomic_fetch_add_explicit(why, 1, memory_order_relaxed);
-		return;
-	}
-	if (!c->counted) {
-		atomic_fetch_add_explicit(&m.skipped, 1, memory_order_relaxed);
-		return;
-	}
-	atomic_fetch_add_explicit(&m.visits, 1, memory_order_relaxed);
-	if (!c->tracked)
-		atomic_fetch_add_explicit(&m.untracked, 1,
+	if (o != OUTCOME_NONE && o < OUTCOME__MAX)
+		atomic_fetch_add_explicit(&m.outcomes[o], 1,
 		    memory_order_relaxed);
-	if (c->is_new == 1)
-		atomic_fetch_add_explicit(&m.uniques, 1, memory_order_relaxed);
 }
 
 /* What one purge removed (batch.c): visitors, keys, visit log rows. */
@@ -266,6 +243,33 @@ metrics_get(atomic_ullong *v)
 	return atomic_load_explicit(v, memory_order_relaxed);
 }
 
+static unsigned long long
+metrics_outcome(enum outcome o)
+{
+	return metrics_get(&m.outcomes[o]);
+}
+
+/* footfall_visits_not_counted_total, a line a reason. */
+static void
+metrics_put_reasons(FILE *f)
+{
+	unsigned long long	 n = 0;
+	size_t			 i;
+
+	for (i = 0; i < OUTCOME__MAX; i++) {
+		if (metrics_reasons[i] == NULL)
+			continue;
+		n += metrics_outcome(i);
+		/* The outcomes of one reason stand together in the table. */
+		if (i + 1 < OUTCOME__MAX && metrics_reasons[i + 1] != NULL &&
+		    strcmp(metrics_reasons[i + 1], metrics_reasons[i]) == 0)
+			continue;
+		fprintf(f, "footfall_visits_not_counted_total{reason=\"%s\"} "
+		    "%llu\n", metrics_reasons[i], n);
+		n = 0;
+	}
+}
+
 /* The series of one histogram; labels is "" or `route="count",`. */
 static void
 metrics_put_hist(FILE *f, const char *name, const char *labels,
@@ -344,12 +348,14 @@ metrics_render(void)
 
 	fprintf(f, "# HELP footfall_visits_total Visits counted (committed)."
 	    "\n# TYPE footfall_visits_total counter\n"
-	    "footfall_visits_total %llu\n", metrics_get(&m.visits));
+	    "footfall_visits_total %llu\n",
+	    metrics_outcome(OUTCOME_NEW) + metrics_outcome(OUTCOME_RETURNING) +
+	    metrics_outcome(OUTCOME_UNTRACKED));
 	fprintf(f, "# HELP footfall_unique_visitors_total Visits that "
 	    "counted a new unique visitor.\n"
 	    "# TYPE footfall_unique_visitors_total counter\n"
 	    "footfall_unique_visitors_total %llu\n",
-	    metrics_get(&m.uniques));
+	    metrics_outcome(OUTCOME_NEW));
 
 	fprintf(f, "# HELP footfall_db_errors_total Database statements that"
 	    " did not succeed: unavailable (no connection, lost, timed out)"
@@ -419,7 +425,8 @@ metrics_render(void)
 	    "the visitor asked not to be tracked (dnt = skip).\n"
 	    "# TYPE footfall_visits_skipped_total counter\n"
 	    "footfall_visits_skipped_total %llu\n",
-	    metrics_get(&m.untracked), metrics_get(&m.skipped));
+	    metrics_outcome(OUTCOME_UNTRACKED),
+	    metrics_outcome(OUTCOME_SKIPPED));
 	fprintf(f, "# HELP footfall_purged_total Rows removed because no "
 	    "window needs them any more.\n"
 	    "# TYPE footfall_purged_total counter\n"
@@ -433,14 +440,8 @@ metrics_render(void)
 	    "bot (added to the counter's bots), an address in ignore, a "
 	    "repeat within count_interval, or a counter that may not be "
 	    "made.\n"
-	    "# TYPE footfall_visits_not_counted_total counter\n"
-	    "footfall_visits_not_counted_total{reason=\"bot\"} %llu\n"
-	    "footfall_visits_not_counted_total{reason=\"ignored\"} %llu\n"
-	    "footfall_visits_not_counted_total{reason=\"repeat\"} %llu\n"
-	    "footfall_visits_not_counted_total{reason=\"unknown_counter\"} "
-	    "%llu\n",
-	    metrics_get(&m.bots), metrics_get(&m.ignored),
-	    metrics_get(&m.repeats), metrics_get(&m.refused));
+	    "# TYPE footfall_visits_not_counted_total counter\n");
+	metrics_put_reasons(f);
 	fprintf(f, "# HELP footfall_admin_auth_failures_total Admin API "
 	    "requests refused for a missing or wrong token.\n"
 	    "# TYPE footfall_admin_auth_failures_total counter\n"

@@ -94,6 +94,31 @@ resp_status_text(int status)
 }
 
 /*
+ * What each outcome adds to the counts object.  A visitor who asked not
+ * to be tracked is told so, and whether the visit still counted (README
+ * "Privacy"); a bot that it was counted as one, not whether it asked (a
+ * page would mark "not tracked" what only a bot fetched); a read gets
+ * the Lambda versions' object, with nothing about a visit.
+ */
+static const struct resp_outcome {
+	int	 is_new;	/* "is_new_visitor": -1 absent, or its value */
+	int	 untracked;	/* "tracked": false */
+	int	 uncounted;	/* "counted": false */
+	int	 bot;		/* "bot": true */
+} resp_outcomes[OUTCOME__MAX] = {
+	{ -1, 0, 0, 0 },	/* OUTCOME_NONE */
+	{ 1, 0, 0, 0 },		/* OUTCOME_NEW */
+	{ 0, 0, 0, 0 },		/* OUTCOME_RETURNING */
+	{ 0, 1, 0, 0 },		/* OUTCOME_UNTRACKED */
+	{ 0, 1, 1, 0 },		/* OUTCOME_SKIPPED */
+	{ 0, 0, 1, 1 },		/* OUTCOME_BOT */
+	{ 0, 0, 1, 0 },		/* OUTCOME_IGNORED */
+	{ 0, 0, 1, 0 },		/* OUTCOME_REPEAT */
+	{ 0, 0, 1, 0 },		/* OUTCOME_REFUSED (a 404: never shown) */
+	{ 0, 1, 1, 0 },		/* OUTCOME_REFUSED_UNTRACKED (the same) */
+};
+
+/*
  * Render the JSON body of r.  Returns a string the caller frees, or NULL
  * if out of memory.  json-c escapes every string it is given, so the
  * output is valid JSON whatever bytes an error text held.
@@ -101,13 +126,15 @@ resp_status_text(int status)
 static char *
 resp_body(const struct reply *r)
 {
-	json_object	*o;
-	char		*s = NULL;
+	const struct resp_outcome	*out;
+	json_object			*o;
+	char				*s = NULL;
 
 	if ((o = json_object_new_object()) == NULL)
 		return NULL;
 	switch (r->kind) {
 	case REPLY_COUNTS:
+		out = &resp_outcomes[r->outcome];
 		/*
 		 * "count" and "total_visits" are the same number: the
 		 * Lambda-era front ends read one or the other.
@@ -118,23 +145,16 @@ resp_body(const struct reply *r)
 		    json_object_new_int64(r->counts.total));
 		json_object_object_add(o, "unique_visitors",
 		    json_object_new_int64(r->counts.uniques));
-		if (r->counts.is_new >= 0)
+		if (out->is_new >= 0)
 			json_object_object_add(o, "is_new_visitor",
-			    json_object_new_boolean(r->counts.is_new));
-		/*
-		 * A visitor who asked not to be tracked is told so, and
-		 * whether the visit still counted (README "Privacy"); a
-		 * bot that it was counted as one, not whether it asked (a
-		 * page would mark "not tracked" what only a bot fetched);
-		 * any other answer stays exactly the Lambda versions' object.
-		 */
-		if (r->counts.tracked == 0 && !r->counts.bot)
+			    json_object_new_boolean(out->is_new));
+		if (out->untracked)
 			json_object_object_add(o, "tracked",
 			    json_object_new_boolean(0));
-		if (r->counts.counted == 0)
+		if (out->uncounted)
 			json_object_object_add(o, "counted",
 			    json_object_new_boolean(0));
-		if (r->counts.bot)
+		if (out->bot)
 			json_object_object_add(o, "bot",
 			    json_object_new_boolean(1));
 		break;

@@ -42,27 +42,34 @@ header_num(const char *s, const char *name)
 Test(response, counts)
 {
 	static const struct {
-		int		 is_new, tracked, counted, bot;
+		enum outcome	 o;
 		const char	*want;
 	} t[] = {
-		{ 1, 1, 1, 0, "{\"count\":5,\"total_visits\":5,"
+		{ OUTCOME_NEW, "{\"count\":5,\"total_visits\":5,"
 		    "\"unique_visitors\":3,\"is_new_visitor\":true}\n" },
-		{ 0, 1, 1, 0, "{\"count\":5,\"total_visits\":5,"
+		{ OUTCOME_RETURNING, "{\"count\":5,\"total_visits\":5,"
 		    "\"unique_visitors\":3,\"is_new_visitor\":false}\n" },
 		/* dnt = count, and dnt = skip */
-		{ 0, 0, 1, 0, "{\"count\":5,\"total_visits\":5,"
+		{ OUTCOME_UNTRACKED, "{\"count\":5,\"total_visits\":5,"
 		    "\"unique_visitors\":3,\"is_new_visitor\":false,"
 		    "\"tracked\":false}\n" },
-		{ 0, 0, 0, 0, "{\"count\":5,\"total_visits\":5,"
+		{ OUTCOME_SKIPPED, "{\"count\":5,\"total_visits\":5,"
 		    "\"unique_visitors\":3,\"is_new_visitor\":false,"
 		    "\"tracked\":false,\"counted\":false}\n" },
 		/* a read: no visit, so nothing about one */
-		{ -1, -1, -1, 0, "{\"count\":5,\"total_visits\":5,"
+		{ OUTCOME_NONE, "{\"count\":5,\"total_visits\":5,"
 		    "\"unique_visitors\":3}\n" },
 		/* a bot: not a visitor who asked not to be tracked */
-		{ 0, 0, 0, 1, "{\"count\":5,\"total_visits\":5,"
+		{ OUTCOME_BOT, "{\"count\":5,\"total_visits\":5,"
 		    "\"unique_visitors\":3,\"is_new_visitor\":false,"
 		    "\"counted\":false,\"bot\":true}\n" },
+		/* the owner's address, and a repeat: neither counted */
+		{ OUTCOME_IGNORED, "{\"count\":5,\"total_visits\":5,"
+		    "\"unique_visitors\":3,\"is_new_visitor\":false,"
+		    "\"counted\":false}\n" },
+		{ OUTCOME_REPEAT, "{\"count\":5,\"total_visits\":5,"
+		    "\"unique_visitors\":3,\"is_new_visitor\":false,"
+		    "\"counted\":false}\n" },
 	};
 	struct reply	 r;
 	const char	*body;
@@ -75,21 +82,17 @@ Test(response, counts)
 		r.kind = REPLY_COUNTS;
 		r.counts.total = 5;
 		r.counts.uniques = 3;
-		r.counts.is_new = t[i].is_new;
-		r.counts.tracked = t[i].tracked;
-		r.counts.counted = t[i].counted;
-		r.counts.bot = t[i].bot;
+		r.outcome = t[i].o;
 		s = render(&r, &len, &body);
 		cr_assert(strncmp(s, "Status: 200 OK\r\n", 16) == 0,
-		    "status line, is_new %d: %s", t[i].is_new, s);
-		cr_assert_str_eq(body, t[i].want, "body, is_new %d",
-		    t[i].is_new);
+		    "status line, outcome %d: %s", t[i].o, s);
+		cr_assert_str_eq(body, t[i].want, "body, outcome %d", t[i].o);
 		cr_assert(strstr(s, "Content-Type: application/json\r\n"),
-		    "content type, is_new %d", t[i].is_new);
+		    "content type, outcome %d", t[i].o);
 		cr_assert_eq(header_num(s, "\r\nContent-Length: "),
-		    (long)strlen(body), "length, is_new %d", t[i].is_new);
+		    (long)strlen(body), "length, outcome %d", t[i].o);
 		cr_assert_null(strstr(s, "Access-Control"),
-		    "no origin, no CORS, is_new %d", t[i].is_new);
+		    "no origin, no CORS, outcome %d", t[i].o);
 		free(s);
 	}
 }
