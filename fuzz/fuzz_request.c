@@ -44,6 +44,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (req.cors == CORS_ALLOW)
 		FUZZ_CHECK(strcmp(req.origin, o1) == 0 ||
 		    strcmp(req.origin, o2) == 0);
+	/* The query's typed fields hold valid values, whatever it said. */
+	FUZZ_CHECK((req.bad & ~req.keys) == 0);
+	FUZZ_CHECK(req.days >= 1 && req.days <= 366);
+	FUZZ_CHECK(badge_label_valid(req.label));
+	FUZZ_CHECK(req.visits >= 0 && req.visits <= REQ_COUNT_MAX);
+	FUZZ_CHECK(req.uniques >= 0 && req.uniques <= REQ_COUNT_MAX);
 
 	/* The answer to it, with numbers, as handle.c would build it. */
 	memset(&r, 0, sizeof(r));

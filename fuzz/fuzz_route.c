@@ -1,6 +1,6 @@
 /*
- * route_method, route_path, route_query_has and route_query_get: the method, path and
- * query string of a request.  Input: "method\nprefix\npath\nquery".
+ * route_method and route_path: the method and path of a request.
+ * Input: "method\nprefix\npath".
  */
 #include "config.h"
 
@@ -22,16 +22,14 @@ fuzz_is(const char *prefix, const char *path, const char *name)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char		*s, *p, *f[4] = { NULL, NULL, NULL, NULL };
+	char		*s, *p, *f[3] = { NULL, NULL, NULL };
 	enum method	 m;
 	enum route	 r, meant;
 	char		 name[COUNTER_MAX + 1], want[COUNTER_MAX + 8];
-	char		 val[64];
 	size_t		 i;
-	int		 rc;
 
 	p = s = fuzz_str(data, size);
-	for (i = 0; i < 4 && p != NULL; i++)
+	for (i = 0; i < 3 && p != NULL; i++)
 		f[i] = strsep(&p, "\n");
 	m = route_method(f[0]);
 	FUZZ_CHECK(m >= 0 && m < METHOD__MAX);
@@ -60,18 +58,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    want) || (strcmp(name, "default") == 0 &&
 			    fuzz_is(f[1] != NULL ? f[1] : "", f[2], "/count")));
 		}
-	}
-	if (f[3] != NULL) {
-		rc = route_query_get(f[3], "days", val, sizeof(val));
-		FUZZ_CHECK(rc >= -1 && rc <= 1);
-		if (rc == 1)
-			FUZZ_CHECK(strlen(val) <= strlen(f[3]));
-	}
-	if (f[3] != NULL) {
-		i = route_query_has(f[3], "peek");
-		FUZZ_CHECK(i == 0 || i == 1);
-		if (i)
-			FUZZ_CHECK(strstr(f[3], "peek") != NULL);
 	}
 	free(s);
 	return 0;

@@ -174,24 +174,52 @@ enum route	 route_path(const char *, const char *, char [COUNTER_MAX + 1],
 		    enum route *);
 int		 route_counter_valid(const char *, size_t);
 int		 route_is_admin(enum route);
-int		 route_query_has(const char *, const char *);
-int		 route_query_get(const char *, const char *, char *, size_t);
 int		 route_allows(enum route, enum method);
 const char	*route_allow_header(enum route);
 const char	*route_name(enum route);
 const char	*route_method_name(enum method);
+
+/* badge.c's, which a request's query may replace. */
+#define BADGE_LABEL_MAX	 64	/* a badge's label, bytes */
+#define BADGE_LABEL	 "visits"
+#define BADGE_COLOR	 "#007ec6"
 
 /* request.c */
 #define REQ_LOG_PATH_MAX 256	/* a page path in the visit log */
 #define REQ_LOG_REF_MAX	 253	/* a referrer host (a DNS name's most) */
 #define REQ_QUERY_MAX	 1024	/* longest query string looked at */
 #define REQ_AUTH_MAX	 300	/* longest Authorization looked at */
+#define REQ_DAYS	 30	/* ?days= when absent */
+#define REQ_COUNT_MAX	 (1LL << 53) /* most an admin number may be */
+
+/* The query's keys, each validated once by req_parse into its field. */
+enum req_key {
+	KEY_PEEK,		/* read without counting: no value */
+	KEY_PATH,		/* the visit log's page: path */
+	KEY_REF,		/* the visit log's referrer: ref */
+	KEY_DAYS,		/* days of statistics, 1 to 366: days */
+	KEY_LABEL,		/* a badge's label: label */
+	KEY_COLOR,		/* a badge's colour: color */
+	KEY_VALUE,		/* a badge's number, total or unique: unique */
+	KEY_TOTAL,		/* admin: total_visits, 0 to 2^53: visits */
+	KEY_UNIQUE,		/* admin: unique_visitors, the same: uniques */
+	KEY_RESET,		/* admin: reset, no value */
+	KEY__MAX
+};
+#define REQ_KEY(k)	(1u << (k))	/* a key's bit in keys and bad */
 
 struct request {
 	enum method	 method;
 	enum route	 route;
 	enum route	 meant;		/* ROUTE_BADNAME: the route named */
-	int		 peek;		/* ?peek: read without counting */
+	unsigned int	 keys;		/* REQ_KEY bits: in the query */
+	unsigned int	 bad;		/* REQ_KEY bits: present, invalid */
+	unsigned int	 days;		/* KEY_DAYS, or REQ_DAYS */
+	char		 label[BADGE_LABEL_MAX + 1]; /* or BADGE_LABEL */
+	char		 color[8];	/* "#rgb"/"#rrggbb", or BADGE_COLOR */
+	int		 unique;	/* KEY_VALUE is "unique" */
+	long long	 visits;	/* KEY_TOTAL */
+	long long	 uniques;	/* KEY_UNIQUE */
 	enum cors	 cors;
 	char		 origin[ORIGIN_MAX + 1]; /* valid if CORS_ALLOW */
 	int		 has_addr;
@@ -203,7 +231,6 @@ struct request {
 	char		 counter[COUNTER_MAX + 1]; /* the route's, or "" */
 	char		 path[REQ_LOG_PATH_MAX + 1]; /* visit log, or "" */
 	char		 ref[REQ_LOG_REF_MAX + 1]; /* visit log, or "" */
-	char		 query[REQ_QUERY_MAX + 1]; /* printable, or "" */
 	char		 auth[REQ_AUTH_MAX + 1]; /* Authorization, or "" */
 	int		 has_auth;
 	size_t		 agentlen;	/* if conf->ident_agent */
@@ -262,7 +289,6 @@ int		 agent_is_bot(const struct agent_bots *, const char *);
 const char	*agent_family(const char *);
 
 /* badge.c */
-#define BADGE_LABEL_MAX	 64	/* a badge's label, bytes */
 
 int		 badge_color_parse(const char *, char [8]);
 int		 badge_label_valid(const char *);

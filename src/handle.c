@@ -117,13 +117,12 @@ handle_outcome(enum plan p, const struct counts *c)
 }
 
 /*
- * Count one visit for req->counter, or only read the numbers, as
- * handle_plan says.  Fills r->counts and r->outcome and returns the
+ * Count one visit for req->counter, or only read the numbers (?peek,
+ * HEAD), as handle_plan says.  Fills r->counts and r->outcome and returns the
  * database status.
  */
 static enum db_status
-handle_visit(struct ctx *ctx, const struct request *req, int peek,
-    struct reply *r)
+handle_visit(struct ctx *ctx, const struct request *req, struct reply *r)
 {
 	const struct conf	*conf = ctx->conf;
 	struct visit		 v;
@@ -134,7 +133,8 @@ handle_visit(struct ctx *ctx, const struct request *req, int peek,
 
 	memset(&v, 0, sizeof(v));
 	v.counter = req->counter;
-	p = handle_plan(req, peek, conf->dnt);
+	p = handle_plan(req, req->method == METHOD_HEAD ||
+	    (req->keys & REQ_KEY(KEY_PEEK)), conf->dnt);
 	if (p == PLAN_READ || p == PLAN_IGNORED || p == PLAN_SKIP) {
 		st = batch_read(ctx->batch, req->counter, &r->counts,
 		    &ctx->db_seconds);
@@ -224,8 +224,7 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 		handle_unknown(r);
 		return;
 	}
-	st = handle_visit(ctx, req, req->method == METHOD_HEAD || req->peek,
-	    r);
+	st = handle_visit(ctx, req, r);
 	if (st == DB__MAX)
 		handle_error(r, 500, req->has_addr ? "internal error" :
 		    "cannot identify the client");
@@ -237,24 +236,6 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 		r->status = 200;
 		r->kind = REPLY_COUNTS;
 	}
-}
-
-/*
- * The days a statistics request asks for: ?days=N, 1 to 366, 30 if
- * absent.  Returns 0, or -1 if malformed.
- */
-static int
-handle_days(const struct request *req, unsigned int *days)
-{
-	char	 buf[16];
-	int	 rc;
-
-	*days = 30;
-	if ((rc = route_query_get(req->query, "days", buf, sizeof(buf))) == 0)
-		return 0;
-	if (rc == -1 || cfg_parse_uint(buf, 1, 366, days) == -1)
-		return -1;
-	return 0;
 }
 
 struct handle_stats {
@@ -302,7 +283,8 @@ handle_stats_get(struct ctx *ctx, const struct request *req,
 	memset(s, 0, sizeof(*s));
 	s->name = req->counter;
 	s->listed = ctx->conf->ncounters > 0;
-	if (handle_days(req, &s->days) == -1) {
+	s->days = req->days;
+	if (req->bad & REQ_KEY(KEY_DAYS)) {
 		handle_error(r, 400, "days must be a number from 1 to 366");
 		return -1;
 	}
@@ -378,37 +360,30 @@ handle_stats(struct ctx *ctx, const struct request *req, struct reply *r)
 static void
 handle_badge(struct ctx *ctx, const struct request *req, struct reply *r)
 {
-	char		 label[BADGE_LABEL_MAX + 1], color[8], value[32];
-	char		 want[16];
-	const char	*text = NULL, *fill = NULL, *msg = NULL;
+	char		 value[32];
+	const char	*label = req->label, *text = NULL, *fill = NULL;
+	const char	*msg = NULL;
 	size_t		 len;
 	enum db_status	 st;
-	int		 unique = 0, status = 200;
+	int		 status = 200;
 
 	r->cache = "no-cache, no-store, must-revalidate, max-age=0";
 	r->expires0 = 1;
-	memcpy(label, "visits", sizeof("visits"));
-	memcpy(color, "#007ec6", sizeof("#007ec6"));
 	if (req->route == ROUTE_BADNAME)
 		msg = "invalid name";
-	else if (route_query_get(req->query, "label", label,
-	    sizeof(label)) == -1 || !badge_label_valid(label))
+	else if (req->bad & REQ_KEY(KEY_LABEL))
 		msg = "invalid label";
-	else if (route_query_get(req->query, "color", want, sizeof(want)) ==
-	    1 && badge_color_parse(want, color) == -1)
+	else if (req->bad & REQ_KEY(KEY_COLOR))
 		msg = "invalid color";
-	else if (route_query_get(req->query, "value", want, sizeof(want)) ==
-	    1 && !(strcmp(want, "total") == 0 ||
-	    (unique = strcmp(want, "unique") == 0)))
+	else if (req->bad & REQ_KEY(KEY_VALUE))
 		msg = "invalid value";
 	if (msg != NULL) {
-		memcpy(label, "visits", sizeof("visits"));
+		label = BADGE_LABEL;
 		status = 400;
 	} else if (!cfg_counter_allowed(ctx->conf, req->counter)) {
 		msg = "unknown counter";
 		status = 404;
-	} else if ((st = handle_visit(ctx, req, req->method == METHOD_HEAD ||
-	    req->peek, r)) == DB__MAX) {
+	} else if ((st = handle_visit(ctx, req, r)) == DB__MAX) {
 		msg = "error";
 		status = 500;
 	} else if (st != DB_OK) {
@@ -418,10 +393,10 @@ handle_badge(struct ctx *ctx, const struct request *req, struct reply *r)
 		msg = "unknown counter";
 		status = 404;
 	} else {
-		snprintf(value, sizeof(value), "%lld", unique ?
+		snprintf(value, sizeof(value), "%lld", req->unique ?
 		    r->counts.uniques : r->counts.total);
 		text = value;
-		fill = color;
+		fill = req->color;
 	}
 	if (msg != NULL) {
 		text = msg;
@@ -530,36 +505,12 @@ handle_admin_one(struct ctx *ctx, struct handle_admin *a, struct reply *r)
 	free(a->list);
 }
 
-/*
- * A number from the query for the admin API: 0 to 2^53 (what a
- * JavaScript client can hold exactly).  Returns 1 and sets *v, 0 if
- * absent, -1 if malformed.
- */
-static int
-handle_query_count(const struct request *req, const char *key, long long *v)
-{
-	char			 buf[24], *end;
-	unsigned long long	 u;
-	int			 rc;
-
-	if ((rc = route_query_get(req->query, key, buf, sizeof(buf))) != 1)
-		return rc;
-	if (buf[0] < '0' || buf[0] > '9')
-		return -1;
-	u = strtoull(buf, &end, 10);
-	if (*end != '\0' || u > (1ULL << 53))
-		return -1;
-	*v = (long long)u;
-	return 1;
-}
-
 static void
 handle_admin(struct ctx *ctx, const struct request *req, struct reply *r)
 {
 	struct handle_admin	 a;
 	struct handle_stats	*s = NULL;
 	enum db_status		 st;
-	int			 rv, ru;
 
 	if (handle_admin_gate(ctx, req, r))
 		return;
@@ -584,13 +535,14 @@ handle_admin(struct ctx *ctx, const struct request *req, struct reply *r)
 			handle_admin_one(ctx, &a, r);
 			return;
 		}
-		a.reset = route_query_has(req->query, "reset");
-		a.uniques = -1;
-		rv = handle_query_count(req, "total_visits", &a.visits);
-		ru = handle_query_count(req, "unique_visitors", &a.uniques);
-		if (rv == -1 || ru == -1 || (a.reset && (rv == 1 || ru == 1)) ||
-		    (!a.reset && rv != 1) ||
-		    (ru == 1 && a.uniques > a.visits)) {
+		a.reset = (req->keys & REQ_KEY(KEY_RESET)) != 0;
+		a.visits = req->visits;
+		a.uniques = req->keys & REQ_KEY(KEY_UNIQUE) ? req->uniques : -1;
+		if ((req->bad & (REQ_KEY(KEY_TOTAL) | REQ_KEY(KEY_UNIQUE))) ||
+		    (a.reset && (req->keys & (REQ_KEY(KEY_TOTAL) |
+		    REQ_KEY(KEY_UNIQUE)))) ||
+		    (!a.reset && !(req->keys & REQ_KEY(KEY_TOTAL))) ||
+		    a.uniques > a.visits) {
 			handle_error(r, 400, "give total_visits (and perhaps "
 			    "unique_visitors, at most as many) or reset");
 			return;

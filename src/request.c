@@ -170,6 +170,172 @@ req_ref_host(const char *s, char *out, size_t outsz)
 	return 1;
 }
 
+/* Each key's validator: 0 and its field set, or -1 leaving it. */
+static int
+req_days(const char *v, struct request *req)
+{
+	return cfg_parse_uint(v, 1, 366, &req->days);
+}
+
+static int
+req_label(const char *v, struct request *req)
+{
+	if (!badge_label_valid(v))
+		return -1;
+	memcpy(req->label, v, strlen(v) + 1);
+	return 0;
+}
+
+static int
+req_color(const char *v, struct request *req)
+{
+	return badge_color_parse(v, req->color);
+}
+
+static int
+req_value(const char *v, struct request *req)
+{
+	if (strcmp(v, "total") != 0 && strcmp(v, "unique") != 0)
+		return -1;
+	req->unique = v[0] == 'u';
+	return 0;
+}
+
+/*
+ * An admin number: decimal digits, at most REQ_COUNT_MAX (2^53, what a
+ * JavaScript client holds exactly).
+ */
+static int
+req_count(const char *v, long long *out)
+{
+	long long	 n = 0;
+
+	if (*v == '\0')
+		return -1;
+	for (; *v != '\0'; v++)
+		if (*v < '0' || *v > '9' ||
+		    (n = n * 10 + (*v - '0')) > REQ_COUNT_MAX)
+			return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+req_total(const char *v, struct request *req)
+{
+	return req_count(v, &req->visits);
+}
+
+static int
+req_unique(const char *v, struct request *req)
+{
+	return req_count(v, &req->uniques);
+}
+
+static int
+req_path(const char *v, struct request *req)
+{
+	return req_log_path(v, req->path, sizeof(req->path)) ? 0 : -1;
+}
+
+static int
+req_ref(const char *v, struct request *req)
+{
+	return req_ref_host(v, req->ref, sizeof(req->ref)) ? 0 : -1;
+}
+
+/* The query's keys, as kcgi's kvalid: a name and its validator. */
+static const struct {
+	const char	*name;
+	int		(*valid)(const char *, struct request *); /* NULL: a flag */
+} req_keys[KEY__MAX] = {
+	{ "peek", NULL },		/* KEY_PEEK */
+	{ "path", req_path },		/* KEY_PATH */
+	{ "ref", req_ref },		/* KEY_REF */
+	{ "days", req_days },		/* KEY_DAYS */
+	{ "label", req_label },		/* KEY_LABEL */
+	{ "color", req_color },		/* KEY_COLOR */
+	{ "value", req_value },		/* KEY_VALUE */
+	{ "total_visits", req_total },	/* KEY_TOTAL */
+	{ "unique_visitors", req_unique }, /* KEY_UNIQUE */
+	{ "reset", NULL },		/* KEY_RESET */
+};
+
+static int
+req_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The value v..end-1 percent-decoded ('+' is a space, as HTML forms send
+ * it) into buf of bufsz bytes, NUL-terminated.  Returns 0, or -1 for a
+ * bad escape, a decoded NUL, or a value that does not fit.
+ */
+static int
+req_decode(const char *v, const char *end, char *buf, size_t bufsz)
+{
+	size_t	 o = 0;
+	int	 hi, lo;
+
+	for (; v < end; v++) {
+		if (o + 1 >= bufsz)
+			return -1;
+		if (*v == '+')
+			buf[o++] = ' ';
+		else if (*v != '%')
+			buf[o++] = *v;
+		else if (end - v < 3 || (hi = req_hex(v[1])) == -1 ||
+		    (lo = req_hex(v[2])) == -1 || (hi == 0 && lo == 0))
+			return -1;
+		else {
+			buf[o++] = (char)(hi * 16 + lo);
+			v += 2;
+		}
+	}
+	buf[o] = '\0';
+	return 0;
+}
+
+/*
+ * The query string (RFC 3875 section 4.1.7: "a=b&c", ';' separating
+ * too) into req's typed fields: the first occurrence of each known key
+ * counts, a key without '=' has the empty value, unknown keys are
+ * passed over.  A value that does not decode or that its validator
+ * refuses sets the key's bit in req->bad: which keys matter, and what
+ * their faults answer, is the route's business.
+ */
+static void
+req_query(const char *query, struct request *req)
+{
+	char		 buf[REQ_QUERY_MAX + 1];
+	const char	*p, *end;
+	size_t		 klen;
+	int		 k;
+
+	for (p = query; *p != '\0'; p = *end == '\0' ? end : end + 1) {
+		end = p + strcspn(p, "&;");
+		klen = strcspn(p, "=&;");
+		for (k = 0; k < KEY__MAX; k++)
+			if (strncmp(p, req_keys[k].name, klen) == 0 &&
+			    req_keys[k].name[klen] == '\0')
+				break;
+		if (k == KEY__MAX || (req->keys & REQ_KEY(k)))
+			continue;
+		req->keys |= REQ_KEY(k);
+		if (req_keys[k].valid != NULL && (req_decode(p + klen +
+		    (p[klen] == '='), end, buf, sizeof(buf)) == -1 ||
+		    req_keys[k].valid(buf, req) == -1))
+			req->bad |= REQ_KEY(k);
+	}
+}
+
 /*
  * Fill *req from the parameter array envp ("NAME=value" strings, as
  * FCGX_Request.envp or environ).  Each parameter's first occurrence
@@ -183,7 +349,6 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 {
 	const char	*val[P__MAX];
 	const char	*path;
-	char		 buf[REQ_QUERY_MAX + 1];
 	size_t		 norigin = 0, nlen;
 	int		 i;
 
@@ -230,11 +395,11 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 		req->meant = ROUTE_NOTFOUND;
 	}
 
-	if (val[P_QUERY] != NULL && req_printable(val[P_QUERY])) {
-		nlen = strlen(val[P_QUERY]);
-		memcpy(req->query, val[P_QUERY], nlen + 1);
-		req->peek = route_query_has(req->query, "peek");
-	}
+	req->days = REQ_DAYS;
+	memcpy(req->label, BADGE_LABEL, sizeof(BADGE_LABEL));
+	memcpy(req->color, BADGE_COLOR, sizeof(BADGE_COLOR));
+	if (val[P_QUERY] != NULL && req_printable(val[P_QUERY]))
+		req_query(val[P_QUERY], req);
 
 	req->cors = cors_decide(val[P_ORIGIN], norigin,
 	    conf->origins, conf->norigins);
@@ -255,12 +420,9 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 	 * Its referrer: only what the widget sends; the Referer of the
 	 * request is the page itself.
 	 */
-	if (route_query_get(req->query, "path", buf, sizeof(buf)) != 1 ||
-	    !req_log_path(buf, req->path, sizeof(req->path)))
+	if ((req->keys & ~req->bad & REQ_KEY(KEY_PATH)) == 0)
 		(void)req_log_path(val[P_REFERER], req->path,
 		    sizeof(req->path));
-	if (route_query_get(req->query, "ref", buf, sizeof(buf)) == 1)
-		(void)req_ref_host(buf, req->ref, sizeof(req->ref));
 
 	if (val[P_AUTH] != NULL && (nlen = strlen(val[P_AUTH])) <=
 	    REQ_AUTH_MAX) {

@@ -2,9 +2,11 @@
 
 #include <sys/socket.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 
 #include "footfall.h"
 
@@ -40,7 +42,7 @@ Test(request, typical)
 	req_parse(envp, &c, &r);
 	cr_assert_eq(r.method, METHOD_POST);
 	cr_assert_eq(r.route, ROUTE_COUNT);
-	cr_assert_eq(r.peek, 1);
+	cr_assert_eq(r.keys, REQ_KEY(KEY_PEEK));
 	cr_assert_eq(r.cors, CORS_ALLOW);
 	cr_assert_str_eq(r.origin, "https://good.example");
 	cr_assert_eq(r.has_addr, 1);
@@ -128,7 +130,8 @@ Test(request, table)
 		req_parse(t[i].envp, &c, &r);
 		cr_assert_eq(r.method, t[i].method, "method: %s", t[i].name);
 		cr_assert_eq(r.route, t[i].route, "route: %s", t[i].name);
-		cr_assert_eq(r.peek, t[i].peek, "peek: %s", t[i].name);
+		cr_assert_eq((r.keys & REQ_KEY(KEY_PEEK)) != 0, t[i].peek,
+		    "peek: %s", t[i].name);
 		cr_assert_eq(r.cors, t[i].cors, "cors: %s", t[i].name);
 		cr_assert_eq(r.has_addr, t[i].has_addr, "addr: %s",
 		    t[i].name);
@@ -137,6 +140,132 @@ Test(request, table)
 		if (r.route == ROUTE_BADNAME || r.route == ROUTE_NOTFOUND)
 			cr_assert_str_empty(r.counter, "counter: %s", t[i].name);
 	}
+}
+
+/*
+ * Arrays, not pointers: Criterion may run a parameterized test in a new
+ * process image, where the parent's pointers mean nothing.
+ */
+struct query_case {
+	char		 q[128];
+	unsigned int	 keys, bad;	/* REQ_KEY bits */
+	char		 want[128];	/* the typed fields, as query_fields */
+};
+
+#define K(k)	REQ_KEY(KEY_ ## k)
+#define DEF	"30|visits|#007ec6|0|0|0||"	/* every default */
+
+ParameterizedTestParameters(request, query)
+{
+	static struct query_case t[] = {
+		{ "", 0, 0, DEF },
+		{ "a=1&x", 0, 0, DEF },
+		{ "xdays=3&peeks", 0, 0, DEF },
+		/* Flags: present or not, whatever the value. */
+		{ "peek", K(PEEK), 0, DEF },
+		{ "a=1;peek=%zz&reset", K(PEEK) | K(RESET), 0, DEF },
+		/* The first occurrence counts; ';' separates too. */
+		{ "days=7", K(DAYS), 0, "7|visits|#007ec6|0|0|0||" },
+		{ "a=1&days=7&days=9", K(DAYS), 0, "7|visits|#007ec6|0|0|0||" },
+		{ "a=1;days=366", K(DAYS), 0, "366|visits|#007ec6|0|0|0||" },
+		{ "days=x&days=7", K(DAYS), K(DAYS), DEF },
+		{ "days", K(DAYS), K(DAYS), DEF },
+		{ "days=", K(DAYS), K(DAYS), DEF },
+		{ "days=0", K(DAYS), K(DAYS), DEF },
+		{ "days=367", K(DAYS), K(DAYS), DEF },
+		{ "days=-1", K(DAYS), K(DAYS), DEF },
+		{ "days=%37", K(DAYS), 0, "7|visits|#007ec6|0|0|0||" },
+		/* Percent-decoding, '+' a space; a bad escape or a NUL. */
+		{ "label=my+visits", K(LABEL), 0, "30|my visits|#007ec6|0|0|0||" },
+		{ "label=a%2Bb%26c", K(LABEL), 0, "30|a+b&c|#007ec6|0|0|0||" },
+		{ "label=%C3%A9", K(LABEL), 0, "30|\xc3\xa9|#007ec6|0|0|0||" },
+		{ "label=%e2%80%94", K(LABEL), 0,
+		    "30|\xe2\x80\x94|#007ec6|0|0|0||" },
+		{ "label=%", K(LABEL), K(LABEL), DEF },
+		{ "label=%4", K(LABEL), K(LABEL), DEF },
+		{ "label=%4g", K(LABEL), K(LABEL), DEF },
+		{ "label=%00", K(LABEL), K(LABEL), DEF },
+		{ "label=%4&days=2", K(LABEL) | K(DAYS), K(LABEL),
+		    "2|visits|#007ec6|0|0|0||" },
+		{ "label=", K(LABEL), K(LABEL), DEF },
+		{ "label=%C3", K(LABEL), K(LABEL), DEF },
+		{ "label=0123456789012345678901234567890123456789012345678901"
+		    "234567890123", K(LABEL), 0, "30|0123456789012345678901"
+		    "234567890123456789012345678901234567890123|#007ec6|0|0|0||" },
+		{ "label=0123456789012345678901234567890123456789012345678901"
+		    "2345678901234", K(LABEL), K(LABEL), DEF },
+		/* A badge's colour and number. */
+		{ "color=red", K(COLOR), 0, "30|visits|#e05d44|0|0|0||" },
+		{ "color=ABC", K(COLOR), 0, "30|visits|#abc|0|0|0||" },
+		{ "color=12345", K(COLOR), K(COLOR), DEF },
+		{ "color=%23fff", K(COLOR), K(COLOR), DEF },
+		{ "color=aaaaaaaaaaaaaaaaaaaa", K(COLOR), K(COLOR), DEF },
+		{ "value=unique", K(VALUE), 0, "30|visits|#007ec6|1|0|0||" },
+		{ "value=total", K(VALUE), 0, DEF },
+		{ "value=uniques", K(VALUE), K(VALUE), DEF },
+		{ "value=", K(VALUE), K(VALUE), DEF },
+		/* The admin API's numbers: 0 to 2^53. */
+		{ "total_visits=12&unique_visitors=3", K(TOTAL) | K(UNIQUE), 0,
+		    "30|visits|#007ec6|0|12|3||" },
+		{ "total_visits=9007199254740992", K(TOTAL), 0,
+		    "30|visits|#007ec6|0|9007199254740992|0||" },
+		{ "total_visits=0", K(TOTAL), 0, DEF },
+		{ "total_visits=9007199254740993", K(TOTAL), K(TOTAL), DEF },
+		{ "total_visits=99999999999999999999999", K(TOTAL), K(TOTAL),
+		    DEF },
+		{ "total_visits=-1", K(TOTAL), K(TOTAL), DEF },
+		{ "total_visits=+1", K(TOTAL), K(TOTAL), DEF },
+		{ "total_visits=1e3", K(TOTAL), K(TOTAL), DEF },
+		{ "total_visits=", K(TOTAL), K(TOTAL), DEF },
+		{ "unique_visitors=0x1", K(UNIQUE), K(UNIQUE), DEF },
+		/* The visit log's page and referrer. */
+		{ "path=%2Fblog%2F%3Fq&ref=https%3A%2F%2FExample.org%3A8%2Fx",
+		    K(PATH) | K(REF), 0, "30|visits|#007ec6|0|0|0|/blog/|"
+		    "example.org" },
+		{ "path=blog&ref=ftp%3A%2F%2Fexample.org", K(PATH) | K(REF),
+		    K(PATH) | K(REF), DEF },
+	};
+
+	return cr_make_param_array(struct query_case, t, NELEM(t));
+}
+
+/* A request's typed query fields as one line. */
+static void
+query_fields(const struct request *r, char *buf, size_t sz)
+{
+	snprintf(buf, sz, "%u|%s|%s|%d|%lld|%lld|%s|%s", r->days, r->label,
+	    r->color, r->unique, r->visits, r->uniques, r->path, r->ref);
+}
+
+ParameterizedTest(struct query_case *t, request, query)
+{
+	char		 q[REQ_QUERY_MAX + 16], got[1024];
+	char		*envp[] = { "REQUEST_METHOD=GET", "SCRIPT_NAME=/count",
+			    q, NULL };
+	struct request	 r;
+
+	snprintf(q, sizeof(q), "QUERY_STRING=%s", t->q);
+	req_parse(envp, &c, &r);
+	query_fields(&r, got, sizeof(got));
+	cr_expect_eq(r.keys, t->keys, "\"%s\": keys %#x, want %#x", t->q,
+	    r.keys, t->keys);
+	cr_expect_eq(r.bad, t->bad, "\"%s\": bad %#x, want %#x", t->q,
+	    r.bad, t->bad);
+	cr_expect_str_eq(got, t->want, "\"%s\": %s, want %s", t->q, got,
+	    t->want);
+}
+
+/* A query that is not printable ASCII is not looked at at all. */
+Test(request, query_unprintable)
+{
+	char		*envp[] = { "SCRIPT_NAME=/count",
+			    "QUERY_STRING=days=x&label=\x01", NULL };
+	struct request	 r;
+
+	req_parse(envp, &c, &r);
+	cr_assert_eq(r.keys, 0);
+	cr_assert_eq(r.bad, 0);
+	cr_assert_eq(r.days, REQ_DAYS);
 }
 
 Test(request, prefix)

@@ -167,68 +167,6 @@ Test(route, counter_valid)
 	cr_assert_eq(route_counter_valid("ab/", 2), 1);
 }
 
-Test(route, query_get)
-{
-	static const struct {
-		const char	*q, *key;
-		size_t		 bufsz;
-		int		 want;
-		const char	*val;
-	} t[] = {
-		{ "days=30", "days", 16, 1, "30" },
-		{ "a=1&days=7&days=9", "days", 16, 1, "7" },
-		{ "a=1;days=7", "days", 16, 1, "7" },
-		{ "days", "days", 16, 1, "" },
-		{ "days=", "days", 16, 1, "" },
-		{ "xdays=3", "days", 16, 0, "" },
-		{ "", "days", 16, 0, "" },
-		{ "label=my+visits", "label", 16, 1, "my visits" },
-		{ "label=a%2Bb%26c", "label", 16, 1, "a+b&c" },
-		{ "label=%C3%A9", "label", 16, 1, "\xc3\xa9" },
-		{ "label=%e2%80%94", "label", 16, 1, "\xe2\x80\x94" },
-		{ "label=%", "label", 16, -1, "" },
-		{ "label=%4", "label", 16, -1, "" },
-		{ "label=%4g", "label", 16, -1, "" },
-		{ "label=%00", "label", 16, -1, "" },
-		{ "label=%4&x=1", "label", 16, -1, "" },
-		{ "label=0123456789abcde", "label", 16, 1, "0123456789abcde" },
-		{ "label=0123456789abcdef", "label", 16, -1, "" },
-		{ "ref=https%3A%2F%2Fexample.org%2F", "ref", 64, 1,
-		    "https://example.org/" },
-	};
-	char	 buf[64];
-	size_t	 i;
-	int	 rc;
-
-	for (i = 0; i < NELEM(t); i++) {
-		buf[0] = '\0';
-		rc = route_query_get(t[i].q, t[i].key, buf, t[i].bufsz);
-		cr_assert_eq(rc, t[i].want, "query \"%s\"", t[i].q);
-		if (rc == 1)
-			cr_assert_str_eq(buf, t[i].val, "query \"%s\"", t[i].q);
-	}
-	cr_assert_eq(route_query_get(NULL, "a", buf, sizeof(buf)), 0);
-}
-
-Test(route, query_has)
-{
-	static const struct {
-		const char	*q;
-		int		 want;
-	} t[] = {
-		{ "peek", 1 }, { "a=1&peek", 1 }, { "peek=1", 1 },
-		{ "a=1;peek=", 1 }, { "peek&a=1", 1 }, { "&peek", 1 },
-		{ "peeks", 0 }, { "xpeek", 0 }, { "a=peek", 0 },
-		{ "pee", 0 }, { "", 0 }, { "PEEK", 0 },
-	};
-	size_t	 i;
-
-	for (i = 0; i < NELEM(t); i++)
-		cr_assert_eq(route_query_has(t[i].q, "peek"), t[i].want,
-		    "query \"%s\"", t[i].q);
-	cr_assert_eq(route_query_has(NULL, "peek"), 0, "query NULL");
-}
-
 Test(route, allows)
 {
 	static const struct {
