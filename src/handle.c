@@ -55,13 +55,18 @@ handle_unknown(struct reply *r)
 static void
 handle_cap_reached(const struct conf *conf)
 {
-	static time_t	 last;
-	time_t		 now;
+	/*
+	 * Every request thread may get here at once: only the one whose
+	 * compare-and-swap moves last on logs.
+	 */
+	static atomic_llong	 last;
+	long long		 now, prev;
 
-	now = time(NULL);
-	if (now - last < 60)
+	now = (long long)time(NULL);
+	prev = atomic_load_explicit(&last, memory_order_relaxed);
+	if (now - prev < 60 || !atomic_compare_exchange_strong_explicit(&last,
+	    &prev, now, memory_order_relaxed, memory_order_relaxed))
 		return;
-	last = now;
 	log_warn("max_counters (%u) reached: visits for new counters are "
 	    "refused (404); raise it or list the counters", conf->max_counters);
 }
