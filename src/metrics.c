@@ -20,9 +20,12 @@
 
 #include "footfall.h"
 
-/* The status codes footfall answers with; anything else is "other". */
+/*
+ * The status codes footfall answers with (resp_status_text names each,
+ * test_metrics.c checks that): anything else is "other".
+ */
 static const int metrics_codes[] = {
-	200, 204, 403, 404, 405, 500, 503
+	200, 204, 400, 401, 403, 404, 405, 500, 503, 504
 };
 #define NCODES	(sizeof(metrics_codes) / sizeof(metrics_codes[0]))
 

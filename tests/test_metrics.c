@@ -102,6 +102,29 @@ Test(metrics, values)
 	free(s);
 }
 
+/* Every status footfall answers with has a series of its own. */
+Test(metrics, statuses)
+{
+	char	*s, line[128];
+	int	 status;
+
+	metrics_init();
+	for (status = 100; status < 600; status++)
+		if (strcmp(resp_status_text(status), "Unknown") != 0)
+			metrics_request(ROUTE_BADGE, status, 0.001);
+	cr_assert_not_null(s = metrics_render());
+	for (status = 100; status < 600; status++) {
+		if (strcmp(resp_status_text(status), "Unknown") == 0)
+			continue;
+		snprintf(line, sizeof(line), "footfall_requests_total{route="
+		    "\"badge\",status=\"%d\"} 1", status);
+		cr_expect(has_line(s, line), "no line \"%s\"", line);
+	}
+	cr_expect(has_line(s, "footfall_requests_total{route=\"badge\","
+	    "status=\"other\"} 0"), "a status counted as other");
+	free(s);
+}
+
 /* Was family declared with "# TYPE family type" (type NULL: any)? */
 static int
 typed_as(const char *typed, const char *family, size_t n, const char *type)
