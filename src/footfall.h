@@ -394,6 +394,7 @@ enum db_status {
 	DB_UNAVAILABLE,	/* cannot reach the database: 503 */
 	DB_FAILED,	/* the database answered with an error: 503 */
 	DB_UNKNOWN,	/* lost during the commit, outcome unknown: 504 */
+	DB_INTERNAL,	/* footfall's own fault, nothing asked: 500 */
 	DB__MAX
 };
 

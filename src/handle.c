@@ -154,13 +154,13 @@ handle_visit(struct ctx *ctx, const struct request *req, struct reply *r)
 		if (!req->has_addr) {
 			log_error("request without a usable REMOTE_ADDR: not "
 			    "counted (check fastcgi_params)");
-			return DB__MAX;
+			return DB_INTERNAL;
 		}
 		if (ident_build(req->counter, &req->addr, conf->ipv6_prefix,
 		    conf->ident_agent ? req->agent : NULL, req->agentlen, id,
 		    sizeof(id), &len) == -1) {
 			log_error("cannot build a visitor identity");
-			return DB__MAX;
+			return DB_INTERNAL;
 		}
 		v.ident = id;
 		v.identlen = len;
@@ -230,7 +230,7 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 		return;
 	}
 	st = handle_visit(ctx, req, r);
-	if (st == DB__MAX)
+	if (st == DB_INTERNAL)
 		handle_error(r, 500, req->has_addr ? "internal error" :
 		    "cannot identify the client");
 	else if (st != DB_OK)
@@ -388,7 +388,7 @@ handle_badge(struct ctx *ctx, const struct request *req, struct reply *r)
 	} else if (!cfg_counter_allowed(ctx->conf, req->counter)) {
 		msg = "unknown counter";
 		status = 404;
-	} else if ((st = handle_visit(ctx, req, r)) == DB__MAX) {
+	} else if ((st = handle_visit(ctx, req, r)) == DB_INTERNAL) {
 		msg = "error";
 		status = 500;
 	} else if (st != DB_OK) {

@@ -72,6 +72,7 @@ static const char *const metrics_db_kinds[DB__MAX] = {
 	"unavailable",	/* DB_UNAVAILABLE */
 	"failed",	/* DB_FAILED */
 	"unknown",	/* DB_UNKNOWN */
+	NULL,		/* DB_INTERNAL: not the database's */
 };
 
 /* Each outcome's reason in footfall_visits_not_counted_total, or NULL. */
@@ -94,6 +95,7 @@ static const char *const metrics_doubt_outcomes[DB__MAX] = {
 	"rolled_back",	/* DB_UNAVAILABLE */
 	NULL,		/* DB_FAILED: not an outcome */
 	"unknown",	/* DB_UNKNOWN */
+	NULL,		/* DB_INTERNAL: not an outcome */
 };
 
 /* Zero everything; called once at start, before any thread runs. */
@@ -195,7 +197,7 @@ metrics_db_query(double seconds)
 void
 metrics_db_error(enum db_status st)
 {
-	if (st != DB_OK && st < DB__MAX)
+	if (st < DB__MAX && metrics_db_kinds[st] != NULL)
 		atomic_fetch_add_explicit(&m.db_errors[st], 1,
 		    memory_order_relaxed);
 }
@@ -365,9 +367,11 @@ metrics_render(void)
 	    ", failed (an SQL error) or unknown (a commit whose outcome"
 	    " could not be learnt).\n"
 	    "# TYPE footfall_db_errors_total counter\n");
-	for (i = DB_OK + 1; i < DB__MAX; i++)
-		fprintf(f, "footfall_db_errors_total{kind=\"%s\"} %llu\n",
-		    metrics_db_kinds[i], metrics_get(&m.db_errors[i]));
+	for (i = 0; i < DB__MAX; i++)
+		if (metrics_db_kinds[i] != NULL)
+			fprintf(f, "footfall_db_errors_total{kind=\"%s\"} "
+			    "%llu\n", metrics_db_kinds[i],
+			    metrics_get(&m.db_errors[i]));
 	fprintf(f, "# HELP footfall_db_reconnects_total Connections opened "
 	    "to replace one that was lost or never came up.\n"
 	    "# TYPE footfall_db_reconnects_total counter\n"

@@ -94,11 +94,13 @@ Test(metrics, values)
 	metrics_db_query(0.0007);
 	metrics_db_error(DB_UNAVAILABLE);
 	metrics_db_error(DB_OK);		/* not an error */
+	metrics_db_error(DB_INTERNAL);		/* not the database's */
 	metrics_db_reconnect();
 	cr_assert_not_null(s = metrics_render());
 	for (i = 0; i < NELEM(want); i++)
 		cr_assert(has_line(s, want[i]), "line \"%s\" in:\n%s",
 		    want[i], s);
+	cr_assert_null(strstr(s, "(null)"), "a kind without a name:\n%s", s);
 	free(s);
 }
 
