@@ -34,18 +34,6 @@ static const char *const admin_challenge[ADMIN_AUTH__MAX] = {
 	"Bearer realm=\"footfall\", error=\"invalid_token\"",
 };
 
-static int
-admin_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * RFC 7230 3.2.6 tchar: what an auth-scheme is made of.  Used only to
  * tell the scheme "Bearer" from a longer one such as "Bearerx".
@@ -93,26 +81,11 @@ admin_token68(const char *s, size_t len)
 int
 admin_token_parse(const char *confval, unsigned char out[HASH_LEN])
 {
-	unsigned char	 tmp[HASH_LEN];
-	const char	*p;
-	size_t		 i;
-	int		 hi, lo;
-
 	if (confval == NULL || strncmp(confval, ADMIN_HASH_PREFIX,
 	    sizeof(ADMIN_HASH_PREFIX) - 1) != 0)
 		return -1;
-	p = confval + sizeof(ADMIN_HASH_PREFIX) - 1;
-	/* hi is checked before lo is read: a short value ends in NUL. */
-	for (i = 0; i < HASH_LEN; i++) {
-		if ((hi = admin_hexval(p[2 * i])) == -1 ||
-		    (lo = admin_hexval(p[2 * i + 1])) == -1)
-			return -1;
-		tmp[i] = (unsigned char)(hi << 4 | lo);
-	}
-	if (p[2 * HASH_LEN] != '\0')
-		return -1;
-	memcpy(out, tmp, HASH_LEN);
-	return 0;
+	return hex_decode(confval + sizeof(ADMIN_HASH_PREFIX) - 1, out,
+	    HASH_LEN);
 }
 
 /*

@@ -199,13 +199,6 @@ static const struct {
 	{ "inactive", "#9f9f9f" },
 };
 
-static int
-badge_hexdigit(int c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	    (c >= 'A' && c <= 'F');
-}
-
 /*
  * Parse a colour as a user writes it in ?color=: a name of badge_colors
  * or 3 or 6 hex digits without '#' (a '#' would have to be written %23
@@ -229,7 +222,7 @@ badge_color_parse(const char *s, char out[8])
 	if (n != 3 && n != 6)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (!badge_hexdigit((unsigned char)s[i]))
+		if (hex_digit((unsigned char)s[i]) == -1)
 			return -1;
 	out[0] = '#';
 	for (i = 0; i < n; i++)

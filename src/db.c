@@ -772,28 +772,6 @@ db_ping(struct db *db)
 
 
 /*
- * A key as encode(key, 'hex') gives it: 64 hex digits.  Returns 0, or
- * -1 if it is anything else.
- */
-static int
-db_hex_key(const char *s, unsigned char key[HASH_KEY_LEN])
-{
-	static const char	 hex[] = "0123456789abcdef";
-	const char		*hi, *lo;
-	size_t			 i;
-
-	if (strlen(s) != 2 * HASH_KEY_LEN)
-		return -1;
-	for (i = 0; i < HASH_KEY_LEN; i++) {
-		if ((hi = strchr(hex, s[2 * i])) == NULL || *hi == '\0' ||
-		    (lo = strchr(hex, s[1 + 2 * i])) == NULL || *lo == '\0')
-			return -1;
-		key[i] = (unsigned char)((hi - hex) << 4 | (lo - hex));
-	}
-	return 0;
-}
-
-/*
  * The live visitor keys for a key period and a window (seconds), current
  * first: keys[0], and keys[1] if a previous one is alive (*n is 1 or 2).
  * candidate becomes the current key if no footfall made one yet.
@@ -829,7 +807,8 @@ db_visitor_keys(struct db *db, unsigned int period, unsigned int window,
 		if (db_get_ll(res, i, 0, &keys[i].period_start) == -1 ||
 		    PQgetisnull(res, i, 1) || PQgetisnull(res, i, 3))
 			goto bad;
-		if (db_hex_key(PQgetvalue(res, i, 1), keys[i].key) == -1)
+		if (hex_decode(PQgetvalue(res, i, 1), keys[i].key,
+		    HASH_KEY_LEN) == -1)
 			goto bad;
 		keys[i].expires_in = strtod(PQgetvalue(res, i, 3), &end);
 		if (*end != '\0' || !(keys[i].expires_in > 0))

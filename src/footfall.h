@@ -126,6 +126,10 @@ int		 cfg_parse_duration(const char *, unsigned int, unsigned int,
 int		 cfg_parse_uint(const char *, unsigned int, unsigned int,
 		    unsigned int *);
 
+/* hex.c */
+int		 hex_digit(int);
+int		 hex_decode(const char *, unsigned char *, size_t);
+
 /* ident.c */
 int		 ident_build(const char *, const struct addr *, unsigned int,
 		    const char *, size_t, unsigned char *, size_t, size_t *);

@@ -261,18 +261,6 @@ static const struct {
 	{ "reset", NULL },		/* KEY_RESET */
 };
 
-static int
-req_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * The value v..end-1 percent-decoded ('+' is a space, as HTML forms send
  * it) into buf of bufsz bytes, NUL-terminated.  Returns 0, or -1 for a
@@ -291,8 +279,8 @@ req_decode(const char *v, const char *end, char *buf, size_t bufsz)
 			buf[o++] = ' ';
 		else if (*v != '%')
 			buf[o++] = *v;
-		else if (end - v < 3 || (hi = req_hex(v[1])) == -1 ||
-		    (lo = req_hex(v[2])) == -1 || (hi == 0 && lo == 0))
+		else if (end - v < 3 || (hi = hex_digit(v[1])) == -1 ||
+		    (lo = hex_digit(v[2])) == -1 || (hi == 0 && lo == 0))
 			return -1;
 		else {
 			buf[o++] = (char)(hi * 16 + lo);
