@@ -98,38 +98,15 @@ static const char *const metrics_doubt_outcomes[DB__MAX] = {
 	NULL,		/* DB_INTERNAL: not an outcome */
 };
 
-/* Zero everything; called once at start, before any thread runs. */
+/*
+ * Zero everything; called once at start (and by each test), before any
+ * thread runs, so a plain memset may write the atomics.
+ */
 void
 metrics_init(void)
 {
-	size_t	 i, j;
-
-	for (i = 0; i < ROUTE__MAX; i++) {
-		for (j = 0; j <= NCODES; j++)
-			atomic_store(&m.requests[i][j], 0);
-		for (j = 0; j <= NBOUNDS; j++)
-			atomic_store(&m.duration[i].bucket[j], 0);
-		atomic_store(&m.duration[i].sum_us, 0);
-	}
-	for (j = 0; j <= NBOUNDS; j++)
-		atomic_store(&m.db.bucket[j], 0);
-	atomic_store(&m.db.sum_us, 0);
-	for (i = 0; i < OUTCOME__MAX; i++)
-		atomic_store(&m.outcomes[i], 0);
-	for (i = 0; i < DB__MAX; i++)
-		atomic_store(&m.db_errors[i], 0);
-	atomic_store(&m.db_reconnects, 0);
+	memset(&m, 0, sizeof(m));
 	atomic_store(&m.durable, -1);
-	for (i = 0; i < DB__MAX; i++)
-		atomic_store(&m.in_doubt[i], 0);
-	for (i = 0; i <= NBATCH; i++)
-		atomic_store(&m.batch[i], 0);
-	atomic_store(&m.batch_sum, 0);
-	atomic_store(&m.fcgi_refused, 0);
-	atomic_store(&m.purged_visitors, 0);
-	atomic_store(&m.purged_keys, 0);
-	atomic_store(&m.purged_log, 0);
-	atomic_store(&m.auth_failures, 0);
 	m.started = time(NULL);
 }
 
@@ -301,6 +278,68 @@ metrics_put_hist(FILE *f, const char *name, const char *labels,
 		    metrics_get(&h->sum_us) / 1e6, name, cum);
 }
 
+/* The database's series. */
+static void
+metrics_put_db(FILE *f)
+{
+	unsigned long long	 cum = 0;
+	size_t			 i;
+	int			 d;
+
+	fprintf(f, "# HELP footfall_db_errors_total Database statements that"
+	    " did not succeed: unavailable (no connection, lost, timed out)"
+	    ", failed (an SQL error) or unknown (a commit whose outcome"
+	    " could not be learnt).\n"
+	    "# TYPE footfall_db_errors_total counter\n");
+	for (i = 0; i < DB__MAX; i++)
+		if (metrics_db_kinds[i] != NULL)
+			fprintf(f, "footfall_db_errors_total{kind=\"%s\"} "
+			    "%llu\n", metrics_db_kinds[i],
+			    metrics_get(&m.db_errors[i]));
+	fprintf(f, "# HELP footfall_db_reconnects_total Connections opened "
+	    "to replace one that was lost or never came up.\n"
+	    "# TYPE footfall_db_reconnects_total counter\n"
+	    "footfall_db_reconnects_total %llu\n",
+	    metrics_get(&m.db_reconnects));
+	/* Absent until a connection has told. */
+	if ((d = atomic_load(&m.durable)) >= 0)
+		fprintf(f, "# HELP footfall_db_durable 1 if the database "
+		    "keeps a commit it acknowledged through a crash (fsync "
+		    "and synchronous_commit on), 0 if visits answered 200 "
+		    "can be lost.\n"
+		    "# TYPE footfall_db_durable gauge\n"
+		    "footfall_db_durable %d\n", d);
+	fprintf(f, "# HELP footfall_db_commits_in_doubt_total Commits whose "
+	    "answer was lost with the connection, by what the database "
+	    "said of them afterwards.\n"
+	    "# TYPE footfall_db_commits_in_doubt_total counter\n");
+	for (i = 0; i < DB__MAX; i++)
+		if (metrics_doubt_outcomes[i] != NULL)
+			fprintf(f, "footfall_db_commits_in_doubt_total"
+			    "{outcome=\"%s\"} %llu\n",
+			    metrics_doubt_outcomes[i],
+			    metrics_get(&m.in_doubt[i]));
+
+	fprintf(f, "# HELP footfall_db_query_duration_seconds Time per "
+	    "database statement, including the wait for a connection.\n"
+	    "# TYPE footfall_db_query_duration_seconds histogram\n");
+	metrics_put_hist(f, "footfall_db_query_duration_seconds", "", &m.db);
+
+	fprintf(f, "# HELP footfall_db_batch_visits Visits recorded per "
+	    "transaction (group commit).\n"
+	    "# TYPE footfall_db_batch_visits histogram\n");
+	for (i = 0; i < NBATCH; i++) {
+		cum += metrics_get(&m.batch[i]);
+		fprintf(f, "footfall_db_batch_visits_bucket{le=\"%zu\"} %llu\n",
+		    (size_t)1 << i, cum);
+	}
+	cum += metrics_get(&m.batch[NBATCH]);
+	fprintf(f, "footfall_db_batch_visits_bucket{le=\"+Inf\"} %llu\n"
+	    "footfall_db_batch_visits_sum %llu\n"
+	    "footfall_db_batch_visits_count %llu\n", cum,
+	    metrics_get(&m.batch_sum), cum);
+}
+
 /*
  * Render every metric.  Returns a string the caller frees, or NULL if
  * out of memory.
@@ -308,11 +347,10 @@ metrics_put_hist(FILE *f, const char *name, const char *labels,
 char *
 metrics_render(void)
 {
-	FILE		*f;
-	char			*out = NULL, labels[64];
-	size_t			 i, j, len;
-	unsigned long long	 cum;
-	int			 r;
+	FILE	*f;
+	char	*out = NULL, labels[64], code[16];
+	size_t	 j, len;
+	int	 r;
 
 	if ((f = open_memstream(&out, &len)) == NULL)
 		return NULL;
@@ -329,16 +367,12 @@ metrics_render(void)
 	    "route and status.\n# TYPE footfall_requests_total counter\n");
 	for (r = 0; r < ROUTE__MAX; r++)
 		for (j = 0; j <= NCODES; j++) {
-			if (j == NCODES)
-				fprintf(f, "footfall_requests_total{route="
-				    "\"%s\",status=\"other\"} %llu\n",
-				    route_name((enum route)r),
-				    metrics_get(&m.requests[r][j]));
-			else
-				fprintf(f, "footfall_requests_total{route="
-				    "\"%s\",status=\"%d\"} %llu\n",
-				    route_name(r), metrics_codes[j],
-				    metrics_get(&m.requests[r][j]));
+			snprintf(code, sizeof(code), "%d", j < NCODES ?
+			    metrics_codes[j] : 0);
+			fprintf(f, "footfall_requests_total{route=\"%s\","
+			    "status=\"%s\"} %llu\n", route_name(r),
+			    j < NCODES ? code : "other",
+			    metrics_get(&m.requests[r][j]));
 		}
 
 	fprintf(f, "# HELP footfall_request_duration_seconds Time from "
@@ -362,59 +396,7 @@ metrics_render(void)
 	    "footfall_unique_visitors_total %llu\n",
 	    metrics_outcome(OUTCOME_NEW));
 
-	fprintf(f, "# HELP footfall_db_errors_total Database statements that"
-	    " did not succeed: unavailable (no connection, lost, timed out)"
-	    ", failed (an SQL error) or unknown (a commit whose outcome"
-	    " could not be learnt).\n"
-	    "# TYPE footfall_db_errors_total counter\n");
-	for (i = 0; i < DB__MAX; i++)
-		if (metrics_db_kinds[i] != NULL)
-			fprintf(f, "footfall_db_errors_total{kind=\"%s\"} "
-			    "%llu\n", metrics_db_kinds[i],
-			    metrics_get(&m.db_errors[i]));
-	fprintf(f, "# HELP footfall_db_reconnects_total Connections opened "
-	    "to replace one that was lost or never came up.\n"
-	    "# TYPE footfall_db_reconnects_total counter\n"
-	    "footfall_db_reconnects_total %llu\n",
-	    metrics_get(&m.db_reconnects));
-	/* Absent until a connection has told. */
-	if ((r = atomic_load(&m.durable)) >= 0)
-		fprintf(f, "# HELP footfall_db_durable 1 if the database "
-		    "keeps a commit it acknowledged through a crash (fsync "
-		    "and synchronous_commit on), 0 if visits answered 200 "
-		    "can be lost.\n"
-		    "# TYPE footfall_db_durable gauge\n"
-		    "footfall_db_durable %d\n", r);
-	fprintf(f, "# HELP footfall_db_commits_in_doubt_total Commits whose "
-	    "answer was lost with the connection, by what the database "
-	    "said of them afterwards.\n"
-	    "# TYPE footfall_db_commits_in_doubt_total counter\n");
-	for (i = 0; i < DB__MAX; i++)
-		if (metrics_doubt_outcomes[i] != NULL)
-			fprintf(f, "footfall_db_commits_in_doubt_total"
-			    "{outcome=\"%s\"} %llu\n",
-			    metrics_doubt_outcomes[i],
-			    metrics_get(&m.in_doubt[i]));
-
-	fprintf(f, "# HELP footfall_db_query_duration_seconds Time per "
-	    "database statement, including the wait for a connection.\n"
-	    "# TYPE footfall_db_query_duration_seconds histogram\n");
-	metrics_put_hist(f, "footfall_db_query_duration_seconds", "", &m.db);
-
-	fprintf(f, "# HELP footfall_db_batch_visits Visits recorded per "
-	    "transaction (group commit).\n"
-	    "# TYPE footfall_db_batch_visits histogram\n");
-	cum = 0;
-	for (i = 0; i < NBATCH; i++) {
-		cum += metrics_get(&m.batch[i]);
-		fprintf(f, "footfall_db_batch_visits_bucket{le=\"%zu\"} %llu\n",
-		    (size_t)1 << i, cum);
-	}
-	cum += metrics_get(&m.batch[NBATCH]);
-	fprintf(f, "footfall_db_batch_visits_bucket{le=\"+Inf\"} %llu\n"
-	    "footfall_db_batch_visits_sum %llu\n"
-	    "footfall_db_batch_visits_count %llu\n", cum,
-	    metrics_get(&m.batch_sum), cum);
+	metrics_put_db(f);
 
 	fprintf(f, "# HELP footfall_fastcgi_refused_total Connections closed "
 	    "before libfcgi read a request: records footfall refuses, or no "
