@@ -32,6 +32,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,7 @@ struct srv {
 	int			 listen_fd;
 	int			 wake[2];	/* closing wake[1] stops all */
 	pthread_mutex_t		 accept_lock;
-	volatile sig_atomic_t	 stopping;
+	atomic_int		 stopping;	/* read by the request threads */
 };
 
 struct worker {
@@ -132,7 +133,7 @@ srv_accept(struct srv *s)
 	int		 fd = -1;
 
 	pthread_mutex_lock(&s->accept_lock);
-	while (!s->stopping) {
+	while (!atomic_load(&s->stopping)) {
 		pfd[0].fd = s->listen_fd;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = s->wake[0];
@@ -659,7 +660,7 @@ srv_run(const struct conf *conf, const unsigned char *key)
 		log_info("signal %d: finishing requests in flight", sig);
 		rc = 0;
 	}
-	s.stopping = 1;
+	atomic_store(&s.stopping, 1);
 	close(s.wake[1]);
 	s.wake[1] = -1;
 	for (i = 0; i < conf->threads; i++) {
