@@ -610,14 +610,8 @@ handle_metrics(struct ctx *ctx, const struct request *req, struct reply *r)
 		handle_error(r, 403, "forbidden");
 		return;
 	}
-	if ((r->text = metrics_render()) == NULL) {
-		log_error("out of memory rendering the metrics");
-		handle_error(r, 500, "internal error");
-		return;
-	}
-	r->status = 200;
-	r->kind = REPLY_TEXT;
-	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	handle_text(r, metrics_render(),
+	    "text/plain; version=0.0.4; charset=utf-8");
 }
 
 /*

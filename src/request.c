@@ -170,36 +170,22 @@ req_ref_host(const char *s, char *out, size_t outsz)
 	return 1;
 }
 
-/* Each key's validator: 0 and its field set, or -1 leaving it. */
-static int
-req_days(const char *v, struct request *req)
-{
-	return cfg_parse_uint(v, 1, 366, &req->days);
-}
+/* The query's keys, indexed by enum req_key. */
+static const char *const req_keys[KEY__MAX] = {
+	"peek",			/* KEY_PEEK */
+	"path",			/* KEY_PATH */
+	"ref",			/* KEY_REF */
+	"days",			/* KEY_DAYS */
+	"label",		/* KEY_LABEL */
+	"color",		/* KEY_COLOR */
+	"value",		/* KEY_VALUE */
+	"total_visits",		/* KEY_TOTAL */
+	"unique_visitors",	/* KEY_UNIQUE */
+	"reset",		/* KEY_RESET */
+};
 
-static int
-req_label(const char *v, struct request *req)
-{
-	if (!badge_label_valid(v))
-		return -1;
-	memcpy(req->label, v, strlen(v) + 1);
-	return 0;
-}
-
-static int
-req_color(const char *v, struct request *req)
-{
-	return badge_color_parse(v, req->color);
-}
-
-static int
-req_value(const char *v, struct request *req)
-{
-	if (strcmp(v, "total") != 0 && strcmp(v, "unique") != 0)
-		return -1;
-	req->unique = v[0] == 'u';
-	return 0;
-}
+/* Keys whose presence is all: their values are not even decoded. */
+#define REQ_FLAGS	(REQ_KEY(KEY_PEEK) | REQ_KEY(KEY_RESET))
 
 /*
  * An admin number: decimal digits, at most REQ_COUNT_MAX (2^53, what a
@@ -220,46 +206,36 @@ req_count(const char *v, long long *out)
 	return 0;
 }
 
+/*
+ * Key k's validator, as kcgi's kvalid: the decoded value v into its
+ * typed field of req.  Returns 0, or -1 leaving the field as it was.
+ */
 static int
-req_total(const char *v, struct request *req)
+req_valid(int k, const char *v, struct request *req)
 {
-	return req_count(v, &req->visits);
+	switch (k) {
+	case KEY_PATH:
+		return req_log_path(v, req->path, sizeof(req->path)) ? 0 : -1;
+	case KEY_REF:
+		return req_ref_host(v, req->ref, sizeof(req->ref)) ? 0 : -1;
+	case KEY_DAYS:
+		return cfg_parse_uint(v, 1, 366, &req->days);
+	case KEY_LABEL:
+		if (!badge_label_valid(v))
+			return -1;
+		memcpy(req->label, v, strlen(v) + 1);
+		return 0;
+	case KEY_COLOR:
+		return badge_color_parse(v, req->color);
+	case KEY_VALUE:
+		req->unique = strcmp(v, "unique") == 0;
+		return req->unique || strcmp(v, "total") == 0 ? 0 : -1;
+	case KEY_TOTAL:
+		return req_count(v, &req->visits);
+	default:		/* KEY_UNIQUE */
+		return req_count(v, &req->uniques);
+	}
 }
-
-static int
-req_unique(const char *v, struct request *req)
-{
-	return req_count(v, &req->uniques);
-}
-
-static int
-req_path(const char *v, struct request *req)
-{
-	return req_log_path(v, req->path, sizeof(req->path)) ? 0 : -1;
-}
-
-static int
-req_ref(const char *v, struct request *req)
-{
-	return req_ref_host(v, req->ref, sizeof(req->ref)) ? 0 : -1;
-}
-
-/* The query's keys, as kcgi's kvalid: a name and its validator. */
-static const struct {
-	const char	*name;
-	int		(*valid)(const char *, struct request *); /* NULL: a flag */
-} req_keys[KEY__MAX] = {
-	{ "peek", NULL },		/* KEY_PEEK */
-	{ "path", req_path },		/* KEY_PATH */
-	{ "ref", req_ref },		/* KEY_REF */
-	{ "days", req_days },		/* KEY_DAYS */
-	{ "label", req_label },		/* KEY_LABEL */
-	{ "color", req_color },		/* KEY_COLOR */
-	{ "value", req_value },		/* KEY_VALUE */
-	{ "total_visits", req_total },	/* KEY_TOTAL */
-	{ "unique_visitors", req_unique }, /* KEY_UNIQUE */
-	{ "reset", NULL },		/* KEY_RESET */
-};
 
 /*
  * The value v..end-1 percent-decoded ('+' is a space, as HTML forms send
@@ -311,15 +287,15 @@ req_query(const char *query, struct request *req)
 		end = p + strcspn(p, "&;");
 		klen = strcspn(p, "=&;");
 		for (k = 0; k < KEY__MAX; k++)
-			if (strncmp(p, req_keys[k].name, klen) == 0 &&
-			    req_keys[k].name[klen] == '\0')
+			if (strncmp(p, req_keys[k], klen) == 0 &&
+			    req_keys[k][klen] == '\0')
 				break;
 		if (k == KEY__MAX || (req->keys & REQ_KEY(k)))
 			continue;
 		req->keys |= REQ_KEY(k);
-		if (req_keys[k].valid != NULL && (req_decode(p + klen +
+		if ((REQ_FLAGS & REQ_KEY(k)) == 0 && (req_decode(p + klen +
 		    (p[klen] == '='), end, buf, sizeof(buf)) == -1 ||
-		    req_keys[k].valid(buf, req) == -1))
+		    req_valid(k, buf, req) == -1))
 			req->bad |= REQ_KEY(k);
 	}
 }

@@ -64,33 +64,26 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* The statuses footfall answers with, and their reason phrases. */
+static const struct {
+	int		 status;
+	const char	*text;
+} resp_statuses[] = {
+	{ 200, "OK" }, { 204, "No Content" }, { 400, "Bad Request" },
+	{ 401, "Unauthorized" }, { 403, "Forbidden" }, { 404, "Not Found" },
+	{ 405, "Method Not Allowed" }, { 500, "Internal Server Error" },
+	{ 503, "Service Unavailable" }, { 504, "Gateway Timeout" },
+};
+
 const char *
 resp_status_text(int status)
 {
-	switch (status) {
-	case 200:
-		return "OK";
-	case 204:
-		return "No Content";
-	case 400:
-		return "Bad Request";
-	case 401:
-		return "Unauthorized";
-	case 403:
-		return "Forbidden";
-	case 404:
-		return "Not Found";
-	case 405:
-		return "Method Not Allowed";
-	case 500:
-		return "Internal Server Error";
-	case 503:
-		return "Service Unavailable";
-	case 504:
-		return "Gateway Timeout";
-	default:
-		return "Unknown";
-	}
+	size_t	 i;
+
+	for (i = 0; i < sizeof(resp_statuses) / sizeof(resp_statuses[0]); i++)
+		if (resp_statuses[i].status == status)
+			return resp_statuses[i].text;
+	return "Unknown";
 }
 
 /*
