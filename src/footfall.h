@@ -503,8 +503,8 @@ enum db_status	 batch_call(struct batch *, batch_fn, void *, double *);
 /* What a counting request asks of the database (handle_plan). */
 enum plan {
 	PLAN_READ,		/* peek or HEAD: the numbers only */
-	PLAN_IGNORED,		/* an address in ignore: read, count nothing */
-	PLAN_SKIP,		/* do not track, dnt = skip: read, count nothing */
+	PLAN_IGNORED,		/* an address in ignore: read only */
+	PLAN_SKIP,		/* do not track, dnt = skip: read only */
 	PLAN_BOT,		/* a VISIT_BOT */
 	PLAN_UNTRACKED,		/* a VISIT_UNTRACKED (dnt = count) */
 	PLAN_TRACKED,		/* a VISIT_TRACKED */

@@ -72,9 +72,9 @@ handle_cap_reached(const struct conf *conf)
 }
 
 /*
- * The ladder of README "Keeping counts honest": what a counting request
- * asks of the database, from the request's facts and the dnt setting.
- * peek: the request only reads (?peek, HEAD).  Pure.
+ * The ladder of doc/design.md "Keeping counts honest": what a counting
+ * request asks of the database, from the request's facts and the dnt
+ * setting.  peek: the request only reads (?peek, HEAD).  Pure.
  */
 enum plan
 handle_plan(const struct request *req, int peek, enum dnt_mode dnt)
@@ -123,8 +123,8 @@ handle_outcome(enum plan p, const struct counts *c)
 
 /*
  * Count one visit for req->counter, or only read the numbers (?peek,
- * HEAD), as handle_plan says.  Fills r->counts and r->outcome and returns the
- * database status.
+ * HEAD), as handle_plan says.  Fills r->counts and r->outcome and
+ * returns the database status.
  */
 static enum db_status
 handle_visit(struct ctx *ctx, const struct request *req, struct reply *r)

@@ -38,7 +38,7 @@ hex_decode(const char *s, unsigned char *out, size_t n)
 	if (s[2 * n] != '\0')
 		return -1;
 	for (i = 0; i < n; i++)
-		out[i] = (unsigned char)(hex_digit((unsigned char)s[2 * i]) << 4 |
-		    hex_digit((unsigned char)s[2 * i + 1]));
+		out[i] = (unsigned char)(hex_digit((unsigned char)s[2 * i]) <<
+		    4 | hex_digit((unsigned char)s[2 * i + 1]));
 	return 0;
 }

@@ -62,7 +62,7 @@ struct srv {
 	int			 listen_fd;
 	int			 wake[2];	/* closing wake[1] stops all */
 	pthread_mutex_t		 accept_lock;
-	atomic_int		 stopping;	/* read by the request threads */
+	atomic_int		 stopping;	/* request threads read it */
 };
 
 struct worker {

@@ -176,7 +176,8 @@ ParameterizedTestParameters(request, query)
 		{ "days=-1", K(DAYS), K(DAYS), DEF },
 		{ "days=%37", K(DAYS), 0, "7|visits|#007ec6|0|0|0||" },
 		/* Percent-decoding, '+' a space; a bad escape or a NUL. */
-		{ "label=my+visits", K(LABEL), 0, "30|my visits|#007ec6|0|0|0||" },
+		{ "label=my+visits", K(LABEL), 0,
+		    "30|my visits|#007ec6|0|0|0||" },
 		{ "label=a%2Bb%26c", K(LABEL), 0, "30|a+b&c|#007ec6|0|0|0||" },
 		{ "label=%C3%A9", K(LABEL), 0, "30|\xc3\xa9|#007ec6|0|0|0||" },
 		{ "label=%e2%80%94", K(LABEL), 0,
