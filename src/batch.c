@@ -530,12 +530,10 @@ enum db_status
 batch_visit(struct batch *b, const struct visit *v, struct counts *out,
     double *waited)
 {
-	struct batch_req	 r;
+	struct batch_req	 r = {
+		.kind = BATCH_VISIT, .visit = v, .out = out
+	};
 
-	memset(&r, 0, sizeof(r));
-	r.kind = BATCH_VISIT;
-	r.visit = v;
-	r.out = out;
 	return batch_submit(b, &r, waited);
 }
 
@@ -547,12 +545,10 @@ enum db_status
 batch_read(struct batch *b, const char *counter, struct counts *out,
     double *waited)
 {
-	struct batch_req	 r;
+	struct batch_req	 r = {
+		.kind = BATCH_READ, .counter = counter, .out = out
+	};
 
-	memset(&r, 0, sizeof(r));
-	r.kind = BATCH_READ;
-	r.counter = counter;
-	r.out = out;
 	return batch_submit(b, &r, waited);
 }
 
@@ -564,12 +560,10 @@ batch_read(struct batch *b, const char *counter, struct counts *out,
 enum db_status
 batch_call(struct batch *b, batch_fn fn, void *arg, double *waited)
 {
-	struct batch_req	 r;
+	struct batch_req	 r = {
+		.kind = BATCH_CALL, .fn = fn, .arg = arg
+	};
 
-	memset(&r, 0, sizeof(r));
-	r.kind = BATCH_CALL;
-	r.fn = fn;
-	r.arg = arg;
 	return batch_submit(b, &r, waited);
 }
 
