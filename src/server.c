@@ -555,6 +555,37 @@ srv_run_cgi(const struct conf *conf, const unsigned char *key)
  * Run until SIGTERM or SIGINT.  Returns 0 after a clean shutdown, or -1
  * if the server could not start (the reason is logged).
  */
+/*
+ * Every request thread runs: say how footfall serves, then wait for
+ * SIGTERM or SIGINT (SIGHUP reloads nothing).  Returns 0.
+ */
+static int
+srv_wait(const struct conf *conf, const sigset_t *set, int own)
+{
+	int	 sig;
+
+	log_info("serving with %u threads and %u database connections on %s",
+	    conf->threads, conf->db_connections,
+	    own ? conf->listen : "the inherited socket");
+	/* Which list decides what a bot is (not per CGI request). */
+	if (conf->bots == NULL)
+		log_info("bots_file none: bots are counted as visitors");
+	else
+		log_info("bots_file %s: %zu pattern%s", conf->bots_file,
+		    agent_bots_count(conf->bots),
+		    agent_bots_count(conf->bots) == 1 ? "" : "s");
+	for (;;) {
+		if (sigwait(set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		log_info("SIGHUP: nothing to reload; restart footfall to "
+		    "apply a new configuration");
+	}
+	log_info("signal %d: finishing requests in flight", sig);
+	return 0;
+}
+
 int
 srv_run(const struct conf *conf, const unsigned char *key)
 {
@@ -562,7 +593,7 @@ srv_run(const struct conf *conf, const unsigned char *key)
 	struct worker	*w = NULL;
 	sigset_t	 set;
 	unsigned int	 i;
-	int		 sig, own = 0, rc = -1, fl;
+	int		 own = 0, rc = -1, fl;
 
 	memset(&s, 0, sizeof(s));
 	s.conf = conf;
@@ -637,29 +668,8 @@ srv_run(const struct conf *conf, const unsigned char *key)
 		}
 		w[i].started = 1;
 	}
-	if (i == conf->threads) {
-		log_info("serving with %u threads and %u database "
-		    "connections on %s", conf->threads, conf->db_connections,
-		    own ? conf->listen : "the inherited socket");
-		/* Which list decides what a bot is (not per CGI request). */
-		if (conf->bots == NULL)
-			log_info("bots_file none: bots are counted as "
-			    "visitors");
-		else
-			log_info("bots_file %s: %zu pattern%s",
-			    conf->bots_file, agent_bots_count(conf->bots),
-			    agent_bots_count(conf->bots) == 1 ? "" : "s");
-		for (;;) {
-			if (sigwait(&set, &sig) != 0)
-				continue;
-			if (sig != SIGHUP)
-				break;
-			log_info("SIGHUP: nothing to reload; restart "
-			    "footfall to apply a new configuration");
-		}
-		log_info("signal %d: finishing requests in flight", sig);
-		rc = 0;
-	}
+	if (i == conf->threads)
+		rc = srv_wait(conf, &set, own);
 	atomic_store(&s.stopping, 1);
 	close(s.wake[1]);
 	s.wake[1] = -1;
