@@ -180,6 +180,51 @@ fcgirec_pairs_end(const struct fcgirec_nv *nv)
 }
 
 /*
+ * Whether a record's header may come where it does: its version, its
+ * type, and its request id against rid, the id of BEGIN_REQUEST (0
+ * before it).  Returns NULL, or why not.  Pure.
+ */
+static const char *
+fcgirec_order(unsigned int version, unsigned int type, unsigned int id,
+    unsigned int rid)
+{
+	/* libfcgi gives up on other versions; so do we, sooner. */
+	if (version != FCGI_VERSION_1)
+		return "not FastCGI version 1";
+	if (type == 0 || type > FCGI_MAXTYPE)
+		return "unknown record type";
+	/*
+	 * Section 3.3: request id 0 is a management record.  libfcgi
+	 * parses a GET_VALUES body with ReadParams, so it is checked
+	 * below like the parameters.  Any other type it answers with
+	 * FCGI_UNKNOWN_TYPE but leaves the body unread, and inside
+	 * the parameters that body would then be read as parameters:
+	 * a web server sends no such record, so refuse it.
+	 */
+	if (id == FCGI_NULL_REQUEST_ID && type != FCGI_GET_VALUES)
+		return "a management record other than GET_VALUES";
+	/* libfcgi would skip a record before it; nginx never sends one. */
+	if (id != FCGI_NULL_REQUEST_ID && rid == 0 &&
+	    type != FCGI_BEGIN_REQUEST)
+		return "a record before BEGIN_REQUEST";
+	if (id != FCGI_NULL_REQUEST_ID && rid != 0) {
+		/*
+		 * libfcgi answers a second BEGIN_REQUEST with
+		 * FCGI_CANT_MPX_CONN and skips records of other
+		 * requests; web servers do not multiplex, and any
+		 * other type before the parameters end is an error
+		 * to libfcgi too (section 3.3: streams in order).
+		 */
+		if (id != rid)
+			return "a record for another request";
+		if (type != FCGI_PARAMS)
+			return "a record other than PARAMS before the "
+			    "parameters end";
+	}
+	return NULL;
+}
+
+/*
  * Check the records at the start of buf[0..len), the bytes a connection
  * has sent so far for its next request.  Returns:
  *  FCGIREC_VALID: the request's records up to the end of its parameters
@@ -219,51 +264,8 @@ fcgirec_check(const unsigned char *buf, size_t len, size_t *at,
 		plen = h[6];
 		body = h + FCGI_HEADER_LEN;
 
-		/* libfcgi gives up on other versions; so do we, sooner. */
-		if (h[0] != FCGI_VERSION_1) {
-			*errstr = "not FastCGI version 1";
+		if ((*errstr = fcgirec_order(h[0], type, id, rid)) != NULL)
 			return FCGIREC_INVALID;
-		}
-		if (type == 0 || type > FCGI_MAXTYPE) {
-			*errstr = "unknown record type";
-			return FCGIREC_INVALID;
-		}
-		/*
-		 * Section 3.3: request id 0 is a management record.  libfcgi
-		 * parses a GET_VALUES body with ReadParams, so it is checked
-		 * below like the parameters.  Any other type it answers with
-		 * FCGI_UNKNOWN_TYPE but leaves the body unread, and inside
-		 * the parameters that body would then be read as parameters:
-		 * a web server sends no such record, so refuse it.
-		 */
-		if (id == FCGI_NULL_REQUEST_ID && type != FCGI_GET_VALUES) {
-			*errstr = "a management record other than GET_VALUES";
-			return FCGIREC_INVALID;
-		}
-		if (id != FCGI_NULL_REQUEST_ID && rid == 0 &&
-		    type != FCGI_BEGIN_REQUEST) {
-			/* libfcgi would skip it; nginx never sends one. */
-			*errstr = "a record before BEGIN_REQUEST";
-			return FCGIREC_INVALID;
-		}
-		if (id != FCGI_NULL_REQUEST_ID && rid != 0) {
-			/*
-			 * libfcgi answers a second BEGIN_REQUEST with
-			 * FCGI_CANT_MPX_CONN and skips records of other
-			 * requests; web servers do not multiplex, and any
-			 * other type before the parameters end is an error
-			 * to libfcgi too (section 3.3: streams in order).
-			 */
-			if (id != rid) {
-				*errstr = "a record for another request";
-				return FCGIREC_INVALID;
-			}
-			if (type != FCGI_PARAMS) {
-				*errstr = "a record other than PARAMS before "
-				    "the parameters end";
-				return FCGIREC_INVALID;
-			}
-		}
 		/*
 		 * Everything up to the end of the parameters must fit the
 		 * peek buffer.  Checked on the header's claim, so that a
