@@ -213,3 +213,38 @@ metric() {
 		curl -s "$U/metrics" | awk -v n="$1" '$1 == n { print $2 }'
 	fi
 }
+
+# Headless Chromium (Debian's chromium), one run at a time.
+# chrome_run PROFILE ARGS...: a run with the profile $T/chrome-PROFILE
+# (a new name is a new browser; the same name keeps its storage), its
+# standard output in $T/chrome.out; at most CHROME_SECONDS (60).
+# chrome_teardown kills a run still going (a failed check, Ctrl-C) and
+# then ff_teardown: a test that uses Chromium traps it on EXIT.
+CHROMIUM=/usr/bin/chromium
+CHROME_FLAGS=(--headless --no-sandbox --disable-gpu
+    --disable-background-networking --disable-quic --no-first-run
+    --disable-component-update --disable-sync --disable-dev-shm-usage
+    --lang=en-US)
+chrome_pid=
+chrome_run() {
+	local d=$T/chrome-$1 rc
+	shift
+	mkdir -p "$d/home"
+	HOME=$d/home XDG_CONFIG_HOME=$d/home XDG_CACHE_HOME=$d/home \
+	    LANG=en_US.UTF-8 timeout -k 5 "${CHROME_SECONDS:-60}" "$CHROMIUM" \
+	    "${CHROME_FLAGS[@]}" --user-data-dir="$d/profile" \
+	    "$@" >"$T/chrome.out" 2>>"$T/chrome.err" &
+	chrome_pid=$!
+	wait "$chrome_pid"
+	rc=$?
+	chrome_pid=
+	return $rc
+}
+chrome_teardown() {
+	if [ -n "$chrome_pid" ]; then
+		# timeout(1) runs in its own process group with Chromium's.
+		kill -KILL -- "-$chrome_pid" 2>/dev/null
+		kill -KILL "$chrome_pid" 2>/dev/null
+	fi
+	ff_teardown
+}
