@@ -91,7 +91,6 @@ count_once() {
 }
 count_status() { local r; r=$(count_once "$1"); echo "${r% *}"; }
 
-db_total() { psql_admin -c "SELECT coalesce(sum(visits), 0) FROM footfall.counter_total"; }
 db_uniques() { psql_admin -c "SELECT coalesce(sum(uniques), 0) FROM footfall.counter_total"; }
 db_visitors() { psql_admin -c "SELECT count(*) FROM footfall.visitor"; }
 peek_total() {	# the total footfall answers to GET /count?peek

@@ -4,7 +4,6 @@
 # up at $U, with allow_origin = https://good.example and an empty
 # database.
 jnum() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" <<<"$body"; }
-total() { psql_admin -c "SELECT sum(visits) FROM footfall.counter_total"; }
 
 # Counting.
 req "$U/count"
@@ -21,7 +20,7 @@ req --interface 127.0.0.2 "$U/count"
 is "$(jnum count):$(jnum unique_visitors)" "4:2" "another address is a new visitor"
 for _ in 1 2 3 4 5; do req "$U/count"; done
 is "$(jnum count)" 9 "each GET adds exactly one"
-is "$(total)" 9 "the database holds exactly the visits answered"
+is "$(db_total)" 9 "the database holds exactly the visits answered"
 
 # Read-only ways.
 req "$U/count?peek"
@@ -29,7 +28,7 @@ is "$body" '{"count":9,"total_visits":9,"unique_visitors":2}' "?peek reads witho
 req -I "$U/count"
 is "$code" 200 "HEAD /count answers 200"
 is "$(grep -c "{" "$T/body")" 0 "HEAD has no body"
-is "$(total)" 9 "neither peek nor HEAD counted"
+is "$(db_total)" 9 "neither peek nor HEAD counted"
 
 # CORS.
 req -H 'Origin: https://good.example' "$U/count"
@@ -54,4 +53,4 @@ done
 req -H 'Origin: https://good.example' -H 'Origin: https://good.example' "$U/count"
 is "$code" 403 "a duplicated Origin is refused"
 [ -z "$(hdr_get Access-Control-Allow-Origin)" ]; ok $? "a duplicated Origin gets no allow header"
-is "$(total)" 10 "refused origins counted nothing"
+is "$(db_total)" 10 "refused origins counted nothing"
