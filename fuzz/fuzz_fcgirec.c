@@ -62,9 +62,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char		*why = (const char *)1;
 	size_t			 at = (size_t)-1, at2, off, clen, np = 0, i;
 	unsigned int		 rid = 0, id;
+	int			 whole, whole2;
 	enum fcgirec		 r;
 
-	r = fcgirec_check(data, size, &at, &why);
+	r = fcgirec_check(data, size, &at, &whole, &why);
 	FUZZ_CHECK(r == FCGIREC_MORE || r == FCGIREC_VALID ||
 	    r == FCGIREC_INVALID);
 	if (r == FCGIREC_INVALID) {
@@ -73,23 +74,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; why[i] != '\0'; i++)
 			FUZZ_CHECK(why[i] >= 0x20 && why[i] < 0x7f);
 		/* No prefix of a refused stream is accepted. */
-		FUZZ_CHECK(fcgirec_check(data, size / 2, &at2, &why) !=
-		    FCGIREC_VALID);
+		FUZZ_CHECK(fcgirec_check(data, size / 2, &at2, &whole2,
+		    &why) != FCGIREC_VALID);
 		return 0;
 	}
 	FUZZ_CHECK(why == NULL);
 	if (r == FCGIREC_MORE) {
 		FUZZ_CHECK(at > size && at <= FCGIREC_MAX);
-		FUZZ_CHECK(fcgirec_check(data, size / 2, &at2, &why) ==
-		    FCGIREC_MORE && at2 <= at);
+		FUZZ_CHECK(fcgirec_check(data, size / 2, &at2, &whole2,
+		    &why) == FCGIREC_MORE && at2 <= at);
 		return 0;
 	}
 
 	/* Valid: BEGIN_REQUEST and an empty PARAMS at least. */
 	FUZZ_CHECK(at >= 24 && at <= size && at <= FCGIREC_MAX);
-	FUZZ_CHECK(fcgirec_check(data, at, &at2, &why) == FCGIREC_VALID &&
-	    at2 == at);
-	FUZZ_CHECK(fcgirec_check(data, at - 1, &at2, &why) == FCGIREC_MORE);
+	FUZZ_CHECK(fcgirec_check(data, at, &at2, &whole2, &why) ==
+	    FCGIREC_VALID && at2 == at);
+	/* Whole: at least the empty STDIN record follows the parameters. */
+	FUZZ_CHECK(!whole || (size - at >= 8 && !whole2));
+	FUZZ_CHECK(fcgirec_check(data, at - 1, &at2, &whole2, &why) ==
+	    FCGIREC_MORE);
 	for (off = 0; off < at; off += 8 + clen + data[off + 6]) {
 		FUZZ_CHECK(at - off >= 8 && data[off] == 1);
 		id = (unsigned int)data[off + 2] << 8 | data[off + 3];

@@ -38,6 +38,7 @@
 #define FCGI_VERSION_1		1
 #define FCGI_BEGIN_REQUEST	1
 #define FCGI_PARAMS		4
+#define FCGI_STDIN		5
 #define FCGI_GET_VALUES		9
 #define FCGI_MAXTYPE		11	/* FCGI_UNKNOWN_TYPE */
 #define FCGI_NULL_REQUEST_ID	0
@@ -225,10 +226,43 @@ fcgirec_order(unsigned int version, unsigned int type, unsigned int id,
 }
 
 /*
+ * Is the whole request in buf[0..len)?  The records up to at (the end
+ * of the parameters) were accepted for request rid.  True if what
+ * follows is that request's FCGI_STDIN stream up to and including its
+ * empty record, and nothing after it (section 3.3: the empty record ends
+ * the stream).  A web server sends nothing more for a request that it
+ * does not keep the connection for (nginx never sends
+ * FCGI_ABORT_REQUEST), so once such a connection is drained, closing it
+ * loses nothing.  nginx writes a GET in one call, so its request is
+ * whole at the first look; a body that is still on its way, or larger
+ * than the peek buffer, answers false.
+ */
+static int
+fcgirec_whole(const unsigned char *buf, size_t len, size_t at,
+    unsigned int rid)
+{
+	size_t		 off, clen;
+
+	for (off = at; len - off >= FCGI_HEADER_LEN; off += clen) {
+		if (buf[off] != FCGI_VERSION_1 || buf[off + 1] != FCGI_STDIN ||
+		    ((unsigned int)buf[off + 2] << 8 | buf[off + 3]) != rid)
+			return 0;
+		clen = (size_t)buf[off + 4] << 8 | buf[off + 5];
+		if (clen == 0)
+			return len - off == (size_t)FCGI_HEADER_LEN + buf[off + 6];
+		clen += FCGI_HEADER_LEN + buf[off + 6];
+		if (clen > len - off)
+			return 0;
+	}
+	return 0;
+}
+
+/*
  * Check the records at the start of buf[0..len), the bytes a connection
  * has sent so far for its next request.  Returns:
  *  FCGIREC_VALID: the request's records up to the end of its parameters
- *	are sound; *at is the offset just past them.
+ *	are sound; *at is the offset just past them, and *whole says
+ *	whether buf holds the whole request (fcgirec_whole).
  *  FCGIREC_MORE: sound so far, but incomplete; nothing can be decided
  *	before *at bytes (at most FCGIREC_MAX) have arrived.
  *  FCGIREC_INVALID: *errstr says why, in a few words without any of the
@@ -236,7 +270,7 @@ fcgirec_order(unsigned int version, unsigned int type, unsigned int id,
  * Pure: no I/O, no allocation, and buf is only read.
  */
 enum fcgirec
-fcgirec_check(const unsigned char *buf, size_t len, size_t *at,
+fcgirec_check(const unsigned char *buf, size_t len, size_t *at, int *whole,
     const char **errstr)
 {
 	struct fcgirec_nv	 params, gv;
@@ -246,6 +280,7 @@ fcgirec_check(const unsigned char *buf, size_t len, size_t *at,
 
 	memset(&params, 0, sizeof(params));
 	*at = 0;
+	*whole = 0;
 	*errstr = NULL;
 	for (;;) {
 		if (off > FCGIREC_MAX - FCGI_HEADER_LEN) {
@@ -328,6 +363,7 @@ fcgirec_check(const unsigned char *buf, size_t len, size_t *at,
 				return FCGIREC_INVALID;
 			}
 			*at = off + FCGI_HEADER_LEN + plen;
+			*whole = fcgirec_whole(buf, len, *at, rid);
 			return FCGIREC_VALID;
 		}
 		off += FCGI_HEADER_LEN + clen + plen;

@@ -550,7 +550,7 @@ enum fcgirec {
 	FCGIREC__MAX
 };
 
-enum fcgirec	 fcgirec_check(const unsigned char *, size_t, size_t *,
+enum fcgirec	 fcgirec_check(const unsigned char *, size_t, size_t *, int *,
 		    const char **);
 
 /* server.c */

@@ -187,53 +187,15 @@ srv_rcvbuf(int fd)
 }
 
 /*
- * Is the whole request queued?  buf[0..n) is what the connection has
- * queued, the records up to at (the end of the parameters) accepted by
- * fcgirec_check.  True if what follows is the request's FCGI_STDIN
- * stream up to and including its empty record, and nothing after it
- * (the FastCGI spec, section 3.3: the empty record ends the stream).  A
- * web server sends nothing more for a request that it does not keep the
- * connection for (nginx never sends FCGI_ABORT_REQUEST), so once such a
- * connection is drained, closing it loses nothing.  nginx writes a GET
- * in one call, so its request is whole at the first look; a body that is
- * still on its way, or larger than buf, answers false.
- */
-static int
-srv_whole(const unsigned char *buf, size_t n, size_t at)
-{
-	size_t		 off = 0, len;
-	unsigned int	 rid = 0;
-
-	/*
-	 * The request's id: its BEGIN_REQUEST's, the first record with an
-	 * id (fcgirec_check refuses any other before it).
-	 */
-	while (rid == 0 && off + FCGI_HEADER_LEN <= at) {
-		rid = (unsigned int)buf[off + 2] << 8 | buf[off + 3];
-		off += FCGI_HEADER_LEN + ((size_t)buf[off + 4] << 8 |
-		    buf[off + 5]) + buf[off + 6];
-	}
-	for (off = at; off + FCGI_HEADER_LEN <= n; off += len) {
-		if (buf[off] != FCGI_VERSION_1 || buf[off + 1] != FCGI_STDIN ||
-		    ((unsigned int)buf[off + 2] << 8 | buf[off + 3]) != rid)
-			return 0;
-		len = (size_t)buf[off + 4] << 8 | buf[off + 5];
-		if (len == 0)
-			return off + FCGI_HEADER_LEN + buf[off + 6] == n;
-		len += FCGI_HEADER_LEN + buf[off + 6];
-	}
-	return 0;
-}
-
-/*
  * Wait until the records that open fd's next request have arrived, up to
  * and including the empty FCGI_PARAMS record, and check them with
  * fcgirec_check before libfcgi reads any of them.  MSG_PEEK leaves them
  * queued, so libfcgi then reads the very bytes that were checked: no one
  * else reads fd, and libfcgi parses nothing past the parameters (footfall
  * never reads FCGI_STDIN).  buf holds FCGIREC_MAX bytes.  Returns 0 if
- * libfcgi may read the request, with *whole set by srv_whole, or -1 if
- * the connection is to be closed: the peer closed it, sent records
+ * libfcgi may read the request, with *whole set by fcgirec_check (the
+ * whole request is queued), or -1 if the connection is to be closed: the
+ * peer closed it, sent records
  * fcgirec_check refuses (logged), sent no complete request within
  * SRV_PEEK_SECONDS (logged), or we are shutting down and it has sent
  * nothing yet.
@@ -259,9 +221,9 @@ srv_peek(struct srv *s, int fd, unsigned char *buf, int *whole)
 			return -1;
 		}
 		if (n > 0) {
-			switch (fcgirec_check(buf, (size_t)n, &at, &why)) {
+			switch (fcgirec_check(buf, (size_t)n, &at, whole,
+			    &why)) {
 			case FCGIREC_VALID:
-				*whole = srv_whole(buf, (size_t)n, at);
 				return 0;
 			case FCGIREC_INVALID:
 				goto refuse;

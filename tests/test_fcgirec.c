@@ -43,7 +43,7 @@ struct rec {
 
 /* One PARAMS record between BEGIN_REQUEST and the end, refused. */
 #define PBAD(name, body, why) { (name), { BEGIN1, R(PARAMS, 1, body), \
-	PEND, END_OF }, FCGIREC_INVALID, (why), 0 }
+	PEND, END_OF }, FCGIREC_INVALID, (why), 0, 0 }
 
 struct tcase {
 	const char	*name;
@@ -51,93 +51,109 @@ struct tcase {
 	enum fcgirec	 want;
 	const char	*why;		/* INVALID: part of the reason */
 	size_t		 trailing;	/* VALID: records after the end */
+	int		 whole;		/* VALID: the whole request is here */
 };
 
 static const struct tcase cases[] = {
 	/* What web servers send. */
 	{ "nginx GET", { BEGIN1, RP(PARAMS, 1, NGINX_PARAMS, 2), PEND,
-	    R(STDIN, 1, ""), END_OF }, FCGIREC_VALID, NULL, 1 },
+	    R(STDIN, 1, ""), END_OF }, FCGIREC_VALID, NULL, 1, 1 },
 	{ "nginx, keep-alive", { BEGIN1_KEEP, RP(PARAMS, 1, NGINX_PARAMS, 2),
-	    PEND, R(STDIN, 1, ""), END_OF }, FCGIREC_VALID, NULL, 1 },
+	    PEND, R(STDIN, 1, ""), END_OF }, FCGIREC_VALID, NULL, 1, 1 },
+	{ "a body, padded, then its end", { BEGIN1, PEND,
+	    RP(STDIN, 1, "a=1", 5), RP(STDIN, 1, "", 3), END_OF },
+	    FCGIREC_VALID, NULL, 2, 1 },
+	/* Not whole: the body is still on its way, or more follows. */
+	{ "a body without its end", { BEGIN1, PEND, R(STDIN, 1, "a=1"),
+	    END_OF }, FCGIREC_VALID, NULL, 1, 0 },
+	{ "the next request after this one", { BEGIN1_KEEP, PEND,
+	    R(STDIN, 1, ""), BEGIN1_KEEP, END_OF }, FCGIREC_VALID, NULL, 2,
+	    0 },
+	{ "STDIN of another request", { BEGIN1, PEND, R(STDIN, 2, ""),
+	    END_OF }, FCGIREC_VALID, NULL, 1, 0 },
+	{ "DATA after the parameters", { BEGIN1, PEND, R(DATA, 1, ""),
+	    END_OF }, FCGIREC_VALID, NULL, 1, 0 },
+	{ "the end of STDIN, version 2", { BEGIN1, PEND,
+	    { STDIN, 1, B(""), 0, 2 }, END_OF }, FCGIREC_VALID, NULL, 1, 0 },
 	{ "no parameters at all", { BEGIN1, PEND, END_OF },
-	    FCGIREC_VALID, NULL, 0 },
+	    FCGIREC_VALID, NULL, 0, 0 },
 	{ "other request ids", { R(BEGIN, 65535, "\0\1\0\0\0\0\0\0"),
 	    R(PARAMS, 65535, "\1\1ab"), R(PARAMS, 65535, ""), END_OF },
-	    FCGIREC_VALID, NULL, 0 },
+	    FCGIREC_VALID, NULL, 0, 0 },
 	{ "a pair split across records", { BEGIN1,
 	    R(PARAMS, 1, "\x0b"), R(PARAMS, 1, "\x06" "SCRIPT_NAME/co"),
-	    R(PARAMS, 1, "unt"), PEND, END_OF }, FCGIREC_VALID, NULL, 0 },
+	    R(PARAMS, 1, "unt"), PEND, END_OF }, FCGIREC_VALID, NULL, 0, 0 },
 	{ "lengths split across records", { BEGIN1,
 	    R(PARAMS, 1, "\x80\x00"), R(PARAMS, 1, "\x00\x01\x80"),
 	    R(PARAMS, 1, "\x00\x00\x02" "abc"), PEND, END_OF },
-	    FCGIREC_VALID, NULL, 0 },
+	    FCGIREC_VALID, NULL, 0, 0 },
 	{ "four-byte lengths", { BEGIN1,
 	    R(PARAMS, 1, "\x80\x00\x00\x0b\x80\x00\x00\x06" "SCRIPT_NAME"
-	    "/count"), PEND, END_OF }, FCGIREC_VALID, NULL, 0 },
+	    "/count"), PEND, END_OF }, FCGIREC_VALID, NULL, 0, 0 },
 	{ "empty names and values", { BEGIN1, R(PARAMS, 1, "\0\0\0\0\1\0a"),
-	    PEND, END_OF }, FCGIREC_VALID, NULL, 0 },
+	    PEND, END_OF }, FCGIREC_VALID, NULL, 0, 0 },
 	{ "NUL and = in a parameter", { BEGIN1,
 	    R(PARAMS, 1, "\3\3a\0=b=\0"), PEND, END_OF },
-	    FCGIREC_VALID, NULL, 0 },
+	    FCGIREC_VALID, NULL, 0, 0 },
 	{ "padding everywhere it may be", { BEGIN1,
 	    RP(PARAMS, 1, "\1\1ab", 255), RP(PARAMS, 1, "", 7), END_OF },
-	    FCGIREC_VALID, NULL, 0 },
+	    FCGIREC_VALID, NULL, 0, 0 },
 	{ "GET_VALUES first", { RP(GET_VALUES, 0,
 	    "\x0e\0FCGI_MAX_CONNS" "\x0d\0FCGI_MAX_REQS"
 	    "\x0f\0FCGI_MPXS_CONNS", 3), BEGIN1, R(PARAMS, 1, "\1\1ab"), PEND,
-	    END_OF }, FCGIREC_VALID, NULL, 0 },
+	    END_OF }, FCGIREC_VALID, NULL, 0, 0 },
 	{ "GET_VALUES amid the parameters", { BEGIN1, R(PARAMS, 1, "\1"),
 	    R(GET_VALUES, 0, "\x0e\0FCGI_MAX_CONNS" "\3\0abc"), R(GET_VALUES,
 	    0, ""), R(PARAMS, 1, "\1ab"), PEND, END_OF },
-	    FCGIREC_VALID, NULL, 0 },
+	    FCGIREC_VALID, NULL, 0, 0 },
 	{ "GET_VALUES, an unknown name twice", { R(GET_VALUES, 0,
 	    "\1\0x\1\0x\1\2xab"), BEGIN1, PEND, END_OF },
-	    FCGIREC_VALID, NULL, 0 },
+	    FCGIREC_VALID, NULL, 0, 0 },
 
 	/* Not FastCGI, or not from a web server. */
 	{ "version 0", { { BEGIN, 1, B("\0\1\0\0\0\0\0\0"), 0, 0x100 },
-	    END_OF }, FCGIREC_INVALID, "version", 0 },
+	    END_OF }, FCGIREC_INVALID, "version", 0, 0 },
 	{ "version 2", { { BEGIN, 1, B("\0\1\0\0\0\0\0\0"), 0, 2 },
-	    END_OF }, FCGIREC_INVALID, "version", 0 },
+	    END_OF }, FCGIREC_INVALID, "version", 0, 0 },
 	{ "version 2 in the parameters", { BEGIN1,
 	    { PARAMS, 1, B(""), 0, 2 }, END_OF },
-	    FCGIREC_INVALID, "version", 0 },
-	{ "type 0", { R(0, 1, ""), END_OF }, FCGIREC_INVALID, "unknown", 0 },
+	    FCGIREC_INVALID, "version", 0, 0 },
+	{ "type 0", { R(0, 1, ""), END_OF }, FCGIREC_INVALID, "unknown", 0, 0 },
 	{ "type 12", { BEGIN1, R(12, 1, ""), END_OF },
-	    FCGIREC_INVALID, "unknown", 0 },
+	    FCGIREC_INVALID, "unknown", 0, 0 },
 	{ "type 255, request 0", { R(255, 0, ""), END_OF },
-	    FCGIREC_INVALID, "unknown", 0 },
+	    FCGIREC_INVALID, "unknown", 0, 0 },
 	{ "ABORT_REQUEST as a management record", { R(ABORT, 0, ""), END_OF },
-	    FCGIREC_INVALID, "management", 0 },
+	    FCGIREC_INVALID, "management", 0, 0 },
 	{ "UNKNOWN_TYPE amid the parameters", { BEGIN1,
 	    R(UNKNOWN_TYPE, 0, "\1\1ab\0\0\0\0"), PEND, END_OF },
-	    FCGIREC_INVALID, "management", 0 },
+	    FCGIREC_INVALID, "management", 0, 0 },
 	{ "BEGIN_REQUEST with request id 0", { R(BEGIN, 0,
-	    "\0\1\0\0\0\0\0\0"), END_OF }, FCGIREC_INVALID, "management", 0 },
+	    "\0\1\0\0\0\0\0\0"), END_OF }, FCGIREC_INVALID, "management", 0, 0 },
 	{ "PARAMS before BEGIN_REQUEST", { R(PARAMS, 1, "\1\1ab"), BEGIN1,
-	    PEND, END_OF }, FCGIREC_INVALID, "before BEGIN", 0 },
+	    PEND, END_OF }, FCGIREC_INVALID, "before BEGIN", 0, 0 },
 	{ "GET_VALUES with a request id", { R(GET_VALUES, 1, ""), BEGIN1,
-	    PEND, END_OF }, FCGIREC_INVALID, "before BEGIN", 0 },
+	    PEND, END_OF }, FCGIREC_INVALID, "before BEGIN", 0, 0 },
 	{ "BEGIN_REQUEST body of 7 bytes", { R(BEGIN, 1, "\0\1\0\0\0\0\0"),
-	    PEND, END_OF }, FCGIREC_INVALID, "8 bytes", 0 },
+	    PEND, END_OF }, FCGIREC_INVALID, "8 bytes", 0, 0 },
 	{ "BEGIN_REQUEST body of 9 bytes", { R(BEGIN, 1,
 	    "\0\1\0\0\0\0\0\0\0"), PEND, END_OF },
-	    FCGIREC_INVALID, "8 bytes", 0 },
+	    FCGIREC_INVALID, "8 bytes", 0, 0 },
 	{ "BEGIN_REQUEST with padding", { RP(BEGIN, 1, "\0\1\0\0\0\0\0\0", 8),
-	    PEND, END_OF }, FCGIREC_INVALID, "padding", 0 },
+	    PEND, END_OF }, FCGIREC_INVALID, "padding", 0, 0 },
 	{ "a second BEGIN_REQUEST", { BEGIN1, BEGIN1, PEND, END_OF },
-	    FCGIREC_INVALID, "other than PARAMS", 0 },
+	    FCGIREC_INVALID, "other than PARAMS", 0, 0 },
 	{ "a BEGIN_REQUEST for another request", { BEGIN1,
 	    R(BEGIN, 2, "\0\1\0\0\0\0\0\0"), PEND, END_OF },
-	    FCGIREC_INVALID, "another request", 0 },
+	    FCGIREC_INVALID, "another request", 0, 0 },
 	{ "PARAMS for another request", { BEGIN1, R(PARAMS, 2, "\1\1ab"),
-	    PEND, END_OF }, FCGIREC_INVALID, "another request", 0 },
+	    PEND, END_OF }, FCGIREC_INVALID, "another request", 0, 0 },
 	{ "STDIN before the parameters end", { BEGIN1, R(PARAMS, 1, "\1\1ab"),
 	    R(STDIN, 1, ""), PEND, END_OF },
-	    FCGIREC_INVALID, "other than PARAMS", 0 },
+	    FCGIREC_INVALID, "other than PARAMS", 0, 0 },
 	{ "END_REQUEST from the web server", { BEGIN1, R(END, 1,
 	    "\0\0\0\0\0\0\0\0"), END_OF },
-	    FCGIREC_INVALID, "other than PARAMS", 0 },
+	    FCGIREC_INVALID, "other than PARAMS", 0, 0 },
 
 	/* Lengths: tests/hostile.test's, and the overflows. */
 	PBAD("lengths ffffffff ffffffff",
@@ -159,28 +175,28 @@ static const struct tcase cases[] = {
 	PBAD("a missing value length", "\x80\x00\x00\x01", "cut off"),
 	{ "a value cut off by the next request's records", { BEGIN1,
 	    R(PARAMS, 1, "\1\x20" "a"), PEND, R(STDIN, 1, ""), BEGIN1,
-	    END_OF }, FCGIREC_INVALID, "cut off", 0 },
+	    END_OF }, FCGIREC_INVALID, "cut off", 0, 0 },
 
 	/* GET_VALUES, which libfcgi answers into a 64-byte buffer. */
 	{ "GET_VALUES pair longer than its record", { R(GET_VALUES, 0,
 	    "\x0e\x05" "FCGI_MAX_CONNS"), BEGIN1, PEND, END_OF },
-	    FCGIREC_INVALID, "longer than its record", 0 },
+	    FCGIREC_INVALID, "longer than its record", 0, 0 },
 	{ "GET_VALUES absurd lengths", { R(GET_VALUES, 0,
 	    "\xff\xff\xff\xff\xff\xff\xff\xff"), BEGIN1, PEND, END_OF },
-	    FCGIREC_INVALID, "longer than its record", 0 },
+	    FCGIREC_INVALID, "longer than its record", 0, 0 },
 	{ "GET_VALUES pair cut off", { R(GET_VALUES, 0, "\x0e"), BEGIN1,
-	    PEND, END_OF }, FCGIREC_INVALID, "cut off", 0 },
+	    PEND, END_OF }, FCGIREC_INVALID, "cut off", 0, 0 },
 	{ "GET_VALUES name with NUL", { R(GET_VALUES, 0, "\1\0\0"), BEGIN1,
-	    PEND, END_OF }, FCGIREC_INVALID, "NUL", 0 },
+	    PEND, END_OF }, FCGIREC_INVALID, "NUL", 0, 0 },
 	{ "GET_VALUES name with =", { R(GET_VALUES, 0,
 	    "\x0f\0FCGI_MAX_REQS=x"), BEGIN1, PEND, END_OF },
-	    FCGIREC_INVALID, "NUL or '='", 0 },
+	    FCGIREC_INVALID, "NUL or '='", 0, 0 },
 	{ "GET_VALUES names a variable twice", { R(GET_VALUES, 0,
 	    "\x0d\0FCGI_MAX_REQS" "\x0d\0FCGI_MAX_REQS"), BEGIN1, PEND,
-	    END_OF }, FCGIREC_INVALID, "twice", 0 },
+	    END_OF }, FCGIREC_INVALID, "twice", 0, 0 },
 	{ "GET_VALUES twice amid the parameters", { BEGIN1,
 	    R(GET_VALUES, 0, "\x0f\0FCGI_MPXS_CONNS\x0f\1FCGI_MPXS_CONNSx"),
-	    PEND, END_OF }, FCGIREC_INVALID, "twice", 0 },
+	    PEND, END_OF }, FCGIREC_INVALID, "twice", 0, 0 },
 };
 
 /* Append one record to buf (room for FCGIREC_MAX * 2 bytes). */
@@ -247,17 +263,20 @@ Test(fcgirec, table)
 	const struct tcase	*t;
 	const char		*why;
 	size_t			 i, len, end, p, at;
+	int			 whole;
 	enum fcgirec		 r;
 
 	for (i = 0; i < NELEM(cases); i++) {
 		t = &cases[i];
 		len = build(t, buf, &end);
-		r = fcgirec_check(buf, len, &at, &why);
+		r = fcgirec_check(buf, len, &at, &whole, &why);
 		cr_assert_eq(r, t->want, "%s: got %d (%s), want %d", t->name,
 		    r, why ? why : "-", t->want);
 		if (r == FCGIREC_VALID) {
 			cr_assert_eq(at, end, "%s: ends at %zu, want %zu",
 			    t->name, at, end);
+			cr_assert_eq(whole, t->whole, "%s: whole %d", t->name,
+			    whole);
 			cr_assert_null(why, "%s", t->name);
 		} else {
 			cr_assert_not_null(why, "%s", t->name);
@@ -267,7 +286,7 @@ Test(fcgirec, table)
 			    t->name);
 		}
 		for (p = 0; p < len; p++) {
-			r = fcgirec_check(buf, p, &at, &why);
+			r = fcgirec_check(buf, p, &at, &whole, &why);
 			if (t->want == FCGIREC_VALID && p < end) {
 				cr_assert_eq(r, FCGIREC_MORE,
 				    "%s, %zu bytes: got %d (%s)", t->name, p,
@@ -279,6 +298,9 @@ Test(fcgirec, table)
 				    t->name, p);
 				cr_assert_eq(at, end, "%s, %zu bytes", t->name,
 				    p);
+				/* Its last record ends a whole request. */
+				cr_assert(!whole || !t->whole,
+				    "%s, %zu bytes: whole", t->name, p);
 			} else
 				cr_assert_neq(r, FCGIREC_VALID, "%s, %zu bytes",
 				    t->name, p);
@@ -292,13 +314,14 @@ Test(fcgirec, need_more)
 	static const unsigned char	 b[] = { 1, 1, 0, 1, 0, 8, 0, 0 };
 	const char			*why;
 	size_t				 at, p;
+	int				 whole;
 
 	for (p = 0; p < sizeof(b); p++) {
-		cr_assert_eq(fcgirec_check(b, p, &at, &why), FCGIREC_MORE);
+		cr_assert_eq(fcgirec_check(b, p, &at, &whole, &why), FCGIREC_MORE);
 		cr_assert_eq(at, 8);
 	}
 	/* The header claims 8 more bytes. */
-	cr_assert_eq(fcgirec_check(b, sizeof(b), &at, &why), FCGIREC_MORE);
+	cr_assert_eq(fcgirec_check(b, sizeof(b), &at, &whole, &why), FCGIREC_MORE);
 	cr_assert_eq(at, 16);
 }
 
@@ -308,15 +331,16 @@ Test(fcgirec, largest_record)
 	static unsigned char	 body[65535];
 	const char		*why;
 	size_t			 off, at;
+	int			 whole;
 
 	/* One pair: lengths 1 + 4 bytes, a name of 1, the rest value. */
 	memcpy(body, "\x01\x80\x00\xff\xf9" "a", 6);
 	off = put_rec(buf, 0, 1, BEGIN, 1, "\0\1\0\0\0\0\0\0", 8, 0);
 	off = put_rec(buf, off, 1, PARAMS, 1, body, sizeof(body), 1);
-	cr_assert_eq(fcgirec_check(buf, 24, &at, &why), FCGIREC_MORE);
+	cr_assert_eq(fcgirec_check(buf, 24, &at, &whole, &why), FCGIREC_MORE);
 	cr_assert_eq(at, off, "wait for the whole record: %zu", at);
 	off = put_rec(buf, off, 1, PARAMS, 1, "", 0, 0);
-	cr_assert_eq(fcgirec_check(buf, off, &at, &why), FCGIREC_VALID,
+	cr_assert_eq(fcgirec_check(buf, off, &at, &whole, &why), FCGIREC_VALID,
 	    "%s", why ? why : "-");
 	cr_assert_eq(at, off);
 }
@@ -327,6 +351,7 @@ Test(fcgirec, params_cap)
 	static unsigned char	 body[FCGIREC_PARAMS_MAX / 4];
 	const char		*why;
 	size_t			 off, at, i, pairs;
+	int			 whole;
 	enum fcgirec		 r;
 
 	/* Pairs of a 1-byte name and a 2-byte value: 5 bytes each. */
@@ -342,12 +367,12 @@ Test(fcgirec, params_cap)
 	for (i = 0; i < 4; i++)
 		off = put_rec(buf, off, 1, PARAMS, 1, body, sizeof(body), 0);
 	at = put_rec(buf, off, 1, PARAMS, 1, "", 0, 0);
-	cr_assert_eq(fcgirec_check(buf, at, &at, &why), FCGIREC_VALID,
+	cr_assert_eq(fcgirec_check(buf, at, &at, &whole, &why), FCGIREC_VALID,
 	    "exactly %d bytes: %s", FCGIREC_PARAMS_MAX, why ? why : "-");
 
 	off = put_rec(buf, off, 1, PARAMS, 1, "\0", 1, 0);
 	off = put_rec(buf, off, 1, PARAMS, 1, "", 0, 0);
-	r = fcgirec_check(buf, off, &at, &why);
+	r = fcgirec_check(buf, off, &at, &whole, &why);
 	cr_assert_eq(r, FCGIREC_INVALID, "one byte more");
 	cr_assert_str_eq(why, "more than 64 KiB of parameters");
 
@@ -355,12 +380,12 @@ Test(fcgirec, params_cap)
 	off = put_rec(buf, 0, 1, BEGIN, 1, "\0\1\0\0\0\0\0\0", 8, 0);
 	off = put_rec(buf, off, 1, PARAMS, 1, "\x80\0\xff\xf0\x80\0\0\x0f", 8,
 	    0);
-	cr_assert_eq(fcgirec_check(buf, off, &at, &why), FCGIREC_INVALID,
+	cr_assert_eq(fcgirec_check(buf, off, &at, &whole, &why), FCGIREC_INVALID,
 	    "65520 + 15 bytes after 8");
 	off = put_rec(buf, 0, 1, BEGIN, 1, "\0\1\0\0\0\0\0\0", 8, 0);
 	off = put_rec(buf, off, 1, PARAMS, 1, "\x80\0\xff\xf0\x80\0\0\x08", 8,
 	    0);
-	cr_assert_eq(fcgirec_check(buf, off, &at, &why), FCGIREC_MORE,
+	cr_assert_eq(fcgirec_check(buf, off, &at, &whole, &why), FCGIREC_MORE,
 	    "65520 + 8 bytes after 8 may still come: %s", why ? why : "-");
 }
 
@@ -369,6 +394,7 @@ Test(fcgirec, records_cap)
 {
 	const char	*why;
 	size_t		 off, at, n = 0;
+	int		 whole;
 	enum fcgirec	 r;
 
 	/* One byte of parameters per record, padded to 264 bytes. */
@@ -381,11 +407,11 @@ Test(fcgirec, records_cap)
 	/* An empty record still fits, and ends them. */
 	cr_assert_leq(off + 8, FCGIREC_MAX);
 	at = put_rec(buf, off, 1, PARAMS, 1, "", 0, 0);
-	cr_assert_eq(fcgirec_check(buf, at, &at, &why), FCGIREC_VALID,
+	cr_assert_eq(fcgirec_check(buf, at, &at, &whole, &why), FCGIREC_VALID,
 	    "%zu bytes: %s", at, why ? why : "-");
 	/* One more padded record claims more than fits: refused at once. */
 	off = put_rec(buf, off, 1, PARAMS, 1, "\0", 1, 255);
-	r = fcgirec_check(buf, off - 256, &at, &why);
+	r = fcgirec_check(buf, off - 256, &at, &whole, &why);
 	cr_assert_eq(r, FCGIREC_INVALID, "claimed %zu bytes", off);
 	cr_assert(strstr(why, "128 KiB") != NULL, "%s", why);
 	/* GET_VALUES records count too. */
@@ -393,9 +419,9 @@ Test(fcgirec, records_cap)
 	while (off + 8 <= FCGIREC_MAX)
 		off = put_rec(buf, off, 1, GET_VALUES, 0, "", 0, 0);
 	cr_assert_eq(off, FCGIREC_MAX);
-	r = fcgirec_check(buf, off, &at, &why);
+	r = fcgirec_check(buf, off, &at, &whole, &why);
 	cr_assert_eq(r, FCGIREC_INVALID, "%d GET_VALUES", FCGIREC_MAX / 8);
 	cr_assert(strstr(why, "128 KiB") != NULL, "%s", why);
-	cr_assert_eq(fcgirec_check(buf, off - 8, &at, &why), FCGIREC_MORE);
+	cr_assert_eq(fcgirec_check(buf, off - 8, &at, &whole, &why), FCGIREC_MORE);
 	cr_assert_eq(at, off);
 }
