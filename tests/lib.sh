@@ -103,6 +103,7 @@ pg_down() { as_user "$PGBIN/pg_ctl" -D "$T/pg" -m "${1:-fast}" -w stop >/dev/nul
 psql_admin() { psql -X -q -At -h "$T" -U postgres -d footfall "$@"; }  # a later -d wins
 # Every counter's visits summed: the database's total.
 db_total() { psql_admin -c "SELECT coalesce(sum(visits), 0) FROM footfall.counter_total"; }
+db_counts() { psql_admin -c "SELECT sum(visits) || ' ' || sum(uniques) FROM footfall.counter_total"; }	# "VISITS UNIQUES"
 
 ff_start() {	# footfall on $T/footfall.sock; extra config lines as args
 	cp "$top_builddir/footfall" "$T/footfall"
