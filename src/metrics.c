@@ -278,6 +278,22 @@ metrics_put_hist(FILE *f, const char *name, const char *labels,
 		    metrics_get(&h->sum_us) / 1e6, name, cum);
 }
 
+/*
+ * A counter per database status that has a label: NAME{LABEL="..."}
+ * for each non-NULL names[i], its value v[i].
+ */
+static void
+metrics_put_by_status(FILE *f, const char *name, const char *label,
+    const char *const names[DB__MAX], atomic_ullong v[DB__MAX])
+{
+	size_t	 i;
+
+	for (i = 0; i < DB__MAX; i++)
+		if (names[i] != NULL)
+			fprintf(f, "%s{%s=\"%s\"} %llu\n", name, label,
+			    names[i], metrics_get(&v[i]));
+}
+
 /* The database's series. */
 static void
 metrics_put_db(FILE *f)
@@ -291,11 +307,8 @@ metrics_put_db(FILE *f)
 	    ", failed (an SQL error) or unknown (a commit whose outcome"
 	    " could not be learnt).\n"
 	    "# TYPE footfall_db_errors_total counter\n");
-	for (i = 0; i < DB__MAX; i++)
-		if (metrics_db_kinds[i] != NULL)
-			fprintf(f, "footfall_db_errors_total{kind=\"%s\"} "
-			    "%llu\n", metrics_db_kinds[i],
-			    metrics_get(&m.db_errors[i]));
+	metrics_put_by_status(f, "footfall_db_errors_total", "kind",
+	    metrics_db_kinds, m.db_errors);
 	fprintf(f, "# HELP footfall_db_reconnects_total Connections opened "
 	    "to replace one that was lost or never came up.\n"
 	    "# TYPE footfall_db_reconnects_total counter\n"
@@ -313,12 +326,8 @@ metrics_put_db(FILE *f)
 	    "answer was lost with the connection, by what the database "
 	    "said of them afterwards.\n"
 	    "# TYPE footfall_db_commits_in_doubt_total counter\n");
-	for (i = 0; i < DB__MAX; i++)
-		if (metrics_doubt_outcomes[i] != NULL)
-			fprintf(f, "footfall_db_commits_in_doubt_total"
-			    "{outcome=\"%s\"} %llu\n",
-			    metrics_doubt_outcomes[i],
-			    metrics_get(&m.in_doubt[i]));
+	metrics_put_by_status(f, "footfall_db_commits_in_doubt_total",
+	    "outcome", metrics_doubt_outcomes, m.in_doubt);
 
 	fprintf(f, "# HELP footfall_db_query_duration_seconds Time per "
 	    "database statement, including the wait for a connection.\n"
