@@ -573,6 +573,79 @@ BEGIN
 END
 $$;
 
+-- Every counter's days that hold numbers, for an export (footfall
+-- --export): one row a counter and day, the slots summed.
+CREATE OR REPLACE FUNCTION footfall_api.export_days()
+RETURNS TABLE (name text, day date, visits bigint, uniques bigint,
+    bots bigint)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT x.name, d.day, sum(d.visits)::bigint, sum(d.uniques)::bigint,
+	       sum(d.bots)::bigint
+	  FROM footfall.counter x
+	  JOIN footfall.daily d ON d.counter = x.id
+	 GROUP BY x.name, d.day
+	HAVING sum(d.visits) + sum(d.uniques) + sum(d.bots) > 0
+	 ORDER BY x.name COLLATE "C", d.day
+$$;
+
+-- Import days of history (footfall --import): row i of the arrays adds
+-- p_visits[i], p_uniques[i] and p_bots[i] to counter p_names[i] on day
+-- p_days[i] and to its totals, making the counter if need be.  All or
+-- nothing: if any of those days already holds numbers for its counter
+-- (counted by footfall, or imported before), nothing is imported and
+-- the rows' positions (1-based) are returned, so that a file cannot be
+-- imported twice nor add to days footfall counted.  The caller checks
+-- the rows themselves (footfall's history.c).  The table lock keeps a
+-- batch from making one of those days between the check and the
+-- insert; batches wait for the import's few statements.
+CREATE OR REPLACE FUNCTION footfall_api.import_days(p_names text[],
+    p_days date[], p_visits bigint[], p_uniques bigint[], p_bots bigint[])
+RETURNS TABLE (conflict integer)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET lock_timeout = '5s'
+AS $$
+BEGIN
+	LOCK TABLE footfall.daily IN SHARE ROW EXCLUSIVE MODE;
+	RETURN QUERY
+	SELECT i.n::integer
+	  FROM unnest(p_names, p_days) WITH ORDINALITY AS i(name, day, n)
+	  JOIN footfall.counter x ON x.name = i.name
+	  JOIN footfall.daily d ON d.counter = x.id AND d.day = i.day
+	 GROUP BY i.n
+	HAVING sum(d.visits) + sum(d.uniques) + sum(d.bots) > 0
+	 ORDER BY i.n;
+	IF FOUND THEN
+		RETURN;
+	END IF;
+	INSERT INTO footfall.counter (name)
+	SELECT DISTINCT i.name FROM unnest(p_names) AS i(name)
+	    ON CONFLICT (name) DO NOTHING;
+	INSERT INTO footfall.daily AS d (counter, day, slot, visits, uniques,
+	    bots)
+	SELECT x.id, i.day, 0, i.v, i.u, i.b
+	  FROM unnest(p_names, p_days, p_visits, p_uniques, p_bots)
+	       AS i(name, day, v, u, b)
+	  JOIN footfall.counter x ON x.name = i.name
+	ON CONFLICT (counter, day, slot) DO UPDATE
+	    SET visits = d.visits + excluded.visits,
+	        uniques = d.uniques + excluded.uniques,
+	        bots = d.bots + excluded.bots;
+	INSERT INTO footfall.counter_total AS t (counter, slot, visits, uniques,
+	    bots)
+	SELECT x.id, 0, sum(i.v), sum(i.u), sum(i.b)
+	  FROM unnest(p_names, p_visits, p_uniques, p_bots) AS i(name, v, u, b)
+	  JOIN footfall.counter x ON x.name = i.name
+	 GROUP BY x.id
+	ON CONFLICT (counter, slot) DO UPDATE
+	    SET visits = t.visits + excluded.visits,
+	        uniques = t.uniques + excluded.uniques,
+	        bots = t.bots + excluded.bots;
+END
+$$;
+
 -- Only footfall_app may call them; footfall.limits is for them alone.
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA footfall, footfall_api FROM PUBLIC;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA footfall_api TO footfall_app;

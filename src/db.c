@@ -1311,3 +1311,160 @@ bad:
 	PQclear(res);
 	return DB_FAILED;
 }
+
+static const char sql_export[] =
+    "SELECT name, pg_catalog.to_char(day, 'YYYY-MM-DD'), visits, uniques, "
+    "bots FROM footfall_api.export_days()";
+static const char sql_import[] =
+    "SELECT conflict FROM footfall_api.import_days($1::text[], "
+    "$2::date[], $3::bigint[], $4::bigint[], $5::bigint[])";
+
+/*
+ * Every counter's days that hold numbers (footfall --export), by counter
+ * and day, into *rows (the caller frees it) and *n.
+ */
+enum db_status
+db_export_days(struct db *db, struct history_row **rows, size_t *n)
+{
+	PGresult		*res;
+	struct history_row	*r;
+	const char		*name, *date;
+	int			 i, nrows;
+	enum db_status		 st;
+
+	*rows = NULL;
+	*n = 0;
+	if ((st = db_exec(db, sql_export, 0, NULL, NULL, NULL, &res)) != DB_OK)
+		return st;
+	nrows = PQntuples(res);
+	if (PQnfields(res) != 5)
+		goto bad;
+	if ((r = calloc(nrows > 0 ? (size_t)nrows : 1, sizeof(*r))) == NULL) {
+		log_error("database: out of memory");
+		PQclear(res);
+		return DB_FAILED;
+	}
+	for (i = 0; i < nrows; i++) {
+		name = PQgetvalue(res, i, 0);
+		date = PQgetvalue(res, i, 1);
+		if (!route_counter_valid(name, strlen(name)) ||
+		    strlen(date) != 10 ||
+		    db_get_ll(res, i, 2, &r[i].visits) == -1 ||
+		    db_get_ll(res, i, 3, &r[i].uniques) == -1 ||
+		    db_get_ll(res, i, 4, &r[i].bots) == -1) {
+			free(r);
+			goto bad;
+		}
+		memcpy(r[i].name, name, strlen(name) + 1);
+		memcpy(r[i].date, date, 11);
+	}
+	*rows = r;
+	*n = (size_t)nrows;
+	PQclear(res);
+	return DB_OK;
+bad:
+	log_error("database: export_days returned a malformed answer");
+	PQclear(res);
+	return DB_FAILED;
+}
+
+/*
+ * PostgreSQL array literals of rows[0..n)'s columns into a[0..4]: names
+ * (quoted, since a counter may be called "null"), dates, visits,
+ * uniques, bots.  Returns 0, or -1 when out of memory (a[] freed).
+ */
+static int
+db_history_arrays(const struct history_row *rows, size_t n, char *a[5])
+{
+	size_t	 cap[5], off[5] = { 0, 0, 0, 0, 0 }, i, k;
+	int	 w;
+
+	cap[0] = n * (COUNTER_MAX + 3) + 3;
+	cap[1] = n * 11 + 3;
+	cap[2] = cap[3] = cap[4] = n * 21 + 3;
+	for (k = 0; k < 5; k++)
+		if ((a[k] = malloc(cap[k])) == NULL)
+			goto fail;
+	for (k = 0; k < 5; k++)
+		a[k][off[k]++] = '{';
+	for (i = 0; i < n; i++) {
+		w = snprintf(a[0] + off[0], cap[0] - off[0], "%s\"%s\"",
+		    i ? "," : "", rows[i].name);
+		off[0] += (size_t)w;
+		w = snprintf(a[1] + off[1], cap[1] - off[1], "%s%s",
+		    i ? "," : "", rows[i].date);
+		off[1] += (size_t)w;
+		w = snprintf(a[2] + off[2], cap[2] - off[2], "%s%lld",
+		    i ? "," : "", rows[i].visits);
+		off[2] += (size_t)w;
+		w = snprintf(a[3] + off[3], cap[3] - off[3], "%s%lld",
+		    i ? "," : "", rows[i].uniques);
+		off[3] += (size_t)w;
+		w = snprintf(a[4] + off[4], cap[4] - off[4], "%s%lld",
+		    i ? "," : "", rows[i].bots);
+		off[4] += (size_t)w;
+	}
+	for (k = 0; k < 5; k++) {
+		a[k][off[k]++] = '}';
+		a[k][off[k]] = '\0';
+	}
+	return 0;
+fail:
+	for (k = 0; k < 5; k++) {
+		free(a[k]);
+		a[k] = NULL;
+	}
+	return -1;
+}
+
+/*
+ * Import rows[0..n), checked by history_parse, in one transaction
+ * (footfall --import).  DB_OK with *nconf 0: imported.  DB_OK with
+ * *nconf > 0: nothing imported, since the rows at the indexes
+ * (*conflicts)[0..*nconf) name days that already hold numbers; the
+ * caller frees *conflicts.
+ */
+enum db_status
+db_import_days(struct db *db, const struct history_row *rows, size_t n,
+    size_t **conflicts, size_t *nconf)
+{
+	PGresult	*res = NULL;
+	char		*a[5] = { NULL, NULL, NULL, NULL, NULL };
+	long long	 pos;
+	int		 i, nrows, k;
+	enum db_status	 st = DB_FAILED;
+
+	*conflicts = NULL;
+	*nconf = 0;
+	if (db_history_arrays(rows, n, a) == -1) {
+		log_error("database: out of memory");
+		return DB_FAILED;
+	}
+	if ((st = db_exec(db, sql_import, 5, (const char *const *)a, NULL,
+	    NULL, &res)) != DB_OK)
+		goto out;
+	nrows = PQntuples(res);
+	if (PQnfields(res) != 1 || (*conflicts = calloc(nrows > 0 ?
+	    (size_t)nrows : 1, sizeof(**conflicts))) == NULL) {
+		st = DB_FAILED;
+		goto out;
+	}
+	for (i = 0; i < nrows; i++) {
+		if (db_get_ll(res, i, 0, &pos) == -1 || pos < 1 ||
+		    (unsigned long long)pos > n) {
+			log_error("database: import_days returned a malformed "
+			    "answer");
+			free(*conflicts);
+			*conflicts = NULL;
+			st = DB_FAILED;
+			goto out;
+		}
+		(*conflicts)[i] = (size_t)pos - 1;
+	}
+	*nconf = (size_t)nrows;
+out:
+	PQclear(res);
+	for (k = 0; k < 5; k++)
+		free(a[k]);
+	return st;
+}

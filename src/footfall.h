@@ -300,6 +300,28 @@ double		 badge_text_width(const char *);
 char		*badge_render(const char *, const char *, const char *,
 		    size_t *);
 
+/* history.c: the days of footfall --import and --export. */
+#define HISTORY_MAX	1000000		/* rows of one import */
+
+struct history_row {
+	char		 name[COUNTER_MAX + 1];
+	char		 date[11];	/* YYYY-MM-DD, UTC */
+	long long	 visits;
+	long long	 uniques;
+	long long	 bots;
+	size_t		 line;		/* in the file, from 1 */
+};
+
+/* An import's bad lines: the first few in text, all of them counted. */
+struct history_err {
+	size_t		 count;
+	char		 text[2048];
+};
+
+int		 history_parse(const char *, size_t, const char *,
+		    struct history_row **, size_t *, struct history_err *);
+char		*history_csv(const struct history_row *, size_t, size_t *);
+
 /* db.c */
 struct db;
 
@@ -422,6 +444,10 @@ int		 db_visit_outcome(enum visit_kind, int, int, int,
 		    struct counts *);
 enum db_status	 db_read_counters(struct db *, const char *const *, size_t,
 		    struct counts *);
+enum db_status	 db_export_days(struct db *, struct history_row **,
+		    size_t *);
+enum db_status	 db_import_days(struct db *, const struct history_row *,
+		    size_t, size_t **, size_t *);
 enum db_status	 db_daily_stats(struct db *, const char *, unsigned int,
 		    struct day_stat *, size_t *);
 enum db_status	 db_list_counters(struct db *, struct counter_info **,
@@ -467,6 +493,8 @@ void		 resp_clear(struct reply *);
 char		*resp_counters_json(const struct counter_info *, size_t, int);
 char		*resp_stats_json(const char *, const struct counts *,
 		    const struct day_stat *, size_t);
+char		*resp_export_json(const struct counter_info *, size_t,
+		    const struct history_row *, size_t);
 char		*resp_top_json(const char *, unsigned int,
 		    struct top_item *const [3], const size_t [3]);
 const char	*resp_status_text(int);

@@ -4,21 +4,29 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "footfall.h"
 
 #define DEFAULT_CONF	FOOTFALL_SYSCONFDIR "/footfall.conf"
+/* --import reads at most this much: a million rows and more. */
+#define IMPORT_FILE_MAX	(128 * 1024 * 1024)
+/* An import or export is one statement over many rows: more time. */
+#define HISTORY_TIMEOUT_MS	120000
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
 "usage: footfall [-hnPTVv] [-f file] [-s socket] [--options]\n"
+"       footfall [-f file] --export csv | json\n"
+"       footfall [-f file] --import file\n"
 "\n"
 "A privacy-respecting visitor counter, run as a FastCGI responder.\n"
 "\n"
@@ -39,6 +47,10 @@ usage(FILE *f)
 "  -h, --help          print this help and exit\n"
 "      --options       print each configuration key with its type,\n"
 "                      default and values, and exit\n"
+"      --export FORMAT print every counter's days as csv (the format\n"
+"                      --import reads) or json (with the totals)\n"
+"      --import FILE   add the days in FILE (csv, - for stdin) to the\n"
+"                      counters: all or, if a line is bad, nothing\n"
 "\n"
 "See footfall(8) and footfall.conf(5).\n");
 }
@@ -136,6 +148,175 @@ out:
 	return rc;
 }
 
+/* A database connection for --import and --export. */
+static struct db *
+history_db(const struct conf *conf)
+{
+	return db_open(conf->database, conf->db_timeout_ms > HISTORY_TIMEOUT_MS ?
+	    conf->db_timeout_ms : HISTORY_TIMEOUT_MS, conf->connect_timeout);
+}
+
+/*
+ * --export: every counter's days as CSV (what --import reads), or as
+ * JSON with the counters' totals too, on stdout.
+ */
+static int
+export(const struct conf *conf, int json)
+{
+	struct db		*db;
+	struct history_row	*rows = NULL;
+	struct counter_info	*c = NULL;
+	char			*out = NULL;
+	size_t			 n = 0, nc = 0, len = 0;
+	int			 rc = 1;
+
+	if ((db = history_db(conf)) == NULL)
+		return 1;
+	if (db_export_days(db, &rows, &n) != DB_OK ||
+	    (json && db_list_counters(db, &c, &nc) != DB_OK)) {
+		fprintf(stderr, "footfall: export failed (the log line above "
+		    "says why)\n");
+		goto out;
+	}
+	if (json) {
+		if ((out = resp_export_json(c, nc, rows, n)) != NULL)
+			len = strlen(out);
+	} else
+		out = history_csv(rows, n, &len);
+	if (out == NULL) {
+		fprintf(stderr, "footfall: out of memory\n");
+		goto out;
+	}
+	if (fwrite(out, 1, len, stdout) != len || (json && putchar('\n') ==
+	    EOF) || fflush(stdout) == EOF) {
+		perror("footfall: stdout");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(out);
+	free(c);
+	free(rows);
+	db_close(db);
+	return rc;
+}
+
+/* Read all of path ("-": stdin) into *buf, *len; 0, or -1 (said why). */
+static int
+read_all(const char *path, char **buf, size_t *len)
+{
+	FILE	*f;
+	char	*b = NULL, *nb;
+	size_t	 cap = 0, n = 0, got;
+	int	 rc = -1;
+
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "footfall: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (n == cap) {
+			if (cap >= IMPORT_FILE_MAX) {
+				fprintf(stderr, "footfall: %s: more than %d "
+				    "MiB: split the file\n", path,
+				    IMPORT_FILE_MAX / (1024 * 1024));
+				goto out;
+			}
+			cap = cap == 0 ? 65536 : cap * 2;
+			if ((nb = realloc(b, cap + 1)) == NULL) {
+				fprintf(stderr, "footfall: out of memory\n");
+				goto out;
+			}
+			b = nb;
+		}
+		if ((got = fread(b + n, 1, cap - n, f)) == 0)
+			break;
+		n += got;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "footfall: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	b = NULL;
+	rc = 0;
+out:
+	free(b);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+/*
+ * --import: add the days in path to the counters, all in one
+ * transaction, or nothing with every bad line named.
+ */
+static int
+import(const struct conf *conf, const char *path)
+{
+	struct history_err	 e;
+	struct history_row	*rows = NULL;
+	struct db		*db = NULL;
+	char			*text = NULL, today[11];
+	size_t			*conf_rows = NULL, n = 0, nconf = 0, i;
+	long long		 v = 0, u = 0;
+	time_t			 now;
+	struct tm		 tm;
+	int			 rc = 1;
+
+	if (read_all(path, &text, &i) == -1)
+		return 1;
+	now = time(NULL);
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(today, sizeof(today), "%Y-%m-%d", &tm) != 10)
+		goto out;
+	if (history_parse(text, i, today, &rows, &n, &e) == -1) {
+		fprintf(stderr, "footfall: %s: nothing imported:\n%s", path,
+		    e.text);
+		if (e.count > 20)
+			fprintf(stderr, "and %zu more bad lines\n",
+			    e.count - 20);
+		goto out;
+	}
+	if ((db = history_db(conf)) == NULL)
+		goto out;
+	if (n > 0 && db_import_days(db, rows, n, &conf_rows, &nconf) !=
+	    DB_OK) {
+		fprintf(stderr, "footfall: %s: nothing imported: the database "
+		    "failed (the log line above says why)\n", path);
+		goto out;
+	}
+	if (nconf > 0) {
+		fprintf(stderr, "footfall: %s: nothing imported: these days "
+		    "already hold numbers:\n", path);
+		for (i = 0; i < nconf && i < 20; i++)
+			fprintf(stderr, "line %zu: counter %s on %s\n",
+			    rows[conf_rows[i]].line, rows[conf_rows[i]].name,
+			    rows[conf_rows[i]].date);
+		if (nconf > 20)
+			fprintf(stderr, "and %zu more\n", nconf - 20);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		v += rows[i].visits;
+		u += rows[i].uniques;
+	}
+	printf("imported %zu day%s: %lld visits, %lld unique visitors\n", n,
+	    n == 1 ? "" : "s", v, u);
+	rc = 0;
+out:
+	free(conf_rows);
+	free(rows);
+	free(text);
+	if (db != NULL)
+		db_close(db);
+	return rc;
+}
+
 /*
  * -T: the admin_token line for the token on stdin's first line, or for
  * a new random one when there is none; only the new one is shown (on
@@ -205,8 +386,10 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "check",	no_argument,		NULL, 'n' },
 		{ "config",	required_argument,	NULL, 'f' },
+		{ "export",	required_argument,	NULL, 'E' },
 		{ "hash-token",	no_argument,		NULL, 'T' },
 		{ "help",	no_argument,		NULL, 'h' },
+		{ "import",	required_argument,	NULL, 'I' },
 		{ "options",	no_argument,		NULL, 'O' },
 		{ "purge",	no_argument,		NULL, 'P' },
 		{ "socket",	required_argument,	NULL, 's' },
@@ -217,19 +400,35 @@ main(int argc, char *argv[])
 	struct conf	 conf;
 	unsigned char	 key[HASH_KEY_LEN];
 	const char	*path = NULL, *sock = NULL, *errstr = NULL;
+	const char	*importfile = NULL;
 	char		 err[512];
 	int		 ch, checkonly = 0, purgeonly = 0, verbose = 0, rc = 1;
-	int		 hashtoken = 0;
+	int		 oneshot;
+	int		 hashtoken = 0, exportfmt = -1;
 
 	while ((ch = getopt_long(argc, argv, "f:hnPs:TvV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'E':	/* long only, as is --import */
+			if (strcmp(optarg, "csv") == 0)
+				exportfmt = 0;
+			else if (strcmp(optarg, "json") == 0)
+				exportfmt = 1;
+			else {
+				fprintf(stderr, "footfall: --export takes csv "
+				    "or json\n");
+				return 2;
+			}
+			break;
 		case 'f':
 			path = optarg;
 			break;
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'I':
+			importfile = optarg;
+			break;
 		case 'n':
 			checkonly = 1;
 			break;
@@ -291,8 +490,19 @@ main(int argc, char *argv[])
 	}
 	if (verbose)
 		conf.log_level = LOGL_DEBUG;
-	log_init(conf.log_level, checkonly || purgeonly ? 0 : conf.log_syslog);
+	/* The one-shot commands log to stderr only. */
+	oneshot = checkonly || purgeonly || exportfmt != -1 ||
+	    importfile != NULL;
+	log_init(conf.log_level, oneshot ? 0 : conf.log_syslog);
 	/* After log_init: a missing default list is only a warning. */
+	if (exportfmt != -1) {
+		rc = export(&conf, exportfmt);
+		goto out;
+	}
+	if (importfile != NULL) {
+		rc = import(&conf, importfile);
+		goto out;
+	}
 	if (!purgeonly && cfg_load_bots(&conf, err, sizeof(err)) == -1) {
 		fprintf(stderr, "footfall: %s\n", err);
 		goto out;

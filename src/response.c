@@ -294,17 +294,15 @@ resp_counter_object(const struct counter_info *c)
 }
 
 /*
- * The admin API's counters: {"counters":[...]} for a list, else the one
- * counter's object.  Returns a malloc'd JSON text, or NULL.
+ * {"counters":[...]} with the objects of c[0..n), or NULL; *ap, unless
+ * ap is NULL, is its array, to add to the objects.
  */
-char *
-resp_counters_json(const struct counter_info *c, size_t n, int list)
+static json_object *
+resp_counter_list(const struct counter_info *c, size_t n, json_object **ap)
 {
-	json_object	*o, *a;
+	json_object	*o, *a, *co;
 	size_t		 i;
 
-	if (!list)
-		return n == 1 ? resp_json_text(resp_counter_object(c)) : NULL;
 	if ((o = json_object_new_object()) == NULL)
 		return NULL;
 	if ((a = json_object_new_array()) == NULL) {
@@ -312,8 +310,83 @@ resp_counters_json(const struct counter_info *c, size_t n, int list)
 		return NULL;
 	}
 	json_object_object_add(o, "counters", a);
-	for (i = 0; i < n; i++)
-		json_object_array_add(a, resp_counter_object(&c[i]));
+	for (i = 0; i < n; i++) {
+		if ((co = resp_counter_object(&c[i])) == NULL) {
+			json_object_put(o);
+			return NULL;
+		}
+		json_object_array_add(a, co);
+	}
+	if (ap != NULL)
+		*ap = a;
+	return o;
+}
+
+/*
+ * The admin API's counters: {"counters":[...]} for a list, else the one
+ * counter's object.  Returns a malloc'd JSON text, or NULL.
+ */
+char *
+resp_counters_json(const struct counter_info *c, size_t n, int list)
+{
+	if (!list)
+		return n == 1 ? resp_json_text(resp_counter_object(c)) : NULL;
+	return resp_json_text(resp_counter_list(c, n, NULL));
+}
+
+/* One day of a counter: {"date":...,"visits":...,...}, or NULL. */
+static json_object *
+resp_day_object(const char *date, long long visits, long long uniques,
+    long long bots)
+{
+	json_object	*day;
+
+	if ((day = json_object_new_object()) == NULL)
+		return NULL;
+	json_object_object_add(day, "date", json_object_new_string(date));
+	json_object_object_add(day, "visits", json_object_new_int64(visits));
+	json_object_object_add(day, "unique_visitors",
+	    json_object_new_int64(uniques));
+	json_object_object_add(day, "bots", json_object_new_int64(bots));
+	return day;
+}
+
+/*
+ * footfall --export json: every counter c[0..nc) as the admin API lists
+ * it, each with "days", its rows of r[0..nr) (by counter and day, as
+ * db_export_days gives them):
+ * {"counters":[{"name":...,"days":[{"date":...,"visits":...,
+ * "unique_visitors":...,"bots":...}]}]}.  Returns a malloc'd JSON text,
+ * or NULL.
+ */
+char *
+resp_export_json(const struct counter_info *c, size_t nc,
+    const struct history_row *r, size_t nr)
+{
+	json_object	*o, *a, *days, *day;
+	size_t		 i, j = 0;
+
+	if ((o = resp_counter_list(c, nc, &a)) == NULL)
+		return NULL;
+	for (i = 0; i < nc; i++) {
+		if ((days = json_object_new_array()) == NULL) {
+			json_object_put(o);
+			return NULL;
+		}
+		json_object_object_add(json_object_array_get_idx(a, i), "days",
+		    days);
+		/* Both lists are in the same order (COLLATE "C"). */
+		while (j < nr && strcmp(r[j].name, c[i].name) < 0)
+			j++;
+		for (; j < nr && strcmp(r[j].name, c[i].name) == 0; j++) {
+			if ((day = resp_day_object(r[j].date, r[j].visits,
+			    r[j].uniques, r[j].bots)) == NULL) {
+				json_object_put(o);
+				return NULL;
+			}
+			json_object_array_add(days, day);
+		}
+	}
 	return resp_json_text(o);
 }
 
@@ -348,16 +421,9 @@ resp_stats_json(const char *name, const struct counts *c,
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		if ((day = json_object_new_object()) == NULL)
+		if ((day = resp_day_object(d[i].date, d[i].visits,
+		    d[i].uniques, d[i].bots)) == NULL)
 			continue;
-		json_object_object_add(day, "date",
-		    json_object_new_string(d[i].date));
-		json_object_object_add(day, "visits",
-		    json_object_new_int64(d[i].visits));
-		json_object_object_add(day, "unique_visitors",
-		    json_object_new_int64(d[i].uniques));
-		json_object_object_add(day, "bots",
-		    json_object_new_int64(d[i].bots));
 		json_object_array_add(a, day);
 		v += d[i].visits;
 		u += d[i].uniques;

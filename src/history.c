@@ -1,0 +1,359 @@
+/*
+ * History in and out: the CSV of days that footfall --import reads and
+ * footfall --export writes (footfall(8), IMPORT AND EXPORT).  Pure:
+ * text in, rows out, and back; db.c stores them and main.c does the
+ * files.
+ *
+ * The format is RFC 4180 with one header line,
+ *
+ *	counter,date,visits,unique_visitors,bots
+ *
+ * the bots column optional, one line per counter and day (UTC), LF or
+ * CRLF line ends.  A site moving in keeps its history: the days come
+ * before footfall counted, so a day must be before today, and a day a
+ * file names twice is refused rather than summed (an export never does
+ * it, and a file that does is more likely a mistake than a plan).  Every
+ * bad line is reported with its number, and nothing is imported from a
+ * file that has one.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "footfall.h"
+
+#define HISTORY_HEADER	"counter,date,visits,unique_visitors"
+#define HISTORY_BOTS	",bots"
+/* A count: up to 18 digits, so that sums of a few stay in a bigint. */
+#define HISTORY_DIGITS	18
+/* The most lines reported; the rest are counted. */
+#define HISTORY_REPORT	20
+
+/* One field of a line, without its quotes. */
+struct history_field {
+	const char	*p;
+	size_t		 len;
+};
+
+/*
+ * Split line[0..len) at its commas into at most max fields; a field may
+ * be quoted ("name") if it holds no quote itself, as a spreadsheet may
+ * write it.  Returns the number of fields, or -1 if a quote is where it
+ * cannot be or there are more than max.
+ */
+static int
+history_split(const char *line, size_t len, struct history_field *f,
+    int max)
+{
+	size_t	 i = 0, start;
+	int	 n = 0;
+
+	for (;;) {
+		if (n == max)
+			return -1;
+		start = i;
+		while (i < len && line[i] != ',')
+			i++;
+		f[n].p = line + start;
+		f[n].len = i - start;
+		if (f[n].len >= 2 && f[n].p[0] == '"' &&
+		    f[n].p[f[n].len - 1] == '"') {
+			f[n].p++;
+			f[n].len -= 2;
+		}
+		if (memchr(f[n].p, '"', f[n].len) != NULL)
+			return -1;
+		n++;
+		if (i == len)
+			return n;
+		i++;	/* the comma */
+	}
+}
+
+/* A count: 1 to HISTORY_DIGITS digits into *v.  0, or -1. */
+static int
+history_count(const struct history_field *f, long long *v)
+{
+	size_t	 i;
+
+	if (f->len == 0 || f->len > HISTORY_DIGITS)
+		return -1;
+	*v = 0;
+	for (i = 0; i < f->len; i++) {
+		if (f->p[i] < '0' || f->p[i] > '9')
+			return -1;
+		*v = *v * 10 + (f->p[i] - '0');
+	}
+	return 0;
+}
+
+/* YYYY-MM-DD, a day of the Gregorian calendar from 1970 on.  0 or -1. */
+static int
+history_date(const struct history_field *f)
+{
+	static const int	 mdays[12] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	const char		*p = f->p;
+	int			 y, m, d, i;
+
+	if (f->len != 10 || p[4] != '-' || p[7] != '-')
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (p[i] < '0' || p[i] > '9'))
+			return -1;
+	y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 +
+	    (p[3] - '0');
+	m = (p[5] - '0') * 10 + (p[6] - '0');
+	d = (p[8] - '0') * 10 + (p[9] - '0');
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return -1;
+	if (m == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 && y % 400 != 0)))
+		return -1;
+	return 0;
+}
+
+/*
+ * Check one data line against today (YYYY-MM-DD, UTC) and fill *r.
+ * Returns NULL, or why the line is refused.
+ */
+static const char *
+history_row(const char *line, size_t len, int cols, const char *today,
+    struct history_row *r)
+{
+	struct history_field	 f[5];
+
+	if (history_split(line, len, f, 5) != cols)
+		return cols == 5 ? "not 5 fields: counter,date,visits,"
+		    "unique_visitors,bots" : "not 4 fields: counter,date,"
+		    "visits,unique_visitors";
+	if (!route_counter_valid(f[0].p, f[0].len))
+		return "not a counter name (A-Z a-z 0-9 . _ -, up to 64, "
+		    "starting with a letter or digit)";
+	if (history_date(&f[1]) == -1)
+		return "not a date YYYY-MM-DD from 1970 on";
+	if (memcmp(f[1].p, today, 10) >= 0)
+		return "not a day before today (UTC): import is for the days "
+		    "before footfall counted";
+	if (history_count(&f[2], &r->visits) == -1 ||
+	    history_count(&f[3], &r->uniques) == -1 ||
+	    (cols == 5 && history_count(&f[4], &r->bots) == -1))
+		return "a count is not a whole number of up to 18 digits";
+	if (cols == 4)
+		r->bots = 0;
+	if (r->uniques > r->visits)
+		return "more unique visitors than visits";
+	memcpy(r->name, f[0].p, f[0].len);
+	r->name[f[0].len] = '\0';
+	memcpy(r->date, f[1].p, 10);
+	r->date[10] = '\0';
+	return NULL;
+}
+
+/* Append "line N: why\n" to err while it has room; count it anyway. */
+static void
+history_report(struct history_err *e, size_t line, const char *why)
+{
+	size_t	 used;
+	int	 w;
+
+	if (e->count++ >= HISTORY_REPORT)
+		return;
+	used = strlen(e->text);
+	w = snprintf(e->text + used, sizeof(e->text) - used,
+	    "line %zu: %s\n", line, why);
+	if (w < 0 || (size_t)w >= sizeof(e->text) - used)
+		e->text[used] = '\0';
+}
+
+static int
+history_cmp(const void *a, const void *b)
+{
+	const struct history_row	*x = *(const struct history_row *const *)a;
+	const struct history_row	*y = *(const struct history_row *const *)b;
+	int				 c;
+
+	if ((c = strcmp(x->name, y->name)) != 0)
+		return c;
+	if ((c = strcmp(x->date, y->date)) != 0)
+		return c;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int
+history_line_cmp(const void *a, const void *b)
+{
+	size_t	x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Report each row of r[0..n) whose counter and day an earlier line
+ * holds, in the file's order.  Returns -1 when out of memory (reported
+ * too), else 0.
+ */
+static int
+history_dups(const struct history_row *r, size_t n, struct history_err *e)
+{
+	const struct history_row	**ix;
+	size_t				 *dup = NULL, i, nd = 0;
+	int				  rc = -1;
+
+	if ((ix = calloc(n, sizeof(*ix))) == NULL ||
+	    (dup = calloc(n, sizeof(*dup))) == NULL) {
+		history_report(e, 1, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		ix[i] = &r[i];
+	qsort(ix, n, sizeof(*ix), history_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(ix[i]->name, ix[i - 1]->name) == 0 &&
+		    strcmp(ix[i]->date, ix[i - 1]->date) == 0)
+			dup[nd++] = ix[i]->line;
+	qsort(dup, nd, sizeof(*dup), history_line_cmp);
+	for (i = 0; i < nd; i++)
+		history_report(e, dup[i], "this counter and day came "
+		    "before, on an earlier line");
+	rc = 0;
+out:
+	free(dup);
+	free(ix);
+	return rc;
+}
+
+/*
+ * Parse the CSV text[0..len) (HISTORY_MAX rows at most) against today
+ * (YYYY-MM-DD, UTC).  Returns 0 with the rows in *rows (the caller
+ * frees it), in the file's order, and their number in *n (0 for a
+ * header alone); or -1 with every bad line in e (the first
+ * HISTORY_REPORT, each "line N: why", and e->count of them all) and
+ * *rows NULL.  A line of the file is a line of e: numbers from 1, the
+ * header's included.
+ */
+int
+history_parse(const char *text, size_t len, const char *today,
+    struct history_row **rows, size_t *n, struct history_err *e)
+{
+	struct history_row	*r = NULL, *nr;
+	const char		*line, *eol;
+	size_t			 cap = 0, ln = 0, llen;
+	const char		*why;
+	int			 cols = 0;
+
+	*rows = NULL;
+	*n = 0;
+	e->count = 0;
+	e->text[0] = '\0';
+	/* A UTF-8 byte order mark, as some spreadsheets write. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
+	for (line = text; line < text + len; line = eol + 1) {
+		ln++;
+		if ((eol = memchr(line, '\n', text + len - line)) == NULL)
+			eol = text + len;
+		llen = (size_t)(eol - line);
+		if (llen > 0 && line[llen - 1] == '\r')
+			llen--;
+		if (memchr(line, '\0', llen) != NULL) {
+			history_report(e, ln, "a NUL byte");
+			continue;
+		}
+		if (cols == 0) {
+			if (llen == sizeof(HISTORY_HEADER) - 1 &&
+			    memcmp(line, HISTORY_HEADER, llen) == 0)
+				cols = 4;
+			else if (llen == sizeof(HISTORY_HEADER
+			    HISTORY_BOTS) - 1 && memcmp(line, HISTORY_HEADER
+			    HISTORY_BOTS, llen) == 0)
+				cols = 5;
+			else {
+				history_report(e, ln, "the header must be "
+				    HISTORY_HEADER " or " HISTORY_HEADER
+				    HISTORY_BOTS);
+				goto fail;
+			}
+			continue;
+		}
+		if (llen == 0)
+			continue;	/* a blank line, as at the end */
+		if (*n == cap) {
+			if (cap == HISTORY_MAX) {
+				history_report(e, ln, "more than 1,000,000 "
+				    "rows: split the file");
+				goto fail;
+			}
+			cap = cap == 0 ? 64 : cap * 2;
+			if (cap > HISTORY_MAX)
+				cap = HISTORY_MAX;
+			if ((nr = reallocarray(r, cap, sizeof(*r))) == NULL) {
+				history_report(e, ln, "out of memory");
+				goto fail;
+			}
+			r = nr;
+		}
+		if ((why = history_row(line, llen, cols, today,
+		    &r[*n])) != NULL) {
+			history_report(e, ln, why);
+			continue;
+		}
+		r[(*n)++].line = ln;
+	}
+	if (cols == 0)
+		history_report(e, 1, "empty: the header line is missing");
+	if (e->count > 0)
+		goto fail;
+	if (*n > 1 && history_dups(r, *n, e) == -1)
+		goto fail;
+	if (e->count > 0)
+		goto fail;
+	*rows = r;
+	return 0;
+fail:
+	free(r);
+	*n = 0;
+	return -1;
+}
+
+/*
+ * The CSV of rows[0..n) (RFC 4180: CRLF line ends, the header with
+ * bots), which history_parse reads back.  The fields are names, dates
+ * and numbers, which need no quoting.  Returns a NUL-terminated buffer
+ * the caller frees, its length in *len, or NULL when out of memory.
+ */
+char *
+history_csv(const struct history_row *rows, size_t n, size_t *len)
+{
+	static const char	 hdr[] = HISTORY_HEADER HISTORY_BOTS "\r\n";
+	/* name, date, three counts, four commas, CRLF */
+	const size_t		 line_max = COUNTER_MAX + 10 + 3 * 20 + 4 + 2;
+	char			*buf;
+	size_t			 size, off, i;
+	int			 w;
+
+	if (n > (SIZE_MAX - sizeof(hdr)) / line_max)
+		return NULL;
+	size = sizeof(hdr) + n * line_max;
+	if ((buf = malloc(size)) == NULL)
+		return NULL;
+	memcpy(buf, hdr, sizeof(hdr));
+	off = sizeof(hdr) - 1;
+	for (i = 0; i < n; i++) {
+		w = snprintf(buf + off, size - off, "%.64s,%.10s,%lld,%lld,"
+		    "%lld\r\n", rows[i].name, rows[i].date, rows[i].visits,
+		    rows[i].uniques, rows[i].bots);
+		if (w < 0 || (size_t)w >= size - off) {
+			free(buf);
+			return NULL;
+		}
+		off += (size_t)w;
+	}
+	*len = off;
+	return buf;
+}
