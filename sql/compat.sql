@@ -29,7 +29,8 @@ AS $$
 		  FROM footfall_api.count_batch(p_counters, p_kinds, p_hashes,
 		      p_prev, p_paths, p_refs, p_browsers, p_window,
 		      p_interval, p_max_counters, p_log) WITH ORDINALITY
-		      AS r(refused, is_new, counted, visits, uniques, xact_id, i)
+		      AS r(refused, is_new, counted, visits, uniques, xact_id,
+		          batch_id, i)
 		  JOIN unnest(p_counters, p_kinds) WITH ORDINALITY AS u(c, k, i)
 		    ON u.i = r.i
 	)

@@ -22,6 +22,25 @@ AS $$
 	SELECT 64, 10000, 60, 366 * 86400, 3660, 100, 100000
 $$;
 
+-- A UUID of version 7 (RFC 9562, section 5.7) for the time p_at: its
+-- first 48 bits are the Unix time in milliseconds, the version is 7 and
+-- the rest is random (gen_random_uuid's 122 bits, less the 48 replaced).
+-- uuid compares as bytes, so later ids sort later.  With p_random
+-- false, the least id of that millisecond, for a range of ids.
+CREATE OR REPLACE FUNCTION footfall.uuid7(p_at timestamptz,
+    p_random boolean DEFAULT true)
+RETURNS uuid
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT encode(overlay(
+	    CASE WHEN p_random THEN set_bit(set_bit(uuid_send(
+	        gen_random_uuid()), 52, 1), 53, 1)
+	    ELSE '\x00000000000070000000000000000000'::bytea END
+	    PLACING substring(int8send(floor(extract(epoch FROM p_at)
+	        * 1000)::bigint) FROM 3) FROM 1 FOR 6), 'hex')::uuid
+$$;
+
 -- Record a batch of visits in one transaction.  Visit i (1-based) is for
 -- counter p_counters[i] and of kind p_kinds[i]: 't' tracked, with the
 -- visitor's hash p_hashes[i] under the current key and p_prev[i] under
@@ -41,18 +60,35 @@ $$;
 --
 -- Returns one row per visit, in order: whether it was refused, new,
 -- counted (a tracked visit that is not is a repeat), its counter's
--- numbers as they were right after it (0 for a refused one), and the
--- transaction's id.  footfall reads the id before it asks for the
--- commit; when the answer to the commit is lost it asks
--- pg_xact_status(id) on a new connection instead of guessing: a blind
--- retry would count the visits twice, a blind error would deny visits
--- that were counted.
+-- numbers as they were right after it (0 for a refused one), the
+-- transaction's id, and the batch's id, written to footfall.batch in
+-- this transaction.  footfall reads the batch's id before it asks for
+-- the commit; when the answer to the commit is lost it asks
+-- batch_committed(id) instead of guessing: a blind retry would count
+-- the visits twice, a blind error would deny visits that were counted.
+-- (xact_id is for footfall binaries before step 007, which asked
+-- pg_xact_status; it goes with compat.sql.)
+--
+-- 007 added batch_id to the result: a function made earlier is dropped
+-- first (in the same transaction, so no caller finds it missing).
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM pg_proc
+	    WHERE oid = to_regprocedure('footfall_api.count_batch(text[], '
+	        'text[], bytea[], bytea[], text[], text[], text[], integer, '
+	        'integer, integer, boolean)')
+	      AND 'batch_id' = ANY (proargnames)) THEN
+		DROP FUNCTION IF EXISTS footfall_api.count_batch(text[], text[],
+		    bytea[], bytea[], text[], text[], text[], integer, integer,
+		    integer, boolean);
+	END IF;
+END $$;
 CREATE OR REPLACE FUNCTION footfall_api.count_batch(p_counters text[],
     p_kinds text[], p_hashes bytea[], p_prev bytea[], p_paths text[],
     p_refs text[], p_browsers text[], p_window integer,
     p_interval integer, p_max_counters integer, p_log boolean)
 RETURNS TABLE (refused boolean, is_new boolean, counted boolean,
-    visits bigint, uniques bigint, xact_id xid8)
+    visits bigint, uniques bigint, xact_id xid8, batch_id uuid)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET lock_timeout = '1s'
@@ -72,6 +108,7 @@ DECLARE
 	v_pos	integer[];
 	v_new	integer[];
 	v_i	integer;
+	v_batch	uuid := footfall.uuid7(now());
 BEGIN
 	SELECT * INTO v_lim FROM footfall.limits();
 	-- Each connection adds to its own slot: no queue on one row.
@@ -252,13 +289,15 @@ BEGIN
 		 ORDER BY u.i;
 	END IF;
 
+	INSERT INTO footfall.batch (id) VALUES (v_batch);
+
 	-- Each visit sees its counter's numbers less what the visits after
 	-- it in the batch added.
 	RETURN QUERY
 	SELECT u.c IS NULL, u.nw, u.cnt,
 	    coalesce(s.v - sum(u.cnt::integer) OVER later, s.v, 0)::bigint,
 	    coalesce(s.u - sum(u.nw::integer) OVER later, s.u, 0)::bigint,
-	    pg_current_xact_id()
+	    pg_current_xact_id(), v_batch
 	  FROM unnest(v_cid, v_counted, v_isnew) WITH ORDINALITY
 	      AS u(c, cnt, nw, i)
 	  LEFT JOIN (SELECT t.counter, sum(t.visits) AS v, sum(t.uniques) AS u
@@ -267,6 +306,46 @@ BEGIN
 	WINDOW later AS (PARTITION BY u.c ORDER BY u.i DESC
 	    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 	 ORDER BY u.i;
+END
+$$;
+
+-- Did the batch p_id (count_batch's batch_id) commit?  footfall asks
+-- when the answer to its commit was lost: the connection cut after the
+-- Sync (a pooler's "server conn crashed?" included), a failover, the
+-- wait for a synchronous standby cancelled.  It inserts the id as a
+-- tombstone: a conflict means the batch's own row is there, so it
+-- committed; a row inserted means it did not, and now never can.  A
+-- batch still committing (its backend has not yet noticed the lost
+-- connection, or waits for a synchronous standby) holds its row's
+-- index entry, and the insert waits for its outcome; footfall gives up
+-- at db_timeout and answers 504.
+--
+-- A true answer must promise what the batch's own commit would have:
+-- that it is on the synchronous standby too, not only on this server,
+-- where a commit whose wait for the standby was cancelled stays
+-- ("canceling wait for synchronous replication").  So on a conflict it
+-- also rewrites the batch's row: this transaction then writes WAL and
+-- commits with a record of its own, after the batch's, and its commit
+-- waits for the standby as the batch's did.  (A transaction that only
+-- took an id but wrote nothing would not wait.)  Its answer arriving
+-- without a warning, which footfall watches for, means the batch is
+-- replicated.
+CREATE OR REPLACE FUNCTION footfall_api.batch_committed(p_id uuid)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF p_id IS NULL THEN
+		RAISE EXCEPTION 'a batch id expected' USING ERRCODE = '22023';
+	END IF;
+	INSERT INTO footfall.batch (id) VALUES (p_id)
+	ON CONFLICT (id) DO NOTHING;
+	IF FOUND THEN
+		RETURN false;
+	END IF;
+	UPDATE footfall.batch b SET at = b.at WHERE b.id = p_id;
+	RETURN true;
 END
 $$;
 
@@ -542,6 +621,8 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_custom_plan
 AS $$
+DECLARE
+	v_old	uuid;
 BEGIN
 	-- From a day to days_max days.
 	IF p_retention IS NULL OR p_retention < 86400 OR
@@ -570,6 +651,18 @@ BEGIN
 	         ORDER BY d.at LIMIT p_limit) d
 	     LIMIT p_limit));
 	GET DIAGNOSTICS log_rows = ROW_COUNT;
+	-- Batch ids older than an hour: batch_committed is asked at most
+	-- 2 * db_timeout (at most 20 minutes) after a batch began, while
+	-- its footfall waits for the commit and then for the answer, so
+	-- no one asks about an id this old (with the servers' clocks kept
+	-- within minutes of each other across a failover).  Up to ten
+	-- times p_limit a call, about once a second for each footfall: more
+	-- than its commits.  Not reported: bookkeeping, not visitors' data.
+	v_old := footfall.uuid7(now() - interval '1 hour', false);
+	DELETE FROM footfall.batch b
+	 WHERE b.id = ANY (ARRAY(SELECT d.id FROM footfall.batch d
+	     WHERE d.id < v_old ORDER BY d.id LIMIT p_limit * 10
+	     FOR UPDATE SKIP LOCKED));
 END
 $$;
 

@@ -116,4 +116,18 @@ CREATE TABLE footfall.visit_log (
 	is_new		boolean NOT NULL
 );
 CREATE INDEX visit_log_counter_at ON footfall.visit_log (counter, at);
+-- One row per batch of visits, written by count_batch inside the
+-- batch's own transaction: the row exists if and only if the batch
+-- committed.  When footfall loses the answer to a commit it inserts the
+-- same id (footfall_api.batch_committed): a conflict means the batch
+-- committed; a row inserted means it did not, and now never can, since
+-- its own insert would conflict.  Unlike a transaction id, the id is
+-- random, so a standby promoted after a failover cannot give it to
+-- another batch.  The ids are UUIDs of version 7 (time first), so the
+-- index grows at its right edge and the purge takes its left; they are
+-- kept for an hour (footfall_api.purge says why that is enough).
+CREATE TABLE footfall.batch (
+	id		uuid PRIMARY KEY,
+	at		timestamptz NOT NULL DEFAULT now()
+);
 RESET ROLE;

@@ -11,13 +11,17 @@
  * pile requests up.
  *
  * A batch of visits is committed in two steps on one connection (libpq's
- * pipeline mode): the call of count_batch, whose rows (with the id of
- * its transaction) we read first, and then the Sync that commits it.  If
- * the connection is lost after the Sync went out and before the commit
- * was confirmed, only the database knows whether the visits were
- * recorded: we ask it, pg_xact_status of that id on a new connection,
- * and answer accordingly.  Guessing either way would be wrong: a blind
- * retry counts the visits twice, a blind error denies counted ones.
+ * pipeline mode): the call of count_batch, whose rows (with the batch's
+ * id, which it wrote to footfall.batch) we read first, and then the Sync
+ * that commits it.  Whatever goes wrong after the Sync went out and
+ * before the commit was confirmed, only the database knows whether the
+ * visits were recorded: we ask it, batch_committed of that id on a new
+ * connection, and answer accordingly.  Guessing either way would be
+ * wrong: a blind retry counts the visits twice, a blind error denies
+ * counted ones.  The id is random, not a transaction id, so the answer
+ * holds on whichever server is the primary by then, a standby promoted
+ * meanwhile included; and batch_committed's answer is as durable as the
+ * commit would have been (sql/functions.sql).
  */
 #include "config.h"
 
@@ -56,9 +60,14 @@ struct db {
 	long long	 retry_at;	/* monotonic ms; no connect before */
 	int		 failing;	/* last connect failed: log less */
 	int		 connected;	/* a connection was ever made */
+	int		 warned;	/* warnings the server sent since */
 };
 
-static const char sql_xact[] = "SELECT pg_catalog.pg_xact_status($1::xid8)";
+/* count_batch's batch_id: a UUID as text, 8-4-4-4-12 hex digits. */
+#define DB_BATCH_ID_LEN	36
+
+static const char sql_committed[] =
+    "SELECT footfall_api.batch_committed($1::uuid)";
 static const char sql_ping[] = "SELECT 1";
 /* As this session sees them: a role or database may set its own. */
 static const char sql_durable[] =
@@ -99,12 +108,12 @@ enum db_col {
 	DBC_COUNTED,
 	DBC_VISITS,
 	DBC_UNIQUES,
-	DBC_XACT_ID,
+	DBC_BATCH_ID,
 	DBC__MAX
 };
 
 static const char sql_count[] =
-    "SELECT refused, is_new, counted, visits, uniques, xact_id "
+    "SELECT refused, is_new, counted, visits, uniques, batch_id "
     "FROM footfall_api.count_batch(p_counters => $1::text[], "
     "p_kinds => $2::text[], p_hashes => $3::bytea[], p_prev => $4::bytea[], "
     "p_paths => $5::text[], p_refs => $6::text[], p_browsers => $7::text[], "
@@ -165,12 +174,23 @@ db_log(enum log_level level, const char *what, const char *msg)
 	log_msg(level, "database: %s: %s", what, buf);
 }
 
-/* libpq prints notices on stderr; ours go through the log instead. */
+/*
+ * libpq prints notices on stderr; ours go through the log instead.  A
+ * warning is also counted: one that comes while a commit is answered
+ * says the commit is not what it seems (PostgreSQL's "canceling wait
+ * for synchronous replication": committed here, perhaps not on the
+ * standby), whatever its words in the server's language.
+ */
 static void
-db_notice(void *arg, const char *msg)
+db_notice(void *arg, const PGresult *res)
 {
-	(void)arg;
-	db_log(LOGL_WARN, "notice", msg);
+	struct db	*db = arg;
+	const char	*sev;
+
+	sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	if (sev != NULL && strcmp(sev, "WARNING") == 0)
+		db->warned++;
+	db_log(LOGL_WARN, "notice", PQresultErrorMessage(res));
 }
 
 /*
@@ -332,7 +352,7 @@ db_connect(struct db *db)
 
 	db->conn = PQconnectdbParams(keys, vals, 1);
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
-		PQsetNoticeProcessor(db->conn, db_notice, NULL);
+		PQsetNoticeReceiver(db->conn, db_notice, db);
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK &&
 	    (!db->watch || db_check_durable(db) == 0)) {
 		if (db->failing)
@@ -513,58 +533,55 @@ db_sleep_ms(long long ms)
 }
 
 /*
- * The connection was lost after transaction xid was asked to commit and
- * before the answer came.  Ask a new connection what became of it, for
- * up to db_timeout: "in progress" means its old backend has not noticed
- * yet, so ask again.  Returns DB_OK if it committed, DB_UNAVAILABLE if it
- * did not, DB_UNKNOWN if the database could not tell us in time.
+ * The answer to the commit of batch id was lost or cannot be trusted.
+ * Ask a new connection what became of it (batch_committed), for up to
+ * db_timeout: a connection that fails or an answer with a warning (the
+ * question's own wait for a synchronous standby cancelled) is asked
+ * again.  Returns DB_OK if it committed, DB_UNAVAILABLE if it did not,
+ * DB_UNKNOWN if the database could not tell us in time.
  */
 static enum db_status
-db_resolve(struct db *db, unsigned long long xid)
+db_resolve(struct db *db, const char *id)
 {
 	PGresult	*res;
-	const char	*values[1], *state;
-	char		 xs[24];
+	const char	*values[1], *v;
 	long long	 deadline;
 	enum db_status	 st = DB_UNKNOWN;
 
-	log_warn("database: connection lost while transaction %llu was "
-	    "committing; asking the database whether it did", xid);
-	snprintf(xs, sizeof(xs), "%llu", xid);
-	values[0] = xs;
+	log_warn("database: the answer to the commit of batch %s was lost; "
+	    "asking the database whether it committed", id);
+	values[0] = id;
 	deadline = db_now_ms() + db->timeout_ms;
 	while (st == DB_UNKNOWN && db_now_ms() < deadline) {
 		/* Somebody waits for this answer: no back-off. */
 		db->retry_at = 0;
-		if (db_connect(db) == 0 && db_exec_wait(db, sql_xact, 1,
+		db->warned = 0;
+		if (db_connect(db) == 0 && db_exec_wait(db, sql_committed, 1,
 		    values, NULL, NULL, deadline, &res) == DB_OK) {
-			state = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ?
-			    PQgetvalue(res, 0, 0) : "";
-			if (strcmp(state, "committed") == 0)
+			v = PQntuples(res) == 1 && PQnfields(res) == 1 &&
+			    !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "";
+			if (db->warned)
+				log_warn("database: the answer for batch %s "
+				    "came with a warning: asking again", id);
+			else if (strcmp(v, "t") == 0)
 				st = DB_OK;
-			else if (strcmp(state, "aborted") == 0)
+			else if (strcmp(v, "f") == 0)
 				st = DB_UNAVAILABLE;
-			else if (strcmp(state, "in progress") != 0) {
-				log_error("database: pg_xact_status(%llu) "
-				    "is \"%s\"", xid, state);
-				PQclear(res);
-				break;
-			}
 			PQclear(res);
 		}
 		if (st == DB_UNKNOWN)
 			db_sleep_ms(20);
 	}
 	if (st == DB_OK)
-		log_info("database: transaction %llu committed: its visits "
-		    "are answered as counted", xid);
+		log_info("database: batch %s committed: its visits are "
+		    "answered as counted", id);
 	else if (st == DB_UNAVAILABLE)
-		log_info("database: transaction %llu did not commit: its "
-		    "visits were not counted", xid);
+		log_info("database: batch %s did not commit: its visits were "
+		    "not counted", id);
 	else
-		log_error("database: cannot learn within %u ms whether "
-		    "transaction %llu committed: its visits are answered 504",
-		    db->timeout_ms, xid);
+		log_error("database: cannot learn within %u ms whether batch "
+		    "%s committed: its visits are answered 504",
+		    db->timeout_ms, id);
 	metrics_db_in_doubt(st);
 	return st;
 }
@@ -634,17 +651,17 @@ db_pipeline_abort(struct db *db, long long deadline)
 
 /*
  * Run the statement (values...) that records a batch and commit it, as
- * the comment at the top explains.  parse checks its answer and takes
- * the transaction's id from it before the commit is asked for, so that
- * a malformed answer counts nothing.
+ * the comment at the top explains.  parse checks its answer and copies
+ * the batch's id from it (DB_BATCH_ID_LEN characters and a NUL) before
+ * the commit is asked for, so that a malformed answer counts nothing.
  */
 static enum db_status
 db_exec_commit(struct db *db, const char *sql, int nparams,
     const char *const *values, const int *lengths, const int *formats,
-    int (*parse)(const PGresult *, void *, unsigned long long *), void *arg)
+    int (*parse)(const PGresult *, void *, char *), void *arg)
 {
 	PGresult		*res = NULL, *sync = NULL;
-	unsigned long long	 xid;
+	char			 id[DB_BATCH_ID_LEN + 1];
 	long long		 deadline;
 	enum db_status		 st = DB_UNAVAILABLE;
 
@@ -680,8 +697,7 @@ db_exec_commit(struct db *db, const char *sql, int nparams,
 	 * Without its id we could not resolve a lost commit.  After the
 	 * rows, the end of the statement's results is already here.
 	 */
-	if (parse(res, arg, &xid) == -1 ||
-	    PQgetResult(db->conn) != NULL) {
+	if (parse(res, arg, id) == -1 || PQgetResult(db->conn) != NULL) {
 		log_error("database: the batch's answer is malformed: "
 		    "not committed");
 		if (db_pipeline_abort(db, deadline) == -1)
@@ -691,30 +707,36 @@ db_exec_commit(struct db *db, const char *sql, int nparams,
 	}
 
 	/* Step two: the Sync that commits. */
+	db->warned = 0;
 	if (!PQpipelineSync(db->conn) || db_wait(db, deadline) == -1)
 		goto doubt;
 	sync = PQgetResult(db->conn);
-	if (sync != NULL && PQresultStatus(sync) == PGRES_PIPELINE_SYNC) {
+	if (sync != NULL && PQresultStatus(sync) == PGRES_PIPELINE_SYNC &&
+	    !db->warned) {
 		st = PQexitPipelineMode(db->conn) ? DB_OK : DB_UNAVAILABLE;
 		if (st != DB_OK)
 			db_drop(db);
 		goto out;
 	}
 	/*
-	 * An error the server sent (it has an SQLSTATE) came before the
-	 * commit record: the transaction rolled back.  One from libpq
-	 * itself means the connection went: we do not know.
+	 * Anything else after the Sync leaves the commit in doubt, an error
+	 * with an SQLSTATE too: a pooler in between sends its own (pgbouncer's
+	 * FATAL 08P01 "server conn crashed?" when the server's connection
+	 * died, whether or not the commit was done), and a commit whose wait
+	 * for a synchronous standby was cancelled succeeds with a warning.
+	 * Only an error from PostgreSQL itself would prove a rollback, and
+	 * through a pooler we cannot tell whose it is: the database is asked
+	 * every time, which costs a round trip on a path that is rare.
 	 */
-	db_log(LOGL_ERROR, "commit failed", sync == NULL ?
-	    PQerrorMessage(db->conn) : PQresultErrorMessage(sync));
-	if (sync != NULL && PQresultErrorField(sync, PG_DIAG_SQLSTATE) != NULL) {
-		st = db_result_lost(db, sync) ? DB_UNAVAILABLE : DB_FAILED;
-		db_drop(db);
-		goto out;
-	}
+	if (db->warned)
+		log_error("database: the commit of batch %s came with a "
+		    "warning", id);
+	else
+		db_log(LOGL_ERROR, "commit failed", sync == NULL ?
+		    PQerrorMessage(db->conn) : PQresultErrorMessage(sync));
 doubt:
 	db_drop(db);
-	st = db_resolve(db, xid);
+	st = db_resolve(db, id);
 	goto out;
 lost:
 	/* The next request reconnects at once; later ones back off. */
@@ -994,9 +1016,12 @@ struct db_count_arg {
 	struct counts		*out;
 };
 
-/* count_batch's rows: each visit's numbers and outcome, and the xid. */
+/*
+ * count_batch's rows: each visit's numbers and outcome, and the batch's
+ * id into id (DB_BATCH_ID_LEN characters and a NUL).
+ */
 static int
-db_count_parse(const PGresult *res, void *arg, unsigned long long *xid)
+db_count_parse(const PGresult *res, void *arg, char *id)
 {
 	struct db_count_arg	*a = arg;
 	struct counts		*c;
@@ -1018,7 +1043,11 @@ db_count_parse(const PGresult *res, void *arg, unsigned long long *xid)
 		    b[DBC_IS_NEW], b[DBC_COUNTED], c) == -1)
 			return -1;
 	}
-	return db_get_ull(res, 0, DBC_XACT_ID, xid);
+	if (PQgetisnull(res, 0, DBC_BATCH_ID) ||
+	    PQgetlength(res, 0, DBC_BATCH_ID) != DB_BATCH_ID_LEN)
+		return -1;
+	memcpy(id, PQgetvalue(res, 0, DBC_BATCH_ID), DB_BATCH_ID_LEN + 1);
+	return 0;
 }
 
 /*

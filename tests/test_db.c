@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -346,26 +347,6 @@ Test(db, batch_max)
 }
 
 /*
- * count_batch answers its transaction's id, which is not committed
- * yet when asked inside it: what db_resolve asks about after a lost
- * commit.
- */
-Test(db, count_batch_xact)
-{
-	PGresult	*res;
-
-	res = PQexec(admin, "SELECT xact_id, pg_xact_status(xact_id) "
-	    "FROM footfall_api.count_batch(ARRAY['default', 'default'], "
-	    "ARRAY['t', 't'], ARRAY[sha256('a'), sha256('b')], NULL, NULL, "
-	    "NULL, NULL, 86400, 0, NULL, false)");
-	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s",
-	    PQresultErrorMessage(res));
-	cr_expect(atoll(PQgetvalue(res, 0, 0)) > 0, "a transaction id");
-	cr_expect_str_eq(PQgetvalue(res, 0, 1), "in progress");
-	PQclear(res);
-}
-
-/*
  * Visitor keys: one per period, the same for every caller, the previous
  * one alive until its period and one window are over, then deleted.
  */
@@ -547,6 +528,106 @@ static const char *
 admin_get(const char *sql)
 {
 	return cell(admin, sql);
+}
+
+/*
+ * The batch id (sql/007): count_batch writes it in its own transaction,
+ * and batch_committed, asked after a lost commit, answers true for a
+ * committed batch and false for one that did not commit, which then
+ * never can: its id is taken by the tombstone.
+ */
+#define BATCH_CALL	"SELECT batch_id FROM footfall_api.count_batch(" \
+	"ARRAY['default'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, " \
+	"NULL, NULL, 86400, 0, NULL, false)"
+
+static const char *
+batch_committed(PGconn *c, const char *id)
+{
+	char	sql[128];
+
+	snprintf(sql, sizeof(sql),
+	    "SELECT footfall_api.batch_committed('%s')", id);
+	return cell(c, sql);
+}
+
+Test(db, batch_id_resolves_commits)
+{
+	PGconn		*app;
+	PGresult	*res;
+	char		 id[64], sql[256];
+
+	app = PQconnectdb(getenv("FOOTFALL_TEST_DSN"));
+	cr_assert_eq(PQstatus(app), CONNECTION_OK);
+	/* Committed: its row is there, and stays one. */
+	snprintf(id, sizeof(id), "%s", cell(app, BATCH_CALL));
+	cr_expect_str_eq(batch_committed(app, id), "t", "a committed batch");
+	cr_expect_str_eq(batch_committed(app, id), "t", "asked again");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM footfall.batch "
+	    "WHERE id = '%s'", id);
+	cr_expect_str_eq(admin_get(sql), "1");
+
+	/* Rolled back: not committed, and its id is taken for good. */
+	admin_exec("BEGIN");
+	snprintf(id, sizeof(id), "%s", admin_get(BATCH_CALL));
+	admin_exec("ROLLBACK");
+	cr_expect_str_eq(batch_committed(app, id), "f", "a rolled-back batch");
+	cr_expect_str_eq(batch_committed(app, id), "t",
+	    "its tombstone answers as a committed batch would: never again");
+	snprintf(sql, sizeof(sql), "INSERT INTO footfall.batch (id) "
+	    "VALUES ('%s')", id);
+	res = PQexec(admin, sql);
+	cr_expect_str_eq(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23505",
+	    "the batch could not commit now");
+	PQclear(res);
+
+	/*
+	 * Still committing (its backend has not seen the connection go):
+	 * the question waits for the outcome rather than guess.
+	 */
+	admin_exec("BEGIN");
+	snprintf(id, sizeof(id), "%s", admin_get(BATCH_CALL));
+	snprintf(sql, sizeof(sql),
+	    "SELECT footfall_api.batch_committed('%s')", id);
+	cr_assert(PQsendQuery(app, sql));
+	usleep(200000);
+	cr_assert(PQconsumeInput(app));
+	cr_expect(PQisBusy(app), "waits while the batch is in progress");
+	admin_exec("COMMIT");
+	res = PQgetResult(app);
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s",
+	    PQresultErrorMessage(res));
+	cr_expect_str_eq(PQgetvalue(res, 0, 0), "t", "then answers committed");
+	PQclear(res);
+	while ((res = PQgetResult(app)) != NULL)
+		PQclear(res);
+	PQfinish(app);
+}
+
+/*
+ * The ids are UUIDs of version 7: the time first, so later ones sort
+ * later; the purge takes those over an hour old and no others.
+ */
+Test(db, batch_ids_ordered_and_purged)
+{
+	long long	 n[3];
+
+	cr_expect_str_eq(admin_get("SELECT substr(footfall.uuid7(now())::text, "
+	    "15, 1)"), "7", "version 7");
+	cr_expect_str_eq(admin_get("SELECT footfall.uuid7(now() - interval "
+	    "'1 ms') < footfall.uuid7(now(), false) AND footfall.uuid7(now(), "
+	    "false) < footfall.uuid7(now() + interval '1 ms')"), "t",
+	    "ordered by time");
+	cr_expect_str_eq(admin_get("SELECT count(DISTINCT footfall.uuid7(now()))"
+	    " FROM generate_series(1, 1000)"), "1000", "random within a ms");
+	admin_exec("TRUNCATE footfall.batch");
+	admin_exec("INSERT INTO footfall.batch (id, at) SELECT "
+	    "footfall.uuid7(now() - make_interval(mins => m)), "
+	    "now() - make_interval(mins => m) "
+	    "FROM generate_series(5, 125, 10) m");
+	cr_assert_eq(db_purge(db, WINDOW, 1000, 86400, n), DB_OK);
+	cr_expect_str_eq(admin_get("SELECT count(*) || ' ' || "
+	    "bool_and(at > now() - interval '1 hour') FROM footfall.batch"),
+	    "6 true", "the ids of the last hour are kept, the rest gone");
 }
 
 /* Visitor hashes hs[1..15], as hash_of makes them. */
@@ -944,7 +1025,8 @@ lookups_call(int interval)
 	    "ARRAY[sha256('stored 2'), NULL, sha256('stored 3')], "
 	    "ARRAY['/','/',NULL], ARRAY[NULL,NULL,NULL]::text[], "
 	    "ARRAY['Firefox',NULL,NULL], %d, %d, 100, true) WITH ORDINALITY "
-	    "AS b(refused, is_new, counted, visits, uniques, xact_id, i)",
+	    "AS b(refused, is_new, counted, visits, uniques, xact_id, batch_id, "
+	    "i)",
 	    WINDOW, interval);
 	return admin_get(sql);
 }
@@ -1544,7 +1626,7 @@ Test(db, count_batch_bad_arguments)
 	    "ARRAY[sha256('x'), NULL], NULL, ARRAY['/', NULL], "
 	    "ARRAY[NULL, NULL], ARRAY['Other', NULL], 86400, 0, 100, true) "
 	    "WITH ORDINALITY AS b(refused, is_new, counted, visits, uniques, "
-	    "xact_id, i)"), "f/t/t/1/1 f/f/t/2/1", "one row per visit");
+	    "xact_id, batch_id, i)"), "f/t/t/1/1 f/f/t/2/1", "one row per visit");
 	cr_expect_str_eq(stored("a"), "2/1/0", "only the right call counted");
 	cr_expect_str_eq(counter_names(), "a,default");
 	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.visit_log"),
