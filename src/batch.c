@@ -63,6 +63,7 @@ struct batch_req {
 	const struct visit	*visit;		/* BATCH_VISIT */
 	const char		*counter;	/* BATCH_READ */
 	batch_fn		 fn;		/* BATCH_CALL */
+	int			 stale;		/* may use read_database */
 	void			*arg;
 	struct counts		*out;
 	enum db_status		 st;
@@ -77,6 +78,7 @@ struct batch_req {
 struct batch_writer {
 	struct batch	*b;
 	struct db	*db;
+	struct db	*rdb;		/* read_database's, or NULL */
 	pthread_t	 thread;
 	int		 started;
 	/* The derived keys (hash.c): current and, if alive, previous. */
@@ -295,16 +297,27 @@ batch_run_visits(struct batch_writer *w, struct batch_req **reqs, size_t n)
 	}
 }
 
-/* Read the counters of reqs[0..n-1] with one statement. */
+/*
+ * The connection for r: read_database's for a read that may lag, if
+ * there is one; else the database's.
+ */
+static struct db *
+batch_db(const struct batch_writer *w, const struct batch_req *r)
+{
+	return r->stale && w->rdb != NULL ? w->rdb : w->db;
+}
+
+/* Read the counters of reqs[0..n-1] with one statement on db. */
 static void
-batch_run_reads(struct batch_writer *w, struct batch_req **reqs, size_t n)
+batch_run_reads(struct batch_writer *w, struct db *db,
+    struct batch_req **reqs, size_t n)
 {
 	enum db_status	 st;
 	size_t		 i;
 
 	for (i = 0; i < n; i++)
 		w->names[i] = reqs[i]->counter;
-	st = db_read_counters(w->db, w->names, n, w->counts);
+	st = db_read_counters(db, w->names, n, w->counts);
 	for (i = 0; i < n; i++) {
 		reqs[i]->st = st;
 		if (st == DB_OK)
@@ -315,27 +328,33 @@ batch_run_reads(struct batch_writer *w, struct batch_req **reqs, size_t n)
 /*
  * Answer the requests reqs[0..n-1] (taken off the queue) with as few
  * statements as possible: one call of count_batch for all the visits,
- * one read_counters for all the reads (after the visits, so that a read
- * sees them), and each call on its own.
+ * one read_counters for all the reads of each connection (after the
+ * visits, so that a read of the database sees them; one of a standby
+ * may not yet), and each call on its own.
  */
 static void
 batch_run(struct batch_writer *w, struct batch_req **reqs, size_t n)
 {
-	size_t		 i, nv = 0;
+	struct db	*dbs[2] = { w->db, w->rdb };
+	size_t		 i, d, nv = 0;
 
 	for (i = 0; i < n; i++)
 		if (reqs[i]->kind == BATCH_VISIT)
 			w->vreqs[nv++] = reqs[i];
 	if (nv > 0)
 		batch_run_visits(w, w->vreqs, nv);
-	for (i = 0, nv = 0; i < n; i++)
-		if (reqs[i]->kind == BATCH_READ)
-			w->vreqs[nv++] = reqs[i];
-	if (nv > 0)
-		batch_run_reads(w, w->vreqs, nv);
+	for (d = 0; d < 2 && dbs[d] != NULL; d++) {
+		for (i = 0, nv = 0; i < n; i++)
+			if (reqs[i]->kind == BATCH_READ &&
+			    batch_db(w, reqs[i]) == dbs[d])
+				w->vreqs[nv++] = reqs[i];
+		if (nv > 0)
+			batch_run_reads(w, dbs[d], w->vreqs, nv);
+	}
 	for (i = 0; i < n; i++)
 		if (reqs[i]->kind == BATCH_CALL)
-			reqs[i]->st = reqs[i]->fn(w->db, reqs[i]->arg);
+			reqs[i]->st = reqs[i]->fn(batch_db(w, reqs[i]),
+			    reqs[i]->arg);
 }
 
 /*
@@ -567,6 +586,32 @@ batch_call(struct batch *b, batch_fn fn, void *arg, double *waited)
 	return batch_submit(b, &r, waited);
 }
 
+/*
+ * batch_read for a read that may lag: from read_database if it is set
+ * (a standby's numbers may be behind the primary's: footfall.conf(5)).
+ */
+enum db_status
+batch_peek(struct batch *b, const char *counter, struct counts *out,
+    double *waited)
+{
+	struct batch_req	 r = {
+		.kind = BATCH_READ, .counter = counter, .out = out, .stale = 1
+	};
+
+	return batch_submit(b, &r, waited);
+}
+
+/* batch_call for statements that only read and may lag, as batch_peek. */
+enum db_status
+batch_call_read(struct batch *b, batch_fn fn, void *arg, double *waited)
+{
+	struct batch_req	 r = {
+		.kind = BATCH_CALL, .fn = fn, .arg = arg, .stale = 1
+	};
+
+	return batch_submit(b, &r, waited);
+}
+
 static void
 batch_free(struct batch *b)
 {
@@ -574,6 +619,7 @@ batch_free(struct batch *b)
 
 	for (i = 0; i < b->nwriters; i++) {
 		db_close(b->w[i].db);
+		db_close(b->w[i].rdb);
 		hash_wipe(b->w[i].key, sizeof(b->w[i].key));
 		free(b->w[i].hashes);
 		free(b->w[i].prev);
@@ -637,6 +683,12 @@ batch_open(const struct conf *conf, const unsigned char *secret, int purge)
 		w->b = b;
 		w->db = db_open(conf->database, conf->db_timeout_ms,
 		    conf->connect_timeout);
+		if (conf->read_database != NULL && (w->rdb = db_open(
+		    conf->read_database, conf->db_timeout_ms,
+		    conf->connect_timeout)) == NULL) {
+			batch_close(b);
+			goto nomem;
+		}
 		w->hashes = calloc(DB_BATCH_MAX, HASH_LEN);
 		w->prev = calloc(DB_BATCH_MAX, HASH_LEN);
 		w->counts = calloc(DB_BATCH_MAX, sizeof(*w->counts));

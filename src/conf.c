@@ -87,6 +87,12 @@ static const char *const cfg_onoff[] = { "off", "on", NULL };
 static const struct cfg_option cfg_options[] = {
 	{ "database", CFG_CONNINFO, F(database), .def = "dbname=footfall",
 	  .help = "the libpq connection string" },
+	/*
+	 * Only for reads that may lag (a standby's): never the visits, the
+	 * admin API or /healthz, which need the primary.  Unset: database.
+	 */
+	{ "read_database", CFG_CONNINFO, F(read_database), .none = "",
+	  .def = "", .help = "the connection string for /stats and ?peek" },
 	{ "allow_origin", CFG_ORIGINS, F(origins), 0, CONF_ORIGINS_MAX,
 	  F(norigins), .def = "", .help = "origins that may count and read" },
 	{ "window", CFG_DURATION, F(window), 60, 366 * CFG_DAY, .def = "24h",
@@ -412,7 +418,10 @@ cfg_print_value(FILE *f, const struct conf *c, const struct cfg_option *o)
 
 	switch (o->type) {
 	case CFG_CONNINFO:	/* password=, or user:password@ in a URI */
-		s = *CFG_CAT(c, o->off, char *);
+		if ((s = *CFG_CAT(c, o->off, char *)) == NULL) {
+			s = o->none;
+			break;
+		}
 		p = strstr(s, "://") == NULL ? s : strstr(s, "://") + 3;
 		i = strcspn(p, "@/?");
 		if (strstr(s, "password") != NULL ||

@@ -78,6 +78,7 @@ enum dnt_mode {
 
 struct conf {
 	char		*database;	/* libpq connection string */
+	char		*read_database;	/* for /stats and ?peek, or NULL */
 	char		*origins[CONF_ORIGINS_MAX];
 	size_t		 norigins;
 	unsigned int	 window;	/* uniqueness window, seconds */
@@ -525,6 +526,10 @@ enum db_status	 batch_visit(struct batch *, const struct visit *,
 enum db_status	 batch_read(struct batch *, const char *, struct counts *,
 		    double *);
 enum db_status	 batch_call(struct batch *, batch_fn, void *, double *);
+enum db_status	 batch_peek(struct batch *, const char *, struct counts *,
+		    double *);
+enum db_status	 batch_call_read(struct batch *, batch_fn, void *,
+		    double *);
 
 /* handle.c */
 

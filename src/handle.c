@@ -141,7 +141,7 @@ handle_visit(struct ctx *ctx, const struct request *req, struct reply *r)
 	p = handle_plan(req, req->method == METHOD_HEAD ||
 	    (req->keys & REQ_KEY(KEY_PEEK)), conf->dnt);
 	if (p == PLAN_READ || p == PLAN_IGNORED || p == PLAN_SKIP) {
-		st = batch_read(ctx->batch, req->counter, &r->counts,
+		st = batch_peek(ctx->batch, req->counter, &r->counts,
 		    &ctx->db_seconds);
 		/* A listed counter no visit made yet reads as zeros. */
 		if (st == DB_OK && !r->counts.found && conf->ncounters > 0)
@@ -297,7 +297,7 @@ handle_stats_get(struct ctx *ctx, const struct request *req,
 		handle_unknown(r);
 		return -1;
 	}
-	if ((st = batch_call(ctx->batch, handle_stats_fn, s,
+	if ((st = batch_call_read(ctx->batch, handle_stats_fn, s,
 	    &ctx->db_seconds)) != DB_OK) {
 		handle_db_error(r, st);
 		return -1;

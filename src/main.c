@@ -56,6 +56,33 @@ usage(FILE *f)
 }
 
 /*
+ * -n, with read_database set: what /stats and ?peek read there.  Returns
+ * 0, or 1 if it cannot be read.
+ */
+static int
+check_read(const struct conf *conf)
+{
+	struct counts	 c;
+	struct db	*db;
+	const char	*name = COUNTER_DEFAULT;
+	int		 rc = 1;
+
+	if ((db = db_open(conf->read_database, conf->db_timeout_ms,
+	    conf->connect_timeout)) == NULL)
+		return 1;
+	if (db_read_counters(db, &name, 1, &c) != DB_OK)
+		printf("read_database: cannot read the counts (the log line "
+		    "above says why)\n");
+	else {
+		printf("read_database: ok (%lld visits, %lld unique visitors; "
+		    "a standby's may lag)\n", c.total, c.uniques);
+		rc = 0;
+	}
+	db_close(db);
+	return rc;
+}
+
+/*
  * -n: everything the server would need, checked in order, with a line
  * for each so that the first failure says what to fix.
  */
@@ -108,6 +135,8 @@ check(const struct conf *conf, const char *path)
 		rc = 0;
 	}
 	db_close(db);
+	if (rc == 0 && conf->read_database != NULL)
+		rc = check_read(conf);
 	return rc;
 }
 

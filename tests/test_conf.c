@@ -259,6 +259,13 @@ ParameterizedTestParameters(conf, good)
 		    "database = (not shown: it holds a password)" },
 		{ "database = postgresql://ff@db/ff", 0,
 		    "database = postgresql://ff@db/ff" },
+		{ "read_database = host=db2 dbname=ff "
+		    "target_session_attrs=prefer-standby", 0,
+		    "read_database = host=db2 dbname=ff "
+		    "target_session_attrs=prefer-standby" },
+		{ "read_database = host=db2 password=secret", 0,
+		    "read_database = (not shown: it holds a password)" },
+		{ "read_database =", 0, "read_database =" },
 	};
 
 	return cr_make_param_array(struct good_case, t, NELEM(t));
