@@ -533,6 +533,36 @@ db_sleep_ms(long long ms)
 }
 
 /*
+ * Ask batch_committed about batch id once, on the live connection.
+ * Returns DB_OK (it committed), DB_UNAVAILABLE (it did not), or
+ * DB_UNKNOWN (no answer, or one with a warning: the question's own
+ * wait for a synchronous standby was cancelled, so ask again).
+ */
+static enum db_status
+db_ask(struct db *db, const char *id, long long deadline)
+{
+	PGresult	*res;
+	const char	*values[1] = { id }, *v;
+	enum db_status	 st = DB_UNKNOWN;
+
+	db->warned = 0;
+	if (db_exec_wait(db, sql_committed, 1, values, NULL, NULL, deadline,
+	    &res) != DB_OK)
+		return DB_UNKNOWN;
+	v = PQntuples(res) == 1 && PQnfields(res) == 1 &&
+	    !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "";
+	if (db->warned)
+		log_warn("database: the answer for batch %s came with a "
+		    "warning: asking again", id);
+	else if (strcmp(v, "t") == 0)
+		st = DB_OK;
+	else if (strcmp(v, "f") == 0)
+		st = DB_UNAVAILABLE;
+	PQclear(res);
+	return st;
+}
+
+/*
  * The answer to the commit of batch id was lost or cannot be trusted.
  * Ask a new connection what became of it (batch_committed), for up to
  * db_timeout: a connection that fails or an answer with a warning (the
@@ -543,32 +573,17 @@ db_sleep_ms(long long ms)
 static enum db_status
 db_resolve(struct db *db, const char *id)
 {
-	PGresult	*res;
-	const char	*values[1], *v;
 	long long	 deadline;
 	enum db_status	 st = DB_UNKNOWN;
 
-	log_warn("database: the answer to the commit of batch %s was lost; "
-	    "asking the database whether it committed", id);
-	values[0] = id;
+	log_warn("database: the commit of batch %s is in doubt; asking the "
+	    "database whether it committed", id);
 	deadline = db_now_ms() + db->timeout_ms;
 	while (st == DB_UNKNOWN && db_now_ms() < deadline) {
 		/* Somebody waits for this answer: no back-off. */
 		db->retry_at = 0;
-		db->warned = 0;
-		if (db_connect(db) == 0 && db_exec_wait(db, sql_committed, 1,
-		    values, NULL, NULL, deadline, &res) == DB_OK) {
-			v = PQntuples(res) == 1 && PQnfields(res) == 1 &&
-			    !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "";
-			if (db->warned)
-				log_warn("database: the answer for batch %s "
-				    "came with a warning: asking again", id);
-			else if (strcmp(v, "t") == 0)
-				st = DB_OK;
-			else if (strcmp(v, "f") == 0)
-				st = DB_UNAVAILABLE;
-			PQclear(res);
-		}
+		if (db_connect(db) == 0)
+			st = db_ask(db, id, deadline);
 		if (st == DB_UNKNOWN)
 			db_sleep_ms(20);
 	}
