@@ -138,6 +138,9 @@ static const struct cfg_option cfg_options[] = {
 	/* 0 is off; kept in the visitor's row, gone when its window ends. */
 	{ "count_interval", CFG_DURATION, F(count_interval), 0, 366 * CFG_DAY,
 	  .most = "window", .def = "0", .help = "least time between hits" },
+	/* 0 is off: every /stats asks the database (src/cache.c says why). */
+	{ "stats_cache", CFG_DURATION, F(stats_cache), 0, 3600, .def = "1s",
+	  .help = "how long a /stats answer is kept and served again" },
 	{ "bots_file", CFG_PATH, F(bots_file), .none = "none", .def = CFG_BOTS,
 	  .help = "User-Agent patterns of bots, not counted as visitors" },
 	{ "ignore", CFG_NETS, F(ignore), 0, CONF_IGNORE_MAX, F(nignore),

@@ -104,6 +104,7 @@ struct conf {
 	int		 visit_log;	/* keep the visit log */
 	unsigned int	 log_retention;	/* seconds a visit log row is kept */
 	unsigned int	 count_interval; /* 0, or seconds between counted hits */
+	unsigned int	 stats_cache;	/* seconds a /stats answer is kept */
 	char		*bots_file;	/* NULL: no bot list */
 	struct agent_bots *bots;	/* loaded by cfg_load */
 	struct addr_net	 ignore[CONF_IGNORE_MAX];
@@ -531,6 +532,21 @@ enum db_status	 batch_peek(struct batch *, const char *, struct counts *,
 enum db_status	 batch_call_read(struct batch *, batch_fn, void *,
 		    double *);
 
+/* cache.c */
+#define CACHE_SLOTS	 64		/* answers kept at most */
+#define CACHE_BYTES	 (1024 * 1024)	/* and their bytes at most */
+#define CACHE_KEY_MAX	 (COUNTER_MAX + 16) /* a key and its NUL */
+
+struct cache;
+
+struct cache	*cache_open(long long);
+void		 cache_close(struct cache *);
+long long	 cache_now(void);
+char		*cache_get(struct cache *, const char *, long long);
+int		 cache_put(struct cache *, const char *, const char *,
+		    long long);
+void		 cache_usage(struct cache *, size_t *, size_t *);
+
 /* handle.c */
 
 /* What a counting request asks of the database (handle_plan). */
@@ -547,6 +563,7 @@ enum plan {
 struct ctx {
 	const struct conf	*conf;
 	struct batch		*batch;
+	struct cache		*stats;		/* /stats answers, or NULL */
 	double			 db_seconds;	/* this request's wait */
 };
 

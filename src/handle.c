@@ -276,6 +276,25 @@ handle_stats_fn(struct db *db, void *arg)
 }
 
 /*
+ * Whether a statistics request may be answered: if not, the error reply.
+ * Returns 0 if r is still to be filled.
+ */
+static int
+handle_stats_check(struct ctx *ctx, const struct request *req,
+    struct reply *r)
+{
+	if (req->bad & REQ_KEY(KEY_DAYS)) {
+		handle_error(r, 400, "days must be a number from 1 to 366");
+		return -1;
+	}
+	if (!cfg_counter_allowed(ctx->conf, req->counter)) {
+		handle_unknown(r);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * A statistics request for req->counter: the numbers and the days into
  * *s, or the error reply.  Returns 0 if r is still to be filled.
  */
@@ -289,14 +308,8 @@ handle_stats_get(struct ctx *ctx, const struct request *req,
 	s->name = req->counter;
 	s->listed = ctx->conf->ncounters > 0;
 	s->days = req->days;
-	if (req->bad & REQ_KEY(KEY_DAYS)) {
-		handle_error(r, 400, "days must be a number from 1 to 366");
+	if (handle_stats_check(ctx, req, r) == -1)
 		return -1;
-	}
-	if (!cfg_counter_allowed(ctx->conf, req->counter)) {
-		handle_unknown(r);
-		return -1;
-	}
 	if ((st = batch_call_read(ctx->batch, handle_stats_fn, s,
 	    &ctx->db_seconds)) != DB_OK) {
 		handle_db_error(r, st);
@@ -339,20 +352,35 @@ handle_text(struct reply *r, char *text, const char *type)
 	r->content_type = type;
 }
 
+/*
+ * GET /stats/{name}: from ctx->stats while its copy is younger than
+ * stats_cache, else from the database (and kept there).  Only a 200's
+ * body is kept: the headers (CORS above all) are each request's own.
+ */
 static void
 handle_stats(struct ctx *ctx, const struct request *req, struct reply *r)
 {
 	struct handle_stats	*s;
+	char			 key[CACHE_KEY_MAX], *text;
 
-	if (handle_cors_gate(req, r))
+	if (handle_cors_gate(req, r) || handle_stats_check(ctx, req, r) == -1)
 		return;
+	snprintf(key, sizeof(key), "%u/%s", req->days, req->counter);
+	if (ctx->stats != NULL &&
+	    (text = cache_get(ctx->stats, key, cache_now())) != NULL) {
+		handle_text(r, text, "application/json");
+		return;
+	}
 	if ((s = malloc(sizeof(*s))) == NULL) {
 		handle_error(r, 500, "internal error");
 		return;
 	}
-	if (handle_stats_get(ctx, req, s, r) == 0)
+	if (handle_stats_get(ctx, req, s, r) == 0) {
 		handle_text(r, resp_stats_json(s->name, &s->counts, s->d,
 		    s->n), "application/json");
+		if (ctx->stats != NULL && r->status == 200)
+			(void)cache_put(ctx->stats, key, r->text, cache_now());
+	}
 	free(s);
 }
 

@@ -59,6 +59,7 @@ struct srv {
 	const struct conf	*conf;
 	const unsigned char	*key;		/* the secret (key_file) */
 	struct batch		*batch;
+	struct cache		*stats;		/* /stats answers, or NULL */
 	int			 listen_fd;
 	int			 wake[2];	/* closing wake[1] stops all */
 	pthread_mutex_t		 accept_lock;
@@ -369,6 +370,7 @@ srv_worker(void *arg)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = w->srv->conf;
 	ctx.batch = w->srv->batch;
+	ctx.stats = w->srv->stats;
 	while ((fd = srv_accept(w->srv)) != -1)
 		srv_serve(w->srv, &ctx, fd, w->peek);
 	return NULL;
@@ -613,6 +615,11 @@ srv_run(const struct conf *conf, const unsigned char *key)
 
 	if ((s.batch = batch_open(conf, s.key, 1)) == NULL)
 		goto out;
+	if (conf->stats_cache > 0 &&
+	    (s.stats = cache_open(conf->stats_cache * 1000LL)) == NULL) {
+		log_error("out of memory");
+		goto out;
+	}
 	if ((w = calloc(conf->threads, sizeof(*w))) == NULL) {
 		log_error("out of memory");
 		goto out;
@@ -644,6 +651,7 @@ srv_run(const struct conf *conf, const unsigned char *key)
 out:
 	/* After the request threads: their visits are answered first. */
 	batch_close(s.batch);
+	cache_close(s.stats);
 	free(w);
 	if (s.wake[0] != -1)
 		close(s.wake[0]);
