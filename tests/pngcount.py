@@ -57,8 +57,8 @@ def rows(path):
                 line[x] = (line[x] + (a + b) // 2) & 255
             elif ftype == 4:
                 p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                pr = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                dist_a, dist_b, dist_c = abs(p - a), abs(p - b), abs(p - c)
+                pr = a if dist_a <= dist_b and dist_a <= dist_c else (b if dist_b <= dist_c else c)
                 line[x] = (line[x] + pr) & 255
         yield bytes(line)
         prev = line
