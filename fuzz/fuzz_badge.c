@@ -1,7 +1,7 @@
 /*
- * badge_color_parse, badge_label_valid, badge_text_width and
- * badge_render: a user's ?label= and ?color= drawn into an SVG.
- * Input: "label\nvalue\ncolor".
+ * badge_color_parse, badge_label_valid, badge_text_width, badge_render
+ * in every style, badge_style_parse and badge_number: a user's ?label=,
+ * ?color= and ?style= drawn into an SVG.  Input: "label\nvalue\ncolor".
  */
 #include "config.h"
 
@@ -24,9 +24,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char		*s, *p, *svg, *ref, *f[3] = { NULL, NULL, NULL };
-	char		 hex[8];
+	char		 hex[8], num[BADGE_NUMBER_MAX];
 	const char	*label, *value;
 	size_t		 i, len, n;
+	enum badge_style st, parsed;
 
 	p = s = fuzz_str(data, size);
 	for (i = 0; i < 3 && p != NULL; i++)
@@ -58,15 +59,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/*
-	 * Whatever the label and value, the SVG has exactly the markup of
-	 * a harmless badge of the same shape: the same number of '<', '>'
-	 * and '"', so no user byte became markup.
+	 * Whatever the label and value, the SVG of each style has exactly
+	 * the markup of a harmless badge of the same style and shape: the
+	 * same number of '<', '>' and '"', so no user byte became markup.
 	 */
-	svg = badge_render(label, value, f[2] != NULL ? f[2] : "blue", &len);
-	if (svg != NULL) {
+	for (st = 0; st < BADGE_STYLE__MAX; st++) {
+		svg = badge_render(label, value, f[2] != NULL ? f[2] : "blue",
+		    st, &len);
+		if (svg == NULL) {
+			FUZZ_CHECK(f[2] != NULL);  /* "blue" is a colour */
+			continue;
+		}
 		FUZZ_CHECK(len == strlen(svg));
 		ref = badge_render(label[0] == '\0' ? "" : "a", "1", "blue",
-		    NULL);
+		    st, NULL);
 		FUZZ_CHECK(ref != NULL);
 		FUZZ_CHECK(fuzz_count(svg, '<') == fuzz_count(ref, '<'));
 		FUZZ_CHECK(fuzz_count(svg, '>') == fuzz_count(ref, '>'));
@@ -76,8 +82,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    svg[i] != 0x7f);
 		free(ref);
 		free(svg);
-	} else
-		FUZZ_CHECK(f[2] != NULL);	/* "blue" is always a colour */
+	}
+	/* A style's name parses to itself; nothing else is one. */
+	if (badge_style_parse(label, &parsed) == 0)
+		FUZZ_CHECK(strcmp(badge_style_name(parsed), label) == 0);
+	/* Abbreviated, a count is at most 4 characters. */
+	if (value[0] >= '0' && value[0] <= '9') {
+		n = strtoull(value, NULL, 10) & 0x7fffffffffffffffULL;
+		FUZZ_CHECK(strlen(badge_number((long long)n, 1, num)) <= 4);
+	}
 	free(s);
 	return 0;
 }

@@ -137,12 +137,12 @@ badge_label_valid(const char *s)
 
 /*
  * The width of s in hundredths of a pixel, each character as badge_adv
- * says, anything else (non-ASCII, control, invalid byte) as
- * BADGE_ADV_WIDE.  An invalid byte counts alone, as badge_render draws
+ * says (a-z as A-Z if upper), anything else (non-ASCII, control,
+ * invalid byte) as BADGE_ADV_WIDE.  An invalid byte counts alone, as badge_render draws
  * each one as a U+FFFD.
  */
 static size_t
-badge_width100(const char *s)
+badge_width100(const char *s, int upper)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 n, len, w = 0;
@@ -155,6 +155,8 @@ badge_width100(const char *s)
 			len = 1;
 			cp = 0xfffd;
 		}
+		if (upper && cp >= 'a' && cp <= 'z')
+			cp -= 'a' - 'A';
 		if (len == 1 && cp >= 0x20 && cp < 0x7f)
 			w += badge_adv[cp - 0x20];
 		else
@@ -170,7 +172,7 @@ badge_width100(const char *s)
 double
 badge_text_width(const char *utf8)
 {
-	return (double)badge_width100(utf8) / 100.0;
+	return (double)badge_width100(utf8, 0) / 100.0;
 }
 
 /*
@@ -289,11 +291,14 @@ badge_putn(struct badge_out *o, size_t v)
 /*
  * Write s as XML character data that is also safe in an attribute
  * value: the five predefined entities for & < > " ', U+FFFD for every
- * invalid byte and every character badge_printable refuses.
+ * invalid byte and every character badge_printable refuses; a-z as A-Z
+ * if upper.
  */
 static void
-badge_put_text(struct badge_out *o, const char *s)
+badge_put_text(struct badge_out *o, const char *s, int upper)
 {
+	char	 c;
+
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 n, len;
 	uint32_t		 cp;
@@ -325,107 +330,363 @@ badge_put_text(struct badge_out *o, const char *s)
 			badge_puts(o, "&apos;");
 			break;
 		default:
-			badge_put(o, (const char *)p, len);
+			if (upper && cp >= 'a' && cp <= 'z') {
+				c = (char)(cp - ('a' - 'A'));
+				badge_put(o, &c, 1);
+			} else
+				badge_put(o, (const char *)p, len);
 			break;
 		}
 	}
 }
 
+
 /*
- * One text of the badge, centred at x px in a box whose text is w px
- * wide: first the shadow 1px lower, then the text.  Coordinates are in
- * tenths of a pixel (font-size 110, scale(.1)), as shields does, so
- * that a centre at a half pixel is still an integer.
+ * The styles, shields.io's names, indexed by enum badge_style.  What
+ * sets one apart from the others:
+ *   flat		20 px, rounded (rx 3), a faint gradient, text shadows
+ *   flat-square	20 px, square, flat colours, no shadows
+ *   plastic		18 px, rounder (rx 4), a glossy gradient, shadows
+ *   for-the-badge	28 px, square, 10 px capitals spread out, the
+ *			value bold
+ *   social		20 px, a light button with a bold label and a
+ *			speech bubble for the value, dark text; no colour
  */
-static void
-badge_put_texts(struct badge_out *o, const char *s, size_t x10, size_t w)
+static const struct badge_look {
+	const char	*name;
+	unsigned int	 height;	/* px */
+	unsigned int	 font;		/* font-size, tenths of a px */
+	unsigned int	 pad;		/* px left and right of each text */
+	unsigned int	 text_y;	/* the baseline, tenths of a px */
+	unsigned int	 shadow_y;	/* the shadow's; 0: none */
+	unsigned int	 spacing;	/* hundredths of a px per character */
+	int		 upper;		/* capitals */
+	int		 bold;		/* 1: the value, 2: both texts */
+} badge_looks[BADGE_STYLE__MAX] = {
+	{ "flat", 20, 110, BADGE_PAD, 140, 150, 0, 0, 0 },
+	{ "flat-square", 20, 110, BADGE_PAD, 140, 0, 0, 0, 0 },
+	{ "plastic", 18, 110, BADGE_PAD, 130, 140, 0, 0, 0 },
+	{ "for-the-badge", 28, 100, 9, 175, 0, 125, 1, 1 },
+	{ "social", 20, 110, 6, 140, 150, 0, 0, 2 },
+};
+
+/*
+ * Verdana Bold is about 12% wider than Verdana (its digits 1423 units
+ * to 1302, its capitals 11 to 13% more): a bold text's box is the
+ * regular width times this, in percent.
+ */
+#define BADGE_BOLD	112
+
+/* The gap in px between social's button and its bubble (the nub's). */
+#define BADGE_NUB	6
+
+/*
+ * Parse a style name as a user writes it in ?style= (exactly, in lower
+ * case, as shields) into *out.  Returns 0, or -1 leaving *out alone.
+ * Pure.
+ */
+int
+badge_style_parse(const char *s, enum badge_style *out)
 {
-	badge_puts(o, "<text aria-hidden=\"true\" x=\"");
-	badge_putn(o, x10);
-	badge_puts(o, "\" y=\"150\" fill=\"#010101\" fill-opacity=\".3\" "
-	    "transform=\"scale(.1)\" textLength=\"");
+	int	 i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < BADGE_STYLE__MAX; i++)
+		if (strcmp(s, badge_looks[i].name) == 0) {
+			*out = (enum badge_style)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+badge_style_name(enum badge_style st)
+{
+	return badge_looks[st].name;
+}
+
+/*
+ * n as a badge shows it: all digits, or with abbrev at most three
+ * significant digits and a suffix (k, M, G, T, P, E: powers of 1000, SI
+ * symbols) once n reaches 1000: "999", "1k", "1.2k", "12k", "999k",
+ * "3.4M".  Truncated, never rounded, so that a badge never claims a
+ * thousand visits before the thousandth (999999 is "999k", not "1M"),
+ * and one decimal below 10 only when it is not 0 ("1k", not "1.0k").
+ * Negative numbers are written in full.  Writes to out (at least
+ * BADGE_NUMBER_MAX bytes) and returns out.  Pure.
+ */
+char *
+badge_number(long long n, int abbrev, char out[BADGE_NUMBER_MAX])
+{
+	static const char	 units[] = "kMGTPE";
+	long long		 d = 1;
+	size_t			 u = 0;
+
+	if (!abbrev || n < 1000) {
+		snprintf(out, BADGE_NUMBER_MAX, "%lld", n);
+		return out;
+	}
+	/* The largest power of 1000 not above n: 2^63 is 9.2E. */
+	while (u < sizeof(units) - 1 && n / d >= 1000) {
+		d *= 1000;
+		u++;
+	}
+	if (n / d < 10 && (n % d) / (d / 10) != 0)
+		snprintf(out, BADGE_NUMBER_MAX, "%lld.%lld%c", n / d,
+		    (n % d) / (d / 10), units[u - 1]);
+	else
+		snprintf(out, BADGE_NUMBER_MAX, "%lld%c", n / d, units[u - 1]);
+	return out;
+}
+
+/* The number of characters in s as badge_put_text draws them. */
+static size_t
+badge_chars(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n, len, c = 0;
+	uint32_t		 cp;
+
+	for (n = strlen(s); n > 0; p += len, n -= len, c++)
+		if ((len = badge_utf8(p, n, &cp)) == 0)
+			len = 1;
+	return c;
+}
+
+/*
+ * The width in whole px of s drawn in look k, bold or not: Verdana 11px
+ * widths scaled to k's font, plus its letter spacing, rounded up.
+ */
+static size_t
+badge_measure(const struct badge_look *k, const char *s, int bold)
+{
+	size_t	 w;
+
+	w = badge_width100(s, k->upper) * k->font / 110 +
+	    badge_chars(s) * k->spacing;
+	if (bold)
+		w = w * BADGE_BOLD / 100;
+	return (w + 99) / 100;
+}
+
+/* A <text>'s end: its textLength, weight, the text and the end tag. */
+static void
+badge_put_text_end(struct badge_out *o, const struct badge_look *k,
+    const char *s, size_t w, const char *weight)
+{
+	badge_puts(o, " textLength=\"");
 	badge_putn(o, w * 10);
-	badge_puts(o, "\">");
-	badge_put_text(o, s);
-	badge_puts(o, "</text><text x=\"");
-	badge_putn(o, x10);
-	badge_puts(o, "\" y=\"140\" transform=\"scale(.1)\" fill=\"#fff\" "
-	    "textLength=\"");
-	badge_putn(o, w * 10);
-	badge_puts(o, "\">");
-	badge_put_text(o, s);
+	badge_puts(o, "\"");
+	badge_puts(o, weight);
+	badge_puts(o, ">");
+	badge_put_text(o, s, k->upper);
 	badge_puts(o, "</text>");
 }
 
 /*
- * Write the whole badge.  lw, vw: the label's and the value's text
- * widths in whole px; lw 0 and an empty label: no label part.
+ * One text of the badge, centred at x10, w px wide, in k's look: first
+ * its shadow (if k has one) in shadow at shadow_op opacity, then the
+ * text in fill.  Coordinates are in tenths of a pixel (font-size 110,
+ * scale(.1)), as shields does, so that a centre at a half pixel is still
+ * an integer.
  */
 static void
-badge_put_svg(struct badge_out *o, const char *label, const char *value,
-    const char *color, size_t lw, size_t vw)
+badge_put_texts(struct badge_out *o, const struct badge_look *k,
+    const char *s, size_t x10, size_t w, int bold, const char *fill,
+    const char *shadow, const char *shadow_op)
 {
-	size_t	 lpart, vpart, total;
+	const char	*weight = bold ? " font-weight=\"bold\"" : "";
 
-	lpart = label[0] == '\0' ? 0 : lw + 2 * BADGE_PAD;
-	vpart = vw + 2 * BADGE_PAD;
-	total = lpart + vpart;
+	if (k->shadow_y != 0) {
+		badge_puts(o, "<text aria-hidden=\"true\" x=\"");
+		badge_putn(o, x10);
+		badge_puts(o, "\" y=\"");
+		badge_putn(o, k->shadow_y);
+		badge_puts(o, "\" fill=\"");
+		badge_puts(o, shadow);
+		badge_puts(o, "\" fill-opacity=\"");
+		badge_puts(o, shadow_op);
+		badge_puts(o, "\" transform=\"scale(.1)\"");
+		badge_put_text_end(o, k, s, w, weight);
+	}
+	badge_puts(o, "<text x=\"");
+	badge_putn(o, x10);
+	badge_puts(o, "\" y=\"");
+	badge_putn(o, k->text_y);
+	badge_puts(o, "\" transform=\"scale(.1)\" fill=\"");
+	badge_puts(o, fill);
+	badge_puts(o, "\"");
+	badge_put_text_end(o, k, s, w, weight);
+}
+
+/* A rect: x, y ("" for none), width, height, and the rest of it. */
+static void
+badge_put_rect(struct badge_out *o, const char *x, size_t w, size_t h,
+    const char *rest)
+{
+	badge_puts(o, "<rect ");
+	badge_puts(o, x);
+	badge_puts(o, "width=\"");
+	badge_putn(o, w);
+	badge_puts(o, "\" height=\"");
+	badge_putn(o, h);
+	badge_puts(o, "\" ");
+	badge_puts(o, rest);
+	badge_puts(o, "/>");
+}
+
+/* A number and ".5": a line centred on a pixel's middle. */
+static void
+badge_puthalf(struct badge_out *o, size_t v)
+{
+	badge_putn(o, v);
+	badge_puts(o, ".5");
+}
+
+/*
+ * social's background: a light button with a 1 px border for the
+ * label, then a white bubble for the value whose nub points at the
+ * button.  The lines lie on half pixels, so that they are one sharp
+ * pixel wide.
+ */
+static void
+badge_put_social(struct badge_out *o, size_t lpart, size_t vpart)
+{
+	size_t	 bx;
+
+	badge_puts(o, "<linearGradient id=\"a\" x2=\"0\" y2=\"100%\">"
+	    "<stop offset=\"0\" stop-color=\"#fcfcfc\" stop-opacity=\"0\"/>"
+	    "<stop offset=\"1\" stop-opacity=\".1\"/></linearGradient>"
+	    "<g stroke=\"#d5d5d5\">");
+	if (lpart > 0) {
+		badge_put_rect(o, "x=\".5\" y=\".5\" ", lpart - 1, 19,
+		    "rx=\"2\" fill=\"#fcfcfc\"");
+		badge_put_rect(o, "x=\".5\" y=\".5\" ", lpart - 1, 19,
+		    "rx=\"2\" fill=\"url(#a)\"");
+	}
+	bx = lpart > 0 ? lpart + BADGE_NUB : 0;
+	badge_puts(o, "<rect x=\"");
+	badge_puthalf(o, bx);
+	badge_puts(o, "\" y=\".5\" width=\"");
+	badge_putn(o, vpart - 1);
+	badge_puts(o, "\" height=\"19\" rx=\"2\" fill=\"#fafafa\"/>");
+	if (lpart > 0) {
+		/* The nub, then the bubble's border under it painted over. */
+		badge_puts(o, "<path d=\"M");
+		badge_puthalf(o, bx);
+		badge_puts(o, " 6.5l-3 3.5 3 3.5\" fill=\"#fafafa\"/>"
+		    "<path d=\"M");
+		badge_putn(o, bx);
+		badge_puts(o, " 7.5h1v5h-1z\" fill=\"#fafafa\" "
+		    "stroke=\"none\"/>");
+	}
+	badge_puts(o, "</g>");
+}
+
+/*
+ * Write the whole badge in look k.  lw, vw: the label's and the value's
+ * text widths in whole px; an empty label: no label part.
+ */
+static void
+badge_put_svg(struct badge_out *o, const struct badge_look *k,
+    const char *label, const char *value, const char *color, size_t lw,
+    size_t vw)
+{
+	size_t	 lpart, vpart, total, vx;
+	int	 social = k == &badge_looks[BADGE_SOCIAL];
+
+	lpart = label[0] == '\0' ? 0 : lw + 2 * k->pad;
+	vpart = vw + 2 * k->pad;
+	vx = social && lpart > 0 ? lpart + BADGE_NUB : lpart;
+	total = vx + vpart;
 
 	badge_puts(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
 	badge_putn(o, total);
-	badge_puts(o, "\" height=\"20\" role=\"img\" aria-label=\"");
+	badge_puts(o, "\" height=\"");
+	badge_putn(o, k->height);
+	badge_puts(o, "\" role=\"img\" aria-label=\"");
 	if (lpart > 0) {
-		badge_put_text(o, label);
+		badge_put_text(o, label, 0);
 		badge_puts(o, ": ");
 	}
-	badge_put_text(o, value);
+	badge_put_text(o, value, 0);
 	badge_puts(o, "\"><title>");
 	if (lpart > 0) {
-		badge_put_text(o, label);
+		badge_put_text(o, label, 0);
 		badge_puts(o, ": ");
 	}
-	badge_put_text(o, value);
-	badge_puts(o, "</title>"
-	    "<linearGradient id=\"s\" x2=\"0\" y2=\"100%\">"
-	    "<stop offset=\"0\" stop-color=\"#bbb\" stop-opacity=\".1\"/>"
-	    "<stop offset=\"1\" stop-opacity=\".1\"/></linearGradient>"
-	    "<clipPath id=\"r\"><rect width=\"");
-	badge_putn(o, total);
-	badge_puts(o, "\" height=\"20\" rx=\"3\" fill=\"#fff\"/></clipPath>"
-	    "<g clip-path=\"url(#r)\">");
-	if (lpart > 0) {
-		badge_puts(o, "<rect width=\"");
-		badge_putn(o, lpart);
-		badge_puts(o, "\" height=\"20\" fill=\"" BADGE_LABEL_BG "\"/>");
+	badge_put_text(o, value, 0);
+	badge_puts(o, "</title>");
+
+	if (social)
+		badge_put_social(o, lpart, vpart);
+	else if (k->shadow_y == 0)
+		badge_puts(o, "<g shape-rendering=\"crispEdges\">");
+	else {
+		badge_puts(o, "<linearGradient id=\"s\" x2=\"0\" y2=\"100%\">");
+		if (k == &badge_looks[BADGE_PLASTIC])
+			badge_puts(o, "<stop offset=\"0\" stop-color=\"#fff\" "
+			    "stop-opacity=\".7\"/><stop offset=\".1\" "
+			    "stop-color=\"#aaa\" stop-opacity=\".1\"/>"
+			    "<stop offset=\".9\" stop-opacity=\".3\"/>"
+			    "<stop offset=\"1\" stop-opacity=\".5\"/>");
+		else
+			badge_puts(o, "<stop offset=\"0\" stop-color=\"#bbb\" "
+			    "stop-opacity=\".1\"/>"
+			    "<stop offset=\"1\" stop-opacity=\".1\"/>");
+		badge_puts(o, "</linearGradient><clipPath id=\"r\">");
+		badge_put_rect(o, "", total, k->height,
+		    k == &badge_looks[BADGE_PLASTIC] ?
+		    "rx=\"4\" fill=\"#fff\"" : "rx=\"3\" fill=\"#fff\"");
+		badge_puts(o, "</clipPath><g clip-path=\"url(#r)\">");
 	}
-	badge_puts(o, "<rect x=\"");
-	badge_putn(o, lpart);
-	badge_puts(o, "\" width=\"");
-	badge_putn(o, vpart);
-	badge_puts(o, "\" height=\"20\" fill=\"");
-	badge_puts(o, color);
-	badge_puts(o, "\"/><rect width=\"");
-	badge_putn(o, total);
-	badge_puts(o, "\" height=\"20\" fill=\"url(#s)\"/></g>"
-	    "<g fill=\"#fff\" text-anchor=\"middle\" "
+	if (!social) {
+		if (lpart > 0)
+			badge_put_rect(o, "", lpart, k->height,
+			    "fill=\"" BADGE_LABEL_BG "\"");
+		badge_puts(o, "<rect x=\"");
+		badge_putn(o, lpart);
+		badge_puts(o, "\" width=\"");
+		badge_putn(o, vpart);
+		badge_puts(o, "\" height=\"");
+		badge_putn(o, k->height);
+		badge_puts(o, "\" fill=\"");
+		badge_puts(o, color);
+		badge_puts(o, "\"/>");
+		if (k->shadow_y != 0)
+			badge_put_rect(o, "", total, k->height,
+			    "fill=\"url(#s)\"");
+		badge_puts(o, "</g>");
+	}
+
+	badge_puts(o, "<g fill=\"#fff\" text-anchor=\"middle\" "
 	    "font-family=\"Verdana,Geneva,DejaVu Sans,sans-serif\" "
-	    "text-rendering=\"geometricPrecision\" font-size=\"110\">");
+	    "text-rendering=\"geometricPrecision\" font-size=\"");
+	badge_putn(o, k->font);
+	badge_puts(o, "\">");
 	if (lpart > 0)
-		badge_put_texts(o, label, lpart * 5, lw);
-	badge_put_texts(o, value, lpart * 10 + vpart * 5, vw);
+		badge_put_texts(o, k, label, lpart * 5, lw, k->bold == 2,
+		    social ? "#333" : "#fff", social ? "#fff" : "#010101",
+		    social ? ".7" : ".3");
+	badge_put_texts(o, k, value, vx * 10 + vpart * 5, vw, k->bold != 0,
+	    social ? "#333" : "#fff", social ? "#fff" : "#010101",
+	    social ? ".7" : ".3");
 	badge_puts(o, "</g></svg>\n");
 }
 
 /*
- * Draw the badge "label: value" with the value part in color: a colour
- * that badge_color_parse accepts or one that it writes ("#rgb",
- * "#rrggbb").  The caller formats the value (a plain decimal) and checks
- * a user's label with badge_label_valid; any bytes are drawn safely all
+ * Draw the badge "label: value" in style st with the value part in
+ * color: a colour that badge_color_parse accepts or one that it writes
+ * ("#rgb", "#rrggbb"); social draws no colour but checks it all the
+ * same.  The caller formats the value (badge_number) and checks a
+ * user's label with badge_label_valid; any bytes are drawn safely all
  * the same.  An empty or NULL label draws the value part alone.  Each
- * part is its text's width, rounded up to a whole px, plus BADGE_PAD on
- * either side.  Returns the SVG, NUL-terminated, its length (without the
- * NUL) in *len if len is not NULL, to be freed by the caller; NULL if
- * the colour is not one, the value is NULL, or memory runs out.
+ * part is its text's width (badge_measure), rounded up to a whole px,
+ * plus the style's padding on either side.  Returns the SVG,
+ * NUL-terminated, its length (without the NUL) in *len if len is not
+ * NULL, to be freed by the caller; NULL if the colour is not one, the
+ * value is NULL, the style is not one, or memory runs out.
  *
  * The badge for a count that cannot be read (the database is down) is
  * meant to be (label, "unavailable", "lightgrey"): grey is what shields
@@ -435,30 +696,70 @@ badge_put_svg(struct badge_out *o, const char *label, const char *value,
  */
 char *
 badge_render(const char *label, const char *value, const char *color,
-    size_t *len)
+    enum badge_style st, size_t *len)
 {
 	struct badge_out	 o = { NULL, 0 };
+	const struct badge_look	*k;
 	char			 hex[8];
 	size_t			 lw, vw;
 
-	if (value == NULL || color == NULL)
+	if (value == NULL || color == NULL || st < 0 ||
+	    st >= BADGE_STYLE__MAX)
 		return NULL;
+	k = &badge_looks[st];
 	if (label == NULL)
 		label = "";
 	if (badge_color_written(color))
 		strcpy(hex, color);
 	else if (badge_color_parse(color, hex) == -1)
 		return NULL;
-	lw = (badge_width100(label) + 99) / 100;
-	vw = (badge_width100(value) + 99) / 100;
+	lw = badge_measure(k, label, k->bold == 2);
+	vw = badge_measure(k, value, k->bold != 0);
 
-	badge_put_svg(&o, label, value, hex, lw, vw);
+	badge_put_svg(&o, k, label, value, hex, lw, vw);
 	if ((o.buf = malloc(o.len + 1)) == NULL)
 		return NULL;
 	o.len = 0;
-	badge_put_svg(&o, label, value, hex, lw, vw);
+	badge_put_svg(&o, k, label, value, hex, lw, vw);
 	o.buf[o.len] = '\0';
 	if (len != NULL)
 		*len = o.len;
 	return o.buf;
+}
+
+/*
+ * The counting pixel: a GIF89a (the GIF89a specification, 1990) of one
+ * transparent pixel, 43 bytes, written out here field by field.  GIF
+ * because every mail client and browser since 1990 draws it.
+ */
+static const unsigned char badge_gif[] = {
+	'G', 'I', 'F', '8', '9', 'a',
+	0x01, 0x00, 0x01, 0x00,	/* logical screen 1 x 1 */
+	0x80,			/* a global colour table of 2 entries */
+	0x00, 0x00,		/* background colour 0, no aspect ratio */
+	0x00, 0x00, 0x00,	/* colour 0: black (transparent below) */
+	0xff, 0xff, 0xff,	/* colour 1: white */
+	0x21, 0xf9, 0x04,	/* graphic control extension, 4 bytes: */
+	0x01, 0x00, 0x00,	/*   transparency on, no delay */
+	0x00, 0x00,		/*   colour 0 is transparent; end */
+	0x2c,			/* image descriptor: */
+	0x00, 0x00, 0x00, 0x00,	/*   at 0, 0 */
+	0x01, 0x00, 0x01, 0x00,	/*   1 x 1 */
+	0x00,			/*   no local colour table */
+	0x02,			/* LZW minimum code size 2 */
+	/*
+	 * One sub-block of 2 bytes: the 3-bit codes clear (4), colour 0,
+	 * end (5), packed from the low bit up: 100 000 101.
+	 */
+	0x02, 0x44, 0x01,
+	0x00,			/* no more sub-blocks */
+	0x3b,			/* trailer */
+};
+
+/* The pixel's bytes, *len of them; static, never freed. */
+const unsigned char *
+badge_pixel(size_t *len)
+{
+	*len = sizeof(badge_gif);
+	return badge_gif;
 }

@@ -147,6 +147,8 @@ static const struct cfg_option cfg_options[] = {
 	  .def = "", .help = "addresses and networks never counted" },
 	{ "admin_token", CFG_TOKEN, F(admin_hash), .none = "none",
 	  .def = "none", .help = "the SHA-256 of the /admin bearer token" },
+	{ "badge_abbrev", CFG_CHOICE, F(badge_abbrev), .choices = cfg_onoff,
+	  .def = "off", .help = "badges abbreviate numbers: 1.2k, 3.4M" },
 	{ "prefix", CFG_PREFIX, F(prefix), .def = "",
 	  .help = "path prefix before the routes" },
 	{ "db_timeout", CFG_UINT, F(db_timeout_ms), 100, 600000, .def = "2000",

@@ -97,6 +97,7 @@ struct conf {
 	unsigned int	 key_period;	/* seconds a visitor key is current */
 	unsigned int	 ipv6_prefix;	/* leading bits of an IPv6 address kept */
 	int		 ident_agent;	/* the User-Agent joins the identity */
+	int		 badge_abbrev;	/* badges abbreviate numbers */
 	enum dnt_mode	 dnt;
 	char		*counters[CONF_COUNTERS_MAX]; /* the explicit list */
 	size_t		 ncounters;	/* 0: counters = auto */
@@ -161,6 +162,7 @@ enum route {
 	ROUTE_COUNT,		/* /count, /count/{name} */
 	ROUTE_STATS,		/* /stats/{name} */
 	ROUTE_BADGE,		/* /badge/{name}.svg */
+	ROUTE_PIXEL,		/* /pixel/{name}.gif */
 	ROUTE_ADMIN_LIST,	/* /admin/counters */
 	ROUTE_ADMIN_COUNTER,	/* /admin/counters/{name} */
 	ROUTE_ADMIN_CSV,	/* /admin/stats/{name}.csv */
@@ -189,6 +191,17 @@ const char	*route_method_name(enum method);
 #define BADGE_LABEL_MAX	 64	/* a badge's label, bytes */
 #define BADGE_LABEL	 "visits"
 #define BADGE_COLOR	 "#007ec6"
+#define BADGE_NUMBER_MAX 24	/* badge_number's longest, NUL included */
+
+/* shields.io's styles, indexing badge.c's looks. */
+enum badge_style {
+	BADGE_FLAT,		/* the default */
+	BADGE_FLAT_SQUARE,
+	BADGE_PLASTIC,
+	BADGE_FOR_THE_BADGE,
+	BADGE_SOCIAL,
+	BADGE_STYLE__MAX
+};
 
 /* request.c */
 #define REQ_LOG_PATH_MAX 256	/* a page path in the visit log */
@@ -207,6 +220,8 @@ enum req_key {
 	KEY_LABEL,		/* a badge's label: label */
 	KEY_COLOR,		/* a badge's colour: color */
 	KEY_VALUE,		/* a badge's number, total or unique: unique */
+	KEY_STYLE,		/* a badge's style: style */
+	KEY_ABBREV,		/* a badge's number abbreviated: abbrev */
 	KEY_TOTAL,		/* admin: total_visits, 0 to 2^53: visits */
 	KEY_UNIQUE,		/* admin: unique_visitors, the same: uniques */
 	KEY_RESET,		/* admin: reset, no value */
@@ -224,6 +239,8 @@ struct request {
 	char		 label[BADGE_LABEL_MAX + 1]; /* or BADGE_LABEL */
 	char		 color[8];	/* "#rgb"/"#rrggbb", or BADGE_COLOR */
 	int		 unique;	/* KEY_VALUE is "unique" */
+	enum badge_style style;		/* KEY_STYLE, or BADGE_FLAT */
+	int		 abbrev;	/* KEY_ABBREV, or conf's badge_abbrev */
 	long long	 visits;	/* KEY_TOTAL */
 	long long	 uniques;	/* KEY_UNIQUE */
 	enum cors	 cors;
@@ -299,8 +316,12 @@ const char	*agent_family(const char *);
 int		 badge_color_parse(const char *, char [8]);
 int		 badge_label_valid(const char *);
 double		 badge_text_width(const char *);
+int		 badge_style_parse(const char *, enum badge_style *);
+const char	*badge_style_name(enum badge_style);
+char		*badge_number(long long, int, char [BADGE_NUMBER_MAX]);
 char		*badge_render(const char *, const char *, const char *,
-		    size_t *);
+		    enum badge_style, size_t *);
+const unsigned char *badge_pixel(size_t *);
 
 /* history.c: the days of footfall --import and --export. */
 #define HISTORY_MAX	1000000		/* rows of one import */
@@ -466,6 +487,7 @@ enum reply_kind {
 	REPLY_ERROR,
 	REPLY_EMPTY,	/* preflight */
 	REPLY_TEXT,	/* a ready body: the metrics */
+	REPLY_BYTES,	/* a static binary body: the pixel */
 	REPLY__MAX
 };
 
@@ -475,7 +497,9 @@ struct reply {
 	struct counts	 counts;
 	const char	*error;		/* REPLY_ERROR: client-safe text */
 	char		*text;		/* REPLY_TEXT: body, owned */
-	const char	*content_type;	/* REPLY_TEXT */
+	const char	*content_type;	/* REPLY_TEXT, REPLY_BYTES */
+	const unsigned char *bytes;	/* REPLY_BYTES: body, static */
+	size_t		 nbytes;
 	const char	*allow;		/* Allow header, or NULL */
 	const char	*origin;	/* echoed in A-C-Allow-Origin, or NULL */
 	int		 vary_origin;

@@ -218,16 +218,18 @@ handle_cors_gate(const struct request *req, struct reply *r)
 	return 0;
 }
 
-static void
-handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
+/*
+ * Count (or read) req's visit for /count and /pixel.  Returns 0 with
+ * r->counts filled for the route to answer, or -1 with r the error.
+ */
+static int
+handle_counted(struct ctx *ctx, const struct request *req, struct reply *r)
 {
 	enum db_status	 st;
 
-	if (handle_cors_gate(req, r))
-		return;
 	if (!cfg_counter_allowed(ctx->conf, req->counter)) {
 		handle_unknown(r);
-		return;
+		return -1;
 	}
 	st = handle_visit(ctx, req, r);
 	if (st == DB_INTERNAL)
@@ -237,7 +239,17 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 		handle_db_error(r, st);
 	else if (!r->counts.found)
 		handle_unknown(r);
-	else {
+	else
+		return 0;
+	return -1;
+}
+
+static void
+handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
+{
+	if (handle_cors_gate(req, r))
+		return;
+	if (handle_counted(ctx, req, r) == 0) {
 		r->status = 200;
 		r->kind = REPLY_COUNTS;
 	}
@@ -393,8 +405,9 @@ handle_stats(struct ctx *ctx, const struct request *req, struct reply *r)
 static void
 handle_badge(struct ctx *ctx, const struct request *req, struct reply *r)
 {
-	char		 value[32];
+	char		 value[BADGE_NUMBER_MAX];
 	const char	*label = req->label, *text = NULL, *fill = NULL;
+	enum badge_style style = req->style;
 	const char	*msg = NULL;
 	size_t		 len;
 	enum db_status	 st;
@@ -410,8 +423,13 @@ handle_badge(struct ctx *ctx, const struct request *req, struct reply *r)
 		msg = "invalid color";
 	else if (req->bad & REQ_KEY(KEY_VALUE))
 		msg = "invalid value";
+	else if (req->bad & REQ_KEY(KEY_STYLE))
+		msg = "invalid style";
+	else if (req->bad & REQ_KEY(KEY_ABBREV))
+		msg = "invalid abbrev";
 	if (msg != NULL) {
 		label = BADGE_LABEL;
+		style = req->bad & REQ_KEY(KEY_STYLE) ? BADGE_FLAT : style;
 		status = 400;
 	} else if (!cfg_counter_allowed(ctx->conf, req->counter)) {
 		msg = "unknown counter";
@@ -426,19 +444,36 @@ handle_badge(struct ctx *ctx, const struct request *req, struct reply *r)
 		msg = "unknown counter";
 		status = 404;
 	} else {
-		snprintf(value, sizeof(value), "%lld", req->unique ?
-		    r->counts.uniques : r->counts.total);
-		text = value;
+		text = badge_number(req->unique ? r->counts.uniques :
+		    r->counts.total, req->abbrev, value);
 		fill = req->color;
 	}
 	if (msg != NULL) {
 		text = msg;
 		fill = "#9f9f9f";
 	}
-	handle_text(r, badge_render(label, text, fill, &len),
+	handle_text(r, badge_render(label, text, fill, style, &len),
 	    "image/svg+xml; charset=utf-8");
 	if (r->kind == REPLY_TEXT)
 		r->status = status;
+}
+
+/*
+ * GET /pixel/{name}.gif: a visit counted as by a badge, answered with
+ * a transparent 1x1 GIF, for a page without JavaScript (<noscript>) or
+ * a mail.  Errors are JSON as on /count: nobody sees the image.
+ */
+static void
+handle_pixel(struct ctx *ctx, const struct request *req, struct reply *r)
+{
+	if (handle_counted(ctx, req, r) == 0) {
+		r->status = 200;
+		r->kind = REPLY_BYTES;
+		r->bytes = badge_pixel(&r->nbytes);
+		r->content_type = "image/gif";
+		r->cache = "no-cache, no-store, must-revalidate, max-age=0";
+		r->expires0 = 1;
+	}
 }
 
 /*
@@ -684,6 +719,9 @@ handle_request(struct ctx *ctx, char *const *envp, struct reply *r,
 		break;
 	case ROUTE_BADGE:
 		handle_badge(ctx, req, r);
+		break;
+	case ROUTE_PIXEL:
+		handle_pixel(ctx, req, r);
 		break;
 	case ROUTE_ADMIN_LIST:
 	case ROUTE_ADMIN_COUNTER:

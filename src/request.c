@@ -179,6 +179,8 @@ static const char *const req_keys[KEY__MAX] = {
 	"label",		/* KEY_LABEL */
 	"color",		/* KEY_COLOR */
 	"value",		/* KEY_VALUE */
+	"style",		/* KEY_STYLE */
+	"abbrev",		/* KEY_ABBREV */
 	"total_visits",		/* KEY_TOTAL */
 	"unique_visitors",	/* KEY_UNIQUE */
 	"reset",		/* KEY_RESET */
@@ -230,6 +232,17 @@ req_valid(int k, const char *v, struct request *req)
 	case KEY_VALUE:
 		req->unique = strcmp(v, "unique") == 0;
 		return req->unique || strcmp(v, "total") == 0 ? 0 : -1;
+	case KEY_STYLE:
+		return badge_style_parse(v, &req->style);
+	case KEY_ABBREV:
+		/* "?abbrev" alone turns it on; off undoes badge_abbrev. */
+		if (strcmp(v, "off") == 0)
+			req->abbrev = 0;
+		else if (v[0] == '\0' || strcmp(v, "on") == 0)
+			req->abbrev = 1;
+		else
+			return -1;
+		return 0;
 	case KEY_TOTAL:
 		return req_count(v, &req->visits);
 	default:		/* KEY_UNIQUE */
@@ -362,6 +375,8 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 	req->days = REQ_DAYS;
 	memcpy(req->label, BADGE_LABEL, sizeof(BADGE_LABEL));
 	memcpy(req->color, BADGE_COLOR, sizeof(BADGE_COLOR));
+	req->style = BADGE_FLAT;
+	req->abbrev = conf->badge_abbrev;
 	if (val[P_QUERY] != NULL && req_printable(val[P_QUERY]))
 		req_query(val[P_QUERY], req);
 

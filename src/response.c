@@ -64,6 +64,26 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* Append n bytes of p, NULs and all. */
+static void
+buf_put(struct buf *b, const void *p, size_t n)
+{
+	char	*np;
+
+	if (b->fail)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		if ((np = realloc(b->p, (b->len + n + 1) * 2)) == NULL) {
+			b->fail = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = (b->len + n + 1) * 2;
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
 /* The statuses footfall answers with, and their reason phrases. */
 static const struct {
 	int		 status;
@@ -185,6 +205,10 @@ resp_render(const struct reply *r, size_t *len)
 		if (r->text == NULL || (body = strdup(r->text)) == NULL)
 			return NULL;
 		blen = strlen(body);
+	} else if (r->kind == REPLY_BYTES) {
+		if (r->bytes == NULL)
+			return NULL;
+		blen = r->nbytes;
 	} else if (r->kind != REPLY_EMPTY) {
 		if ((body = resp_body(r)) == NULL)
 			return NULL;
@@ -192,7 +216,7 @@ resp_render(const struct reply *r, size_t *len)
 	}
 	buf_printf(&b, "Status: %d %s\r\n", r->status,
 	    resp_status_text(r->status));
-	if (r->kind == REPLY_TEXT) {
+	if (r->kind == REPLY_TEXT || r->kind == REPLY_BYTES) {
 		buf_printf(&b, "Content-Type: %s\r\n", r->content_type);
 		buf_printf(&b, "Content-Length: %zu\r\n", blen);
 	} else if (body != NULL) {
@@ -230,7 +254,9 @@ resp_render(const struct reply *r, size_t *len)
 		}
 	}
 	buf_printf(&b, "\r\n");
-	if (body != NULL && !r->head)
+	if (r->kind == REPLY_BYTES && !r->head)
+		buf_put(&b, r->bytes, r->nbytes);
+	else if (body != NULL && !r->head)
 		buf_printf(&b, r->kind == REPLY_TEXT ? "%s" : "%s\n", body);
 	free(body);
 	if (b.fail) {

@@ -13,6 +13,7 @@ static const char *const route_names[ROUTE__MAX] = {
 	"count",	/* ROUTE_COUNT */
 	"stats",	/* ROUTE_STATS */
 	"badge",	/* ROUTE_BADGE */
+	"pixel",	/* ROUTE_PIXEL */
 	"admin_list",	/* ROUTE_ADMIN_LIST */
 	"admin_counter", /* ROUTE_ADMIN_COUNTER */
 	"admin_csv",	/* ROUTE_ADMIN_CSV */
@@ -38,6 +39,11 @@ static const struct route_path route_paths[ROUTE__MAX] = {
 	{ "/count", 2, "" },		/* ROUTE_COUNT */
 	{ "/stats", 1, "" },		/* ROUTE_STATS */
 	{ "/badge", 1, ".svg" },	/* ROUTE_BADGE */
+	/*
+	 * Not /count/{name}.gif: a name may hold ".gif" (the dot is in
+	 * the set), and /count/blog.gif already counts for "blog.gif".
+	 */
+	{ "/pixel", 1, ".gif" },	/* ROUTE_PIXEL */
 	{ "/admin/counters", 0, "" },	/* ROUTE_ADMIN_LIST */
 	{ "/admin/counters", 1, "" },	/* ROUTE_ADMIN_COUNTER */
 	{ "/admin/stats", 1, ".csv" },	/* ROUTE_ADMIN_CSV */
@@ -63,6 +69,7 @@ static const unsigned int route_methods[ROUTE__MAX] = {
 	    M(METHOD_OPTIONS),			/* ROUTE_COUNT */
 	M(METHOD_GET) | M(METHOD_HEAD) | M(METHOD_OPTIONS), /* ROUTE_STATS */
 	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_BADGE */
+	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_PIXEL */
 	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_ADMIN_LIST */
 	M(METHOD_GET) | M(METHOD_HEAD) | M(METHOD_POST), /* ROUTE_ADMIN_COUNTER */
 	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_ADMIN_CSV */
@@ -79,6 +86,7 @@ static const char *const route_allow[ROUTE__MAX] = {
 	"GET, HEAD, POST, OPTIONS",	/* ROUTE_COUNT */
 	"GET, HEAD, OPTIONS",		/* ROUTE_STATS */
 	"GET, HEAD",			/* ROUTE_BADGE */
+	"GET, HEAD",			/* ROUTE_PIXEL */
 	"GET, HEAD",			/* ROUTE_ADMIN_LIST */
 	"GET, HEAD, POST",		/* ROUTE_ADMIN_COUNTER */
 	"GET, HEAD",			/* ROUTE_ADMIN_CSV */

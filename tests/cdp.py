@@ -17,6 +17,9 @@ typed text goes to the focused element.  No test hook in the page.
     click SELECTOR    scroll the element into view and click its centre
     type TEXT         insert TEXT into the focused element
     shot FILE         save a PNG of the whole page
+    scripts on|off    let the page run JavaScript or not (a browser
+                      with JavaScript off: <noscript> is rendered), for
+                      the rest of this run
 
 Besides the eval lines it prints "dialog\\tMESSAGE" for every alert,
 confirm or prompt the page opened (and dismisses it), and
@@ -221,6 +224,13 @@ def run(page, steps):
                                    "height": size["height"], "scale": 1})
             with open(steps[i + 1], "wb") as f:
                 f.write(base64.b64decode(shot["data"]))
+            i += 2
+        elif op == "scripts":
+            if steps[i + 1] not in ("on", "off"):
+                raise RuntimeError("scripts on or off, not %r"
+                                   % steps[i + 1])
+            page.call("Emulation.setScriptExecutionDisabled",
+                      value=steps[i + 1] == "off")
             i += 2
         else:
             raise RuntimeError("unknown step %r" % op)

@@ -421,7 +421,7 @@ Test(badge, render_geometry)
 	size_t	 i, len;
 
 	for (i = 0; i < NELEM(values); i++) {
-		svg = badge_render("visits", values[i], "blue", &len);
+		svg = badge_render("visits", values[i], "blue", BADGE_FLAT, &len);
 		cr_assert_not_null(svg, "%s", values[i]);
 		cr_expect_eq(len, strlen(svg));
 		w = geometry(svg, "visits", values[i]);
@@ -435,7 +435,7 @@ Test(badge, render_geometry)
 		free(svg);
 	}
 	/* the label's box does not change with the value */
-	svg = badge_render("visits", "9223372036854775807", "blue", NULL);
+	svg = badge_render("visits", "9223372036854775807", "blue", BADGE_FLAT, NULL);
 	cr_assert_not_null(svg);
 	cr_expect_eq(attr(svg, "<rect", 1, "width"),
 	    (long)(28.34 + 1) + 2 * PAD);
@@ -484,7 +484,7 @@ Test(badge, render_escapes)
 	int		 lint = 0;
 
 	for (i = 0; i < NELEM(t); i++) {
-		svg = badge_render(t[i].label, t[i].value, "red", NULL);
+		svg = badge_render(t[i].label, t[i].value, "red", BADGE_FLAT, NULL);
 		cr_assert_not_null(svg, "row %zu", i);
 		why = xml_check(svg);
 		cr_expect_null(why, "row %zu: %s:\n%s", i, why, svg);
@@ -530,7 +530,7 @@ Test(badge, render_colors)
 	size_t	 i;
 
 	for (i = 0; i < NELEM(t); i++) {
-		svg = badge_render("visits", "1", t[i].in, NULL);
+		svg = badge_render("visits", "1", t[i].in, BADGE_FLAT, NULL);
 		if (t[i].fill == NULL) {
 			cr_expect_null(svg, "\"%s\" refused", t[i].in);
 			free(svg);
@@ -546,7 +546,7 @@ Test(badge, render_colors)
 		    "fill=\"#555\"/>"), "the label box is grey:\n%s", svg);
 		free(svg);
 	}
-	cr_expect_null(badge_render("visits", "1", NULL, NULL));
+	cr_expect_null(badge_render("visits", "1", NULL, BADGE_FLAT, NULL));
 }
 
 Test(badge, render_shape)
@@ -555,7 +555,7 @@ Test(badge, render_shape)
 	char		*svg;
 
 	/* the whole badge, byte for byte */
-	svg = badge_render("visits", "42", "blue", NULL);
+	svg = badge_render("visits", "42", "blue", BADGE_FLAT, NULL);
 	cr_assert_not_null(svg);
 	cr_expect_str_eq(svg,
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"63\" "
@@ -586,7 +586,7 @@ Test(badge, render_shape)
 	free(svg);
 
 	/* no label: the value box alone, and the title is the value */
-	svg = badge_render("", "unavailable", "lightgrey", NULL);
+	svg = badge_render("", "unavailable", "lightgrey", BADGE_FLAT, NULL);
 	cr_assert_not_null(svg);
 	cr_expect_null(xml_check(svg));
 	cr_expect_null(strstr(svg, "#555"), "no label box:\n%s", svg);
@@ -598,16 +598,16 @@ Test(badge, render_shape)
 	cr_expect_eq(attr(svg, "<text", 0, "x"),
 	    5 * attr(svg, "<svg", 0, "width"));
 	free(svg);
-	svg = badge_render(NULL, "1", "blue", NULL);
+	svg = badge_render(NULL, "1", "blue", BADGE_FLAT, NULL);
 	cr_assert_not_null(svg);
 	cr_expect_not_null(strstr(svg, "<title>1</title>"));
 	free(svg);
-	cr_expect_null(badge_render("visits", NULL, "blue", NULL));
+	cr_expect_null(badge_render("visits", NULL, "blue", BADGE_FLAT, NULL));
 
 	/* the longest label a user may choose, every byte escaped */
 	svg = badge_render("&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&"
 	    "&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&&", "9223372036854775807",
-	    "blue", NULL);
+	    "blue", BADGE_FLAT, NULL);
 	cr_assert_not_null(svg);
 	why = xml_check(svg);
 	cr_expect_null(why, "%s", why);
@@ -638,4 +638,241 @@ Test(badge, xml_check)
 	for (i = 0; i < NELEM(t); i++)
 		cr_expect_eq(xml_check(t[i].in) == NULL, t[i].ok, "\"%s\": %s",
 		    t[i].in, xml_check(t[i].in));
+}
+
+Test(badge, number)
+{
+	static const struct {
+		long long	 n;
+		const char	*full;
+		const char	*abbrev;
+	} t[] = {
+		{ 0, "0", "0" }, { 7, "7", "7" }, { 999, "999", "999" },
+		{ 1000, "1000", "1k" }, { 1049, "1049", "1k" },
+		{ 1099, "1099", "1k" },	/* truncated: 1.099 is not 1.1 */
+		{ 1100, "1100", "1.1k" }, { 1234, "1234", "1.2k" },
+		{ 1999, "1999", "1.9k" }, { 9999, "9999", "9.9k" },
+		{ 10000, "10000", "10k" }, { 12345, "12345", "12k" },
+		{ 99999, "99999", "99k" }, { 100000, "100000", "100k" },
+		{ 999999, "999999", "999k" },	/* never "1M" early */
+		{ 1000000, "1000000", "1M" }, { 3456789, "3456789", "3.4M" },
+		{ 10500000, "10500000", "10M" },
+		{ 999999999, "999999999", "999M" },
+		{ 1000000000, "1000000000", "1G" },
+		{ 1234567890123LL, "1234567890123", "1.2T" },
+		{ 1000000000000000LL, "1000000000000000", "1P" },
+		{ 9007199254740992LL, "9007199254740992", "9P" },
+		{ 1000000000000000000LL, "1000000000000000000", "1E" },
+		{ 9223372036854775807LL, "9223372036854775807", "9.2E" },
+		{ -1, "-1", "-1" }, { -5000, "-5000", "-5000" },
+	};
+	char	 out[BADGE_NUMBER_MAX];
+	size_t	 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		cr_expect_str_eq(badge_number(t[i].n, 0, out), t[i].full,
+		    "%lld", t[i].n);
+		cr_expect_str_eq(badge_number(t[i].n, 1, out), t[i].abbrev,
+		    "%lld abbreviated", t[i].n);
+		if (t[i].n >= 0)
+			cr_expect_leq(strlen(out), 4, "%lld: at most 4 "
+			    "characters", t[i].n);
+	}
+}
+
+Test(badge, style_parse)
+{
+	static const struct {
+		const char	*in;
+		int		 want;	/* -1: refused */
+	} t[] = {
+		{ "flat", BADGE_FLAT }, { "flat-square", BADGE_FLAT_SQUARE },
+		{ "plastic", BADGE_PLASTIC },
+		{ "for-the-badge", BADGE_FOR_THE_BADGE },
+		{ "social", BADGE_SOCIAL },
+		{ "", -1 }, { "Flat", -1 }, { "FLAT", -1 }, { "flat ", -1 },
+		{ "flat_square", -1 }, { "flatsquare", -1 }, { "popout", -1 },
+		{ "for-the", -1 }, { "social\n", -1 }, { "fla", -1 },
+	};
+	enum badge_style	 st;
+	size_t			 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		st = BADGE_STYLE__MAX;
+		cr_expect_eq(badge_style_parse(t[i].in, &st),
+		    t[i].want == -1 ? -1 : 0, "\"%s\"", t[i].in);
+		cr_expect_eq((int)st, t[i].want == -1 ? BADGE_STYLE__MAX :
+		    t[i].want, "\"%s\"", t[i].in);
+		if (t[i].want != -1)
+			cr_expect_str_eq(badge_style_name(st), t[i].in);
+	}
+	cr_expect_eq(badge_style_parse(NULL, &st), -1);
+}
+
+/*
+ * Every style: well-formed (xml_check, and xmllint when installed, which
+ * reads the title back), the style's height, the label and value each
+ * drawn in a box of the style's padding that holds the text, in the
+ * colour asked for (social: in none), escaping intact, and a longer
+ * number never narrower.
+ */
+Test(badge, render_styles)
+{
+	static const struct {
+		enum badge_style st;
+		long		 height;
+		const char	*fill;	/* the value's box, or NULL */
+		const char	*label;	/* the label as drawn */
+		const char	*value;	/* the value as drawn */
+	} t[] = {
+		{ BADGE_FLAT, 20, "<rect x=\"", "visits", "1.2k" },
+		{ BADGE_FLAT_SQUARE, 20, "<rect x=\"", "visits", "1.2k" },
+		{ BADGE_PLASTIC, 18, "<rect x=\"", "visits", "1.2k" },
+		{ BADGE_FOR_THE_BADGE, 28, "<rect x=\"", "VISITS", "1.2K" },
+		{ BADGE_SOCIAL, 20, NULL, "visits", "1.2k" },
+	};
+	char		 title[256], want[64];
+	const char	*why;
+	char		*svg, *svg2;
+	size_t		 i, len;
+
+	for (i = 0; i < NELEM(t); i++) {
+		svg = badge_render("visits", "1.2k", "e05d44", t[i].st, &len);
+		cr_assert_not_null(svg, "style %zu", i);
+		cr_expect_eq(len, strlen(svg));
+		why = xml_check(svg);
+		cr_expect_null(why, "style %zu: %s\n%s", i, why, svg);
+		cr_expect_eq(attr(svg, "<svg", 0, "height"), t[i].height,
+		    "style %zu", i);
+		snprintf(want, sizeof(want), ">%s</text>", t[i].label);
+		cr_expect_not_null(strstr(svg, want), "style %zu: %s\n%s", i,
+		    want, svg);
+		snprintf(want, sizeof(want), ">%s</text>", t[i].value);
+		cr_expect_not_null(strstr(svg, want), "style %zu: %s\n%s", i,
+		    want, svg);
+		cr_expect_not_null(strstr(svg, "<title>visits: 1.2k</title>"),
+		    "style %zu: the title keeps the label as given", i);
+		if (t[i].fill != NULL)
+			cr_expect_not_null(strstr(svg, "fill=\"#e05d44\""),
+			    "style %zu: the colour", i);
+		else
+			cr_expect_null(strstr(svg, "#e05d44"),
+			    "social draws no colour");
+		if (xmllint_title(svg, title, sizeof(title)) == 0)
+			cr_expect_str_eq(title, "visits: 1.2k");
+		/* A longer value: a wider badge, the label's box the same. */
+		svg2 = badge_render("visits", "123456789", "red", t[i].st,
+		    NULL);
+		cr_assert_not_null(svg2);
+		cr_expect_gt(attr(svg2, "<svg", 0, "width"),
+		    attr(svg, "<svg", 0, "width"), "style %zu", i);
+		free(svg2);
+		/* Hostile text is escaped in every style. */
+		svg2 = badge_render("<a href=\"x\">&", "<b>", "red", t[i].st,
+		    NULL);
+		cr_assert_not_null(svg2);
+		why = xml_check(svg2);
+		cr_expect_null(why, "style %zu: %s\n%s", i, why, svg2);
+		cr_expect_null(strstr(svg2, "<a "), "style %zu", i);
+		free(svg2);
+		/* No label: the value alone, still well-formed. */
+		svg2 = badge_render("", "unavailable", "lightgrey", t[i].st,
+		    NULL);
+		cr_assert_not_null(svg2);
+		cr_expect_null(xml_check(svg2), "style %zu", i);
+		cr_expect_null(strstr(svg2, "#555"), "style %zu: no label",
+		    i);
+		free(svg2);
+		free(svg);
+	}
+	cr_expect_null(badge_render("visits", "1", "blue", BADGE_STYLE__MAX,
+	    NULL));
+	cr_expect_null(badge_render("visits", "1", "pink", BADGE_SOCIAL,
+	    NULL), "social checks the colour too");
+}
+
+/*
+ * The square styles: the boxes side by side with the style's padding,
+ * each text's textLength its box less the padding, centred in it.
+ */
+Test(badge, render_square_geometry)
+{
+	static const struct {
+		enum badge_style st;
+		long		 pad;
+		long		 h;
+	} t[] = {
+		{ BADGE_FLAT_SQUARE, PAD, 20 },
+		{ BADGE_FOR_THE_BADGE, 9, 28 },
+	};
+	char	*svg;
+	long	 total, lw, vx, vw;
+	size_t	 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		svg = badge_render("visits", "9223372036854775807", "blue",
+		    t[i].st, NULL);
+		cr_assert_not_null(svg);
+		total = attr(svg, "<svg", 0, "width");
+		lw = attr(svg, "<rect", 0, "width");
+		vx = attr(svg, "<rect", 1, "x");
+		vw = attr(svg, "<rect", 1, "width");
+		cr_expect_eq(attr(svg, "<rect", 0, "height"), t[i].h);
+		cr_expect_eq(vx, lw, "style %zu: side by side", i);
+		cr_expect_eq(lw + vw, total);
+		cr_expect_eq(attr(svg, "<text", 0, "textLength"),
+		    10 * (lw - 2 * t[i].pad), "style %zu", i);
+		cr_expect_eq(attr(svg, "<text", 1, "textLength"),
+		    10 * (vw - 2 * t[i].pad), "style %zu", i);
+		cr_expect_eq(attr(svg, "<text", 0, "x"), 5 * lw);
+		cr_expect_eq(attr(svg, "<text", 1, "x"), 10 * lw + 5 * vw);
+		free(svg);
+	}
+	/*
+	 * for-the-badge: 10 px capitals, spread by 1.25 px each, the value
+	 * bold (12% wider): "VISITS" is 38.60 px of Verdana 11px.
+	 */
+	svg = badge_render("visits", "42", "blue", BADGE_FOR_THE_BADGE, NULL);
+	cr_assert_not_null(svg);
+	cr_expect_eq(attr(svg, "<text", 0, "textLength"),
+	    10 * (long)(38.60 * 10 / 11 + 6 * 1.25 + 1));
+	cr_expect_eq(attr(svg, "<text", 1, "textLength"),
+	    10 * (long)((13.98 * 10 / 11 + 2 * 1.25) * 1.12 + 1));
+	cr_expect_not_null(strstr(svg, "font-weight=\"bold\">42</text>"));
+	free(svg);
+}
+
+/* social: the label's button, a gap for the nub, then the bubble. */
+Test(badge, render_social)
+{
+	char	*svg;
+	long	 lw, bx, bw, total;
+
+	svg = badge_render("visits", "42", "blue", BADGE_SOCIAL, NULL);
+	cr_assert_not_null(svg);
+	total = attr(svg, "<svg", 0, "width");
+	lw = attr(svg, "<rect", 0, "width") + 1;
+	bx = attr(svg, "<rect", 2, "x");	/* 45.5 reads as 45 */
+	bw = attr(svg, "<rect", 2, "width") + 1;
+	cr_expect_eq(bx, lw + 6, "a 6 px gap for the nub");
+	cr_expect_eq(bx + bw, total);
+	cr_expect_not_null(strstr(svg, "<path d=\"M"), "the nub");
+	cr_expect_not_null(strstr(svg, "fill=\"#333\""), "dark text");
+	cr_expect_eq(attr(svg, "<text", 3, "x"), 10 * bx + 5 * bw,
+	    "the value centred in the bubble");
+	free(svg);
+}
+
+/* The pixel: a GIF89a of 1x1, and nothing else. */
+Test(badge, pixel)
+{
+	const unsigned char	*p;
+	size_t			 n;
+
+	p = badge_pixel(&n);
+	cr_assert_eq(n, 43);
+	cr_expect_eq(memcmp(p, "GIF89a\x01\x00\x01\x00", 10), 0);
+	cr_expect_eq(p[n - 1], 0x3b, "the trailer");
+	cr_expect_eq(p[19], 0x21, "a graphic control extension");
+	cr_expect_eq(p[22] & 1, 1, "transparent");
 }

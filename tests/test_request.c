@@ -256,6 +256,64 @@ ParameterizedTest(struct query_case *t, request, query)
 	    t->want);
 }
 
+/*
+ * A badge's style and abbreviation, with badge_abbrev off and on: the
+ * query's word wins, a bad one leaves the default and sets its bit.
+ */
+Test(request, badge_style_abbrev)
+{
+	static const struct {
+		const char	*q;
+		int		 conf;		/* badge_abbrev */
+		enum badge_style style;
+		int		 abbrev;
+		unsigned int	 bad;
+	} t[] = {
+		{ "", 0, BADGE_FLAT, 0, 0 },
+		{ "", 1, BADGE_FLAT, 1, 0 },
+		{ "style=flat", 0, BADGE_FLAT, 0, 0 },
+		{ "style=flat-square", 0, BADGE_FLAT_SQUARE, 0, 0 },
+		{ "style=plastic", 0, BADGE_PLASTIC, 0, 0 },
+		{ "style=for-the-badge", 0, BADGE_FOR_THE_BADGE, 0, 0 },
+		{ "style=social", 0, BADGE_SOCIAL, 0, 0 },
+		{ "style=Social", 0, BADGE_FLAT, 0, REQ_KEY(KEY_STYLE) },
+		{ "style=", 0, BADGE_FLAT, 0, REQ_KEY(KEY_STYLE) },
+		{ "style", 0, BADGE_FLAT, 0, REQ_KEY(KEY_STYLE) },
+		{ "style=flat%2Dsquare", 0, BADGE_FLAT_SQUARE, 0, 0 },
+		{ "style=flat+square", 0, BADGE_FLAT, 0, REQ_KEY(KEY_STYLE) },
+		{ "style=popout", 0, BADGE_FLAT, 0, REQ_KEY(KEY_STYLE) },
+		{ "style=plastic&style=social", 0, BADGE_PLASTIC, 0, 0 },
+		{ "abbrev", 0, BADGE_FLAT, 1, 0 },
+		{ "abbrev=", 0, BADGE_FLAT, 1, 0 },
+		{ "abbrev=on", 0, BADGE_FLAT, 1, 0 },
+		{ "abbrev=off", 0, BADGE_FLAT, 0, 0 },
+		{ "abbrev=off", 1, BADGE_FLAT, 0, 0 },
+		{ "abbrev=on", 1, BADGE_FLAT, 1, 0 },
+		{ "abbrev=yes", 0, BADGE_FLAT, 0, REQ_KEY(KEY_ABBREV) },
+		{ "abbrev=1", 1, BADGE_FLAT, 1, REQ_KEY(KEY_ABBREV) },
+		{ "abbrev=ON", 0, BADGE_FLAT, 0, REQ_KEY(KEY_ABBREV) },
+		{ "style=social&abbrev", 0, BADGE_SOCIAL, 1, 0 },
+	};
+	char		 q[200];
+	char		*envp[] = { "REQUEST_METHOD=GET",
+			    "SCRIPT_NAME=/badge/a.svg", q, NULL };
+	struct request	 r;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(t); i++) {
+		c.badge_abbrev = t[i].conf;
+		snprintf(q, sizeof(q), "QUERY_STRING=%s", t[i].q);
+		req_parse(envp, &c, &r);
+		cr_expect_eq(r.style, t[i].style, "\"%s\": style %d",
+		    t[i].q, r.style);
+		cr_expect_eq(r.abbrev, t[i].abbrev, "\"%s\" (%d): abbrev %d",
+		    t[i].q, t[i].conf, r.abbrev);
+		cr_expect_eq(r.bad, t[i].bad, "\"%s\": bad %#x", t[i].q,
+		    r.bad);
+	}
+	c.badge_abbrev = 0;
+}
+
 /* A query that is not printable ASCII is not looked at at all. */
 Test(request, query_unprintable)
 {
