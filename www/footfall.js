@@ -9,12 +9,19 @@
  * /count/NAME with data-counter="NAME" on the script tag (a page, a
  * site); data-endpoint="https://api.example.net/count" on the script tag
  * overrides it.  The request carries the page's path (and the referring
- * site, if another one) for footfall's visit log; nothing else.  data-footfall-fallback="..." on an element replaces the
- * default fallback text "—" shown when the count cannot be had.
+ * site, if another one) for footfall's visit log; nothing else.
+ * data-footfall-fallback="..." on an element replaces the default
+ * fallback text "—" shown when the count cannot be had.
  *
  * Loading the script is the visit: it sends its one request even on a
  * page without data-footfall elements, so a page can be counted without
  * showing the numbers.
+ *
+ * A single-page site, whose router changes the path without loading a
+ * page, either adds data-spa to the script tag (every pushState or
+ * back/forward that changes location.pathname is a view) or calls
+ * footfall.count() itself, or footfall.count({path: "/virtual"}); not
+ * both, or each view counts twice.  Each view fills the elements anew.
  *
  * A visitor whose browser sends "DNT: 1" or "Sec-GPC: 1" is counted in
  * the total but not tracked (footfall's default, dnt = count): no hash
@@ -48,7 +55,8 @@
 	var FIELDS = { total: "total_visits", unique: "unique_visitors" };
 	/* Only valid while this script first runs, so read it now. */
 	var script = document.currentScript;
-	var endpoint, counter, path, ctl, timer;
+	var endpoint, counter, path, pushState, lastPath;
+	var seq = 0;		/* the latest request's number */
 
 	/*
 	 * "Don't count me": the site's owner runs, once, in the browser's
@@ -68,19 +76,20 @@
 	}
 
 	/*
-	 * The query: the page's path for the visit log, and the referring
+	 * The query: the page's path for the visit log, the referring
 	 * site's address when the visitor came from another site (a link
-	 * within the site is not a referrer).  footfall keeps only the
-	 * referrer's host.  Or ?peek for an ignored browser.
+	 * within the site is not a referrer; only the page's first count
+	 * has one).  footfall keeps only the referrer's host.  Or ?peek for
+	 * an ignored browser.
 	 */
-	function query() {
-		var q = "path=" + encodeURIComponent(location.pathname);
+	function query(path, first) {
+		var q = "path=" + encodeURIComponent(path);
 		var ref = document.referrer;
 
 		if (ignored())
 			return "peek";
 		try {
-			if (ref && new URL(ref).host !== location.host)
+			if (first && ref && new URL(ref).host !== location.host)
 				q += "&ref=" + encodeURIComponent(ref);
 		} catch (e) {
 			/* not a URL: leave it out */
@@ -139,6 +148,63 @@
 			els[i].textContent = "\u2026";
 	});
 
+	/*
+	 * Count a page view of path and show the answer.  Only the answer
+	 * to the latest request is shown, so that a quick succession of
+	 * views cannot leave an older number on the page.  Returns a
+	 * promise of the answer's JSON, or of null when the count could not
+	 * be had; null itself without fetch.
+	 */
+	function send(path, first) {
+		var ctl = typeof AbortController === "function" ?
+		    new AbortController() : null;
+		var timer = ctl ? setTimeout(function () { ctl.abort(); },
+		    TIMEOUT_MS) : null;
+		var mine = ++seq;
+
+		lastPath = location.pathname;
+		return fetch(endpoint + query(path, first), {
+			method: "GET",
+			mode: "cors",
+			credentials: "omit",
+			cache: "no-store",
+			referrerPolicy: "no-referrer",
+			signal: ctl ? ctl.signal : undefined
+		}).then(function (r) {
+			/* A refused origin (403) has no Access-Control-Allow-
+			 * Origin: the browser rejects the fetch before we see
+			 * the status. */
+			if (!r.ok)
+				throw new Error("footfall: HTTP " + r.status);
+			return r.json();
+		}).then(function (counts) {
+			clearTimeout(timer);
+			if (mine === seq)
+				whenReady(function () { show(counts); });
+			return counts;
+		}, function () {
+			clearTimeout(timer);
+			if (mine === seq)
+				fail();
+			return null;
+		});
+	}
+
+	/*
+	 * The page's API, for a single-page site that changes its view
+	 * without loading a page: footfall.count() counts a view of
+	 * location.pathname, footfall.count({path: "/x"}) one of /x.
+	 */
+	window.footfall = {
+		count: function (opts) {
+			var p = opts && typeof opts.path === "string" ?
+			    opts.path : location.pathname;
+
+			return typeof fetch === "function" ? send(p, false) :
+			    null;
+		}
+	};
+
 	if (typeof fetch !== "function") {
 		fail();
 		return;
@@ -153,29 +219,29 @@
 		endpoint = new URL(path, script.src).href;
 	else
 		endpoint = path;	/* no currentScript: the page's origin */
-	endpoint += (endpoint.indexOf("?") < 0 ? "?" : "&") + query();
+	endpoint += endpoint.indexOf("?") < 0 ? "?" : "&";
 
-	ctl = typeof AbortController === "function" ? new AbortController() : null;
-	timer = ctl ? setTimeout(function () { ctl.abort(); }, TIMEOUT_MS) : null;
+	/*
+	 * data-spa on the script tag: count every history.pushState and
+	 * back or forward (popstate) that changes the path, as the router
+	 * of a single-page site navigates.  A change of the query or the
+	 * fragment alone, and replaceState, are not a new page.
+	 */
+	if (script && script.hasAttribute("data-spa") && window.history &&
+	    typeof history.pushState === "function") {
+		pushState = history.pushState;
+		history.pushState = function () {
+			var r = pushState.apply(this, arguments);
 
-	fetch(endpoint, {
-		method: "GET",
-		mode: "cors",
-		credentials: "omit",
-		cache: "no-store",
-		referrerPolicy: "no-referrer",
-		signal: ctl ? ctl.signal : undefined
-	}).then(function (r) {
-		/* A refused origin (403) has no Access-Control-Allow-Origin:
-		 * the browser rejects the fetch before we see the status. */
-		if (!r.ok)
-			throw new Error("footfall: HTTP " + r.status);
-		return r.json();
-	}).then(function (counts) {
-		clearTimeout(timer);
-		whenReady(function () { show(counts); });
-	}, function () {
-		clearTimeout(timer);
-		fail();
-	});
+			if (location.pathname !== lastPath)
+				send(location.pathname, false);
+			return r;
+		};
+		window.addEventListener("popstate", function () {
+			if (location.pathname !== lastPath)
+				send(location.pathname, false);
+		});
+	}
+
+	send(location.pathname, true);
 })();
