@@ -80,6 +80,7 @@ static const char *const cfg_metrics[METRICS__MAX + 1] = { "local", "any",
 static const char *const cfg_identity[] = { "address", "address+agent", NULL };
 static const char *const cfg_log[] = { "stderr", "syslog", NULL };
 static const char *const cfg_onoff[] = { "off", "on", NULL };
+static const char *const cfg_automation[] = { "count", "bot", NULL };
 
 #define F(field)	offsetof(struct conf, field)
 
@@ -141,6 +142,10 @@ static const struct cfg_option cfg_options[] = {
 	/* 0 is off: every /stats asks the database (src/cache.c says why). */
 	{ "stats_cache", CFG_DURATION, F(stats_cache), 0, 3600, .def = "1s",
 	  .help = "how long a /stats answer is kept and served again" },
+	{ "automation", CFG_CHOICE, F(automation_bot), .choices = cfg_automation,
+	  .def = "count", .help = "what a visit footfall.js saw automated is" },
+	{ "require_origin", CFG_CHOICE, F(require_origin), .choices = cfg_onoff,
+	  .def = "off", .help = "only requests with an Origin count" },
 	{ "bots_file", CFG_PATH, F(bots_file), .none = "none", .def = CFG_BOTS,
 	  .help = "User-Agent patterns of bots, not counted as visitors" },
 	{ "ignore", CFG_NETS, F(ignore), 0, CONF_IGNORE_MAX, F(nignore),

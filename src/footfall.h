@@ -98,6 +98,8 @@ struct conf {
 	unsigned int	 ipv6_prefix;	/* leading bits of an IPv6 address kept */
 	int		 ident_agent;	/* the User-Agent joins the identity */
 	int		 badge_abbrev;	/* badges abbreviate numbers */
+	int		 automation_bot; /* an automated browser is a bot */
+	int		 require_origin; /* count only with an Origin */
 	enum dnt_mode	 dnt;
 	char		*counters[CONF_COUNTERS_MAX]; /* the explicit list */
 	size_t		 ncounters;	/* 0: counters = auto */
@@ -222,6 +224,7 @@ enum req_key {
 	KEY_VALUE,		/* a badge's number, total or unique: unique */
 	KEY_STYLE,		/* a badge's style: style */
 	KEY_ABBREV,		/* a badge's number abbreviated: abbrev */
+	KEY_AUTOMATED,		/* footfall.js saw automation: no value */
 	KEY_TOTAL,		/* admin: total_visits, 0 to 2^53: visits */
 	KEY_UNIQUE,		/* admin: unique_visitors, the same: uniques */
 	KEY_RESET,		/* admin: reset, no value */
@@ -248,7 +251,8 @@ struct request {
 	int		 has_addr;
 	struct addr	 addr;
 	int		 dnt;		/* DNT: 1 or Sec-GPC: 1 */
-	int		 bot;		/* the User-Agent is a known bot's */
+	int		 bot;		/* a known bot's User-Agent, or automated */
+	int		 read_only;	/* HEAD, ?peek, or require_origin unmet */
 	int		 ignored;	/* REMOTE_ADDR is in conf->ignore */
 	const char	*browser;	/* agent_family(), static */
 	char		 counter[COUNTER_MAX + 1]; /* the route's, or "" */

@@ -123,7 +123,7 @@ handle_outcome(enum plan p, const struct counts *c)
 
 /*
  * Count one visit for req->counter, or only read the numbers (?peek,
- * HEAD), as handle_plan says.  Fills r->counts and r->outcome and
+ * HEAD, require_origin unmet: req->read_only), as handle_plan says.  Fills r->counts and r->outcome and
  * returns the database status.
  */
 static enum db_status
@@ -138,8 +138,7 @@ handle_visit(struct ctx *ctx, const struct request *req, struct reply *r)
 
 	memset(&v, 0, sizeof(v));
 	v.counter = req->counter;
-	p = handle_plan(req, req->method == METHOD_HEAD ||
-	    (req->keys & REQ_KEY(KEY_PEEK)), conf->dnt);
+	p = handle_plan(req, req->read_only, conf->dnt);
 	if (p == PLAN_READ || p == PLAN_IGNORED || p == PLAN_SKIP) {
 		st = batch_peek(ctx->batch, req->counter, &r->counts,
 		    &ctx->db_seconds);

@@ -25,6 +25,7 @@ enum req_param {
 	P_GPC,
 	P_REFERER,
 	P_AUTH,
+	P_FETCH_SITE,
 	P__MAX
 };
 
@@ -40,6 +41,7 @@ static const char *const req_names[P__MAX] = {
 	"HTTP_SEC_GPC",		/* P_GPC */
 	"HTTP_REFERER",		/* P_REFERER */
 	"HTTP_AUTHORIZATION",	/* P_AUTH */
+	"HTTP_SEC_FETCH_SITE",	/* P_FETCH_SITE */
 };
 
 /*
@@ -181,13 +183,15 @@ static const char *const req_keys[KEY__MAX] = {
 	"value",		/* KEY_VALUE */
 	"style",		/* KEY_STYLE */
 	"abbrev",		/* KEY_ABBREV */
+	"automated",		/* KEY_AUTOMATED */
 	"total_visits",		/* KEY_TOTAL */
 	"unique_visitors",	/* KEY_UNIQUE */
 	"reset",		/* KEY_RESET */
 };
 
 /* Keys whose presence is all: their values are not even decoded. */
-#define REQ_FLAGS	(REQ_KEY(KEY_PEEK) | REQ_KEY(KEY_RESET))
+#define REQ_FLAGS	(REQ_KEY(KEY_PEEK) | REQ_KEY(KEY_RESET) | \
+			    REQ_KEY(KEY_AUTOMATED))
 
 /*
  * An admin number: decimal digits, at most REQ_COUNT_MAX (2^53, what a
@@ -391,6 +395,29 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 
 	req->ignored = req->has_addr && req_ignored(&req->addr, conf);
 	req->bot = conf->bots != NULL && agent_is_bot(conf->bots, val[P_AGENT]);
+	/*
+	 * footfall.js's word that a program drives the browser
+	 * (navigator.webdriver, a headless build): a bot if the owner says
+	 * so.  A bot can leave it out, so this only ever adds bots.
+	 */
+	if (conf->automation_bot && (req->keys & REQ_KEY(KEY_AUTOMATED)))
+		req->bot = 1;
+
+	/*
+	 * What only reads.  require_origin: a count needs a listed Origin,
+	 * or "Sec-Fetch-Site: same-origin" (Fetch Metadata), which a
+	 * browser sends where the Fetch standard leaves Origin out, on a
+	 * same-origin GET or HEAD: the widget on the counter's own site.
+	 * Both are forbidden header names that no page can set, so a
+	 * request without them is not a page's fetch: curl, a script, an
+	 * <img> (badges and the pixel then only read).  Anyone can send
+	 * the headers by hand; this turns away the careless, not the
+	 * determined.
+	 */
+	req->read_only = req->method == METHOD_HEAD ||
+	    (req->keys & REQ_KEY(KEY_PEEK)) || (conf->require_origin &&
+	    req->cors != CORS_ALLOW && (val[P_FETCH_SITE] == NULL ||
+	    strcmp(val[P_FETCH_SITE], "same-origin") != 0));
 	req->browser = agent_family(val[P_AGENT]);
 
 	/*

@@ -314,6 +314,75 @@ Test(request, badge_style_abbrev)
 	c.badge_abbrev = 0;
 }
 
+/*
+ * automation = bot makes ?automated a bot; require_origin = on makes a
+ * request read only unless it has a listed Origin or says it is
+ * same-origin; HEAD and ?peek are read only whatever the settings.
+ */
+Test(request, automation_origin)
+{
+	static const struct {
+		int		 automation, require;
+		const char	*method, *query, *origin, *site;
+		int		 bot, read_only;
+	} t[] = {
+		{ 0, 0, "GET", "", NULL, NULL, 0, 0 },
+		{ 0, 0, "GET", "automated", NULL, NULL, 0, 0 },
+		{ 1, 0, "GET", "automated", NULL, NULL, 1, 0 },
+		{ 1, 0, "GET", "automated=1", NULL, NULL, 1, 0 },
+		{ 1, 0, "GET", "path=%2F&automated", NULL, NULL, 1, 0 },
+		{ 1, 0, "GET", "", NULL, NULL, 0, 0 },
+		{ 1, 0, "GET", "automatedx", NULL, NULL, 0, 0 },
+		{ 0, 0, "HEAD", "", NULL, NULL, 0, 1 },
+		{ 0, 0, "GET", "peek", NULL, NULL, 0, 1 },
+		{ 0, 1, "GET", "", NULL, NULL, 0, 1 },
+		{ 0, 1, "POST", "", NULL, NULL, 0, 1 },
+		{ 0, 1, "GET", "", "https://good.example", NULL, 0, 0 },
+		{ 0, 1, "POST", "", "https://good.example", NULL, 0, 0 },
+		{ 0, 1, "GET", "", "https://bad.example", NULL, 0, 1 },
+		{ 0, 1, "GET", "", "null", NULL, 0, 1 },
+		{ 0, 1, "GET", "", NULL, "same-origin", 0, 0 },
+		{ 0, 1, "GET", "", NULL, "same-site", 0, 1 },
+		{ 0, 1, "GET", "", NULL, "cross-site", 0, 1 },
+		{ 0, 1, "GET", "", NULL, "none", 0, 1 },
+		{ 0, 1, "GET", "", NULL, "Same-Origin", 0, 1 },
+		{ 0, 1, "GET", "", NULL, "same-origin ", 0, 1 },
+		{ 0, 1, "GET", "peek", "https://good.example", NULL, 0, 1 },
+		{ 0, 1, "HEAD", "", "https://good.example", NULL, 0, 1 },
+		{ 1, 1, "GET", "automated", "https://good.example", NULL, 1, 0 },
+	};
+	char		 m[40], q[100], o[100], f[100];
+	char		*envp[6];
+	struct request	 r;
+	size_t		 i, n;
+
+	for (i = 0; i < NELEM(t); i++) {
+		c.automation_bot = t[i].automation;
+		c.require_origin = t[i].require;
+		n = 0;
+		snprintf(m, sizeof(m), "REQUEST_METHOD=%s", t[i].method);
+		envp[n++] = m;
+		envp[n++] = "SCRIPT_NAME=/count";
+		snprintf(q, sizeof(q), "QUERY_STRING=%s", t[i].query);
+		envp[n++] = q;
+		if (t[i].origin != NULL) {
+			snprintf(o, sizeof(o), "HTTP_ORIGIN=%s", t[i].origin);
+			envp[n++] = o;
+		}
+		if (t[i].site != NULL) {
+			snprintf(f, sizeof(f), "HTTP_SEC_FETCH_SITE=%s",
+			    t[i].site);
+			envp[n++] = f;
+		}
+		envp[n] = NULL;
+		req_parse(envp, &c, &r);
+		cr_expect_eq(r.bot, t[i].bot, "row %zu: bot %d", i, r.bot);
+		cr_expect_eq(r.read_only, t[i].read_only, "row %zu: read_only "
+		    "%d", i, r.read_only);
+	}
+	c.automation_bot = c.require_origin = 0;
+}
+
 /* A query that is not printable ASCII is not looked at at all. */
 Test(request, query_unprintable)
 {

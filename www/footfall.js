@@ -9,7 +9,8 @@
  * /count/NAME with data-counter="NAME" on the script tag (a page, a
  * site); data-endpoint="https://api.example.net/count" on the script tag
  * overrides it.  The request carries the page's path (and the referring
- * site, if another one) for footfall's visit log; nothing else.
+ * site, if another one) for footfall's visit log, and whether the
+ * browser is automated (see automated() below); nothing else.
  * data-footfall-fallback="..." on an element replaces the default
  * fallback text "—" shown when the count cannot be had.
  *
@@ -76,11 +77,30 @@
 	}
 
 	/*
+	 * Signs that a program, not a person, drives this browser: the
+	 * WebDriver flag every automated browser must set (W3C WebDriver,
+	 * "navigator.webdriver"), a headless build's User-Agent, and the
+	 * globals PhantomJS, Nightmare and Chrome's own automation leave.
+	 * footfall counts such a visit as a bot's when its configuration
+	 * says automation = bot; otherwise the flag changes nothing.
+	 */
+	function automated() {
+		try {
+			return navigator.webdriver === true ||
+			    /HeadlessChrome|PhantomJS/.test(navigator.userAgent) ||
+			    !!(window.callPhantom || window._phantom ||
+			    window.__nightmare || window.domAutomation);
+		} catch (e) {
+			return false;
+		}
+	}
+
+	/*
 	 * The query: the page's path for the visit log, the referring
 	 * site's address when the visitor came from another site (a link
 	 * within the site is not a referrer; only the page's first count
-	 * has one).  footfall keeps only the referrer's host.  Or ?peek for
-	 * an ignored browser.
+	 * has one), and the automation flag.  footfall keeps only the
+	 * referrer's host.  Or ?peek for an ignored browser.
 	 */
 	function query(path, first) {
 		var q = "path=" + encodeURIComponent(path);
@@ -94,6 +114,8 @@
 		} catch (e) {
 			/* not a URL: leave it out */
 		}
+		if (automated())
+			q += "&automated";
 		return q;
 	}
 
