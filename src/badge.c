@@ -138,8 +138,8 @@ badge_label_valid(const char *s)
 /*
  * The width of s in hundredths of a pixel, each character as badge_adv
  * says (a-z as A-Z if upper), anything else (non-ASCII, control,
- * invalid byte) as BADGE_ADV_WIDE.  An invalid byte counts alone, as badge_render draws
- * each one as a U+FFFD.
+ * invalid byte) as BADGE_ADV_WIDE.  An invalid byte counts alone, as
+ * badge_render draws each one as a U+FFFD.
  */
 static size_t
 badge_width100(const char *s, int upper)
@@ -355,13 +355,13 @@ badge_put_text(struct badge_out *o, const char *s, int upper)
 static const struct badge_look {
 	const char	*name;
 	unsigned int	 height;	/* px */
-	unsigned int	 font;		/* font-size, tenths of a px */
-	unsigned int	 pad;		/* px left and right of each text */
-	unsigned int	 text_y;	/* the baseline, tenths of a px */
-	unsigned int	 shadow_y;	/* the shadow's; 0: none */
-	unsigned int	 spacing;	/* hundredths of a px per character */
+	unsigned int	 font;		/* font-size, 1/10 px */
+	unsigned int	 pad;		/* px either side of a text */
+	unsigned int	 text_y;	/* the baseline, 1/10 px */
+	unsigned int	 shadow_y;	/* its shadow's; 0: none */
+	unsigned int	 spacing;	/* 1/100 px per character */
 	int		 upper;		/* capitals */
-	int		 bold;		/* 1: the value, 2: both texts */
+	int		 bold;		/* 1: the value, 2: both */
 } badge_looks[BADGE_STYLE__MAX] = {
 	{ "flat", 20, 110, BADGE_PAD, 140, 150, 0, 0, 0 },
 	{ "flat-square", 20, 110, BADGE_PAD, 140, 0, 0, 0, 0 },

@@ -142,8 +142,9 @@ static const struct cfg_option cfg_options[] = {
 	/* 0 is off: every /stats asks the database (src/cache.c says why). */
 	{ "stats_cache", CFG_DURATION, F(stats_cache), 0, 3600, .def = "1s",
 	  .help = "how long a /stats answer is kept and served again" },
-	{ "automation", CFG_CHOICE, F(automation_bot), .choices = cfg_automation,
-	  .def = "count", .help = "what a visit footfall.js saw automated is" },
+	{ "automation", CFG_CHOICE, F(automation_bot),
+	  .choices = cfg_automation, .def = "count",
+	  .help = "what a visit footfall.js saw automated is" },
 	{ "require_origin", CFG_CHOICE, F(require_origin), .choices = cfg_onoff,
 	  .def = "off", .help = "only requests with an Origin count" },
 	{ "bots_file", CFG_PATH, F(bots_file), .none = "none", .def = CFG_BOTS,

@@ -243,7 +243,7 @@ struct request {
 	char		 color[8];	/* "#rgb"/"#rrggbb", or BADGE_COLOR */
 	int		 unique;	/* KEY_VALUE is "unique" */
 	enum badge_style style;		/* KEY_STYLE, or BADGE_FLAT */
-	int		 abbrev;	/* KEY_ABBREV, or conf's badge_abbrev */
+	int		 abbrev;	/* KEY_ABBREV, or badge_abbrev */
 	long long	 visits;	/* KEY_TOTAL */
 	long long	 uniques;	/* KEY_UNIQUE */
 	enum cors	 cors;
@@ -251,8 +251,8 @@ struct request {
 	int		 has_addr;
 	struct addr	 addr;
 	int		 dnt;		/* DNT: 1 or Sec-GPC: 1 */
-	int		 bot;		/* a known bot's User-Agent, or automated */
-	int		 read_only;	/* HEAD, ?peek, or require_origin unmet */
+	int		 bot;		/* a bot's User-Agent, or automated */
+	int		 read_only;	/* HEAD, ?peek, require_origin unmet */
 	int		 ignored;	/* REMOTE_ADDR is in conf->ignore */
 	const char	*browser;	/* agent_family(), static */
 	char		 counter[COUNTER_MAX + 1]; /* the route's, or "" */

@@ -122,9 +122,10 @@ handle_outcome(enum plan p, const struct counts *c)
 }
 
 /*
- * Count one visit for req->counter, or only read the numbers (?peek,
- * HEAD, require_origin unmet: req->read_only), as handle_plan says.  Fills r->counts and r->outcome and
- * returns the database status.
+ * Count one visit for req->counter, or only read the numbers
+ * (req->read_only: ?peek, HEAD, require_origin unmet), as handle_plan
+ * says.  Fills r->counts and r->outcome and returns the database
+ * status.
  */
 static enum db_status
 handle_visit(struct ctx *ctx, const struct request *req, struct reply *r)

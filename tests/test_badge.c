@@ -421,7 +421,8 @@ Test(badge, render_geometry)
 	size_t	 i, len;
 
 	for (i = 0; i < NELEM(values); i++) {
-		svg = badge_render("visits", values[i], "blue", BADGE_FLAT, &len);
+		svg = badge_render("visits", values[i], "blue", BADGE_FLAT,
+		    &len);
 		cr_assert_not_null(svg, "%s", values[i]);
 		cr_expect_eq(len, strlen(svg));
 		w = geometry(svg, "visits", values[i]);
@@ -435,7 +436,8 @@ Test(badge, render_geometry)
 		free(svg);
 	}
 	/* the label's box does not change with the value */
-	svg = badge_render("visits", "9223372036854775807", "blue", BADGE_FLAT, NULL);
+	svg = badge_render("visits", "9223372036854775807", "blue",
+	    BADGE_FLAT, NULL);
 	cr_assert_not_null(svg);
 	cr_expect_eq(attr(svg, "<rect", 1, "width"),
 	    (long)(28.34 + 1) + 2 * PAD);
@@ -484,7 +486,8 @@ Test(badge, render_escapes)
 	int		 lint = 0;
 
 	for (i = 0; i < NELEM(t); i++) {
-		svg = badge_render(t[i].label, t[i].value, "red", BADGE_FLAT, NULL);
+		svg = badge_render(t[i].label, t[i].value, "red", BADGE_FLAT,
+		    NULL);
 		cr_assert_not_null(svg, "row %zu", i);
 		why = xml_check(svg);
 		cr_expect_null(why, "row %zu: %s:\n%s", i, why, svg);

@@ -349,7 +349,8 @@ Test(request, automation_origin)
 		{ 0, 1, "GET", "", NULL, "same-origin ", 0, 1 },
 		{ 0, 1, "GET", "peek", "https://good.example", NULL, 0, 1 },
 		{ 0, 1, "HEAD", "", "https://good.example", NULL, 0, 1 },
-		{ 1, 1, "GET", "automated", "https://good.example", NULL, 1, 0 },
+		{ 1, 1, "GET", "automated", "https://good.example", NULL,
+		    1, 0 },
 	};
 	char		 m[40], q[100], o[100], f[100];
 	char		*envp[6];
