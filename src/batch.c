@@ -121,15 +121,6 @@ struct batch {
 /* Seconds over which the arrival rate is smoothed. */
 #define BATCH_RATE_TAU	0.1
 
-static double
-batch_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * Ask the database for the live keys if the last ask is older than
  * BATCH_KEY_TTL, and derive this thread's keys from them and the secret.
@@ -145,7 +136,7 @@ batch_keys(struct batch_writer *w)
 	int		 changed;
 	enum db_status	 st = DB_FAILED;
 
-	now = batch_now();
+	now = clock_now();
 	if (w->keys_at > 0 && now - w->keys_at < BATCH_KEY_TTL)
 		return DB_OK;
 	if (hash_random(cand, sizeof(cand)) == -1) {
@@ -367,7 +358,7 @@ batch_purge(struct batch_writer *w)
 {
 	long long	 n[3];
 
-	w->purge_at = batch_now() + BATCH_PURGE_GAP;
+	w->purge_at = clock_now() + BATCH_PURGE_GAP;
 	if (db_purge(w->db, w->b->window, PURGE_BATCH, w->b->retention,
 	    n) != DB_OK)
 		return;
@@ -376,7 +367,7 @@ batch_purge(struct batch_writer *w)
 		log_debug("purge: removed %lld expired visitors, %lld "
 		    "expired keys and %lld visit log rows", n[0], n[1], n[2]);
 	if (n[0] == PURGE_BATCH || n[2] == PURGE_BATCH)
-		w->purge_at = batch_now() + BATCH_PURGE_MORE;
+		w->purge_at = clock_now() + BATCH_PURGE_MORE;
 }
 
 /*
@@ -421,7 +412,7 @@ batch_delay(struct batch *b)
 	double		 rate;
 	long		 ns;
 
-	rate = batch_rate(b->rate, b->queued, batch_now() - b->last_take);
+	rate = batch_rate(b->rate, b->queued, clock_now() - b->last_take);
 	if (!batch_should_delay(rate, b->delay))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &until);
@@ -442,7 +433,7 @@ batch_note_take(struct batch *b, size_t n)
 {
 	double	 now, gap;
 
-	now = batch_now();
+	now = clock_now();
 	gap = now - b->last_take;
 	b->rate = batch_rate(b->rate, n, gap);
 	b->last_take = now;
@@ -474,7 +465,7 @@ batch_writer_main(void *arg)
 	pthread_mutex_lock(&b->lock);
 	for (;;) {
 		while (b->head == NULL && !b->stopping) {
-			now = batch_now();
+			now = clock_now();
 			batch_forget(w, now);
 			if (w == b->w && b->purge && now >= w->purge_at) {
 				pthread_mutex_unlock(&b->lock);
@@ -510,7 +501,7 @@ batch_writer_main(void *arg)
 		}
 		/* A busy server is never idle: purge between batches too. */
 		if (w == b->w && b->purge && !b->stopping &&
-		    batch_now() >= w->purge_at)
+		    clock_now() >= w->purge_at)
 			batch_purge(w);
 		pthread_mutex_lock(&b->lock);
 	}
@@ -527,7 +518,7 @@ batch_submit(struct batch *b, struct batch_req *r, double *waited)
 {
 	double	 t0;
 
-	t0 = batch_now();
+	t0 = clock_now();
 	sem_init(&r->done, 0, 0);
 	r->next = NULL;
 	pthread_mutex_lock(&b->lock);
@@ -540,7 +531,7 @@ batch_submit(struct batch *b, struct batch_req *r, double *waited)
 		continue;	/* EINTR */
 	sem_destroy(&r->done);
 	if (waited != NULL)
-		*waited = batch_now() - t0;
+		*waited = clock_now() - t0;
 	return r->st;
 }
 
@@ -672,7 +663,7 @@ batch_open(const struct conf *conf, const unsigned char *secret, int purge)
 	b->secret = secret;
 	b->purge = purge;
 	b->delay = conf->commit_delay_us / 1e6;
-	b->last_take = batch_now();
+	b->last_take = clock_now();
 	if ((b->w = calloc(conf->db_connections, sizeof(*b->w))) == NULL) {
 		batch_free(b);
 		goto nomem;
@@ -696,7 +687,7 @@ batch_open(const struct conf *conf, const unsigned char *secret, int purge)
 		w->vreqs = calloc(DB_BATCH_MAX, sizeof(*w->vreqs));
 		w->dv = calloc(DB_BATCH_MAX, sizeof(*w->dv));
 		w->names = calloc(DB_BATCH_MAX, sizeof(*w->names));
-		w->purge_at = batch_now();
+		w->purge_at = clock_now();
 		if (w->db == NULL || w->hashes == NULL || w->prev == NULL ||
 		    w->counts == NULL || w->reqs == NULL || w->vreqs == NULL ||
 		    w->dv == NULL || w->names == NULL) {

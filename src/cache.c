@@ -11,14 +11,13 @@
  * It is bounded twice: CACHE_SLOTS keys and CACHE_BYTES of answers;
  * a new answer evicts the oldest ones.  One mutex guards it all: a hit
  * holds it for a copy of a few kilobytes, nothing that waits.  Time is
- * the caller's (cache_now, or a test's clock), in milliseconds.
+ * the caller's (clock_ms, or a test's clock), in milliseconds.
  */
 #include "config.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "footfall.h"
 
@@ -26,7 +25,7 @@ struct cache_slot {
 	char		 key[CACHE_KEY_MAX];	/* "" if the slot is free */
 	char		*text;
 	size_t		 len;
-	long long	 stored;		/* ms, cache_now's clock */
+	long long	 stored;		/* ms, clock_ms's clock */
 };
 
 struct cache {
@@ -35,16 +34,6 @@ struct cache {
 	size_t			 bytes;		/* of every text kept */
 	struct cache_slot	 slot[CACHE_SLOTS];
 };
-
-/* Milliseconds on a clock that never steps back. */
-long long
-cache_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * A cache keeping answers for ttl_ms milliseconds.  Returns NULL when

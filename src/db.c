@@ -139,24 +139,6 @@ static const char sql_top[] =
 
 static int	 db_wait(struct db *, long long);
 
-static long long
-db_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static double
-db_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Trim libpq's trailing newline so that a message is one log line. */
 static void
 db_log(enum log_level level, const char *what, const char *msg)
@@ -280,7 +262,7 @@ db_check_durable(struct db *db)
 	int		 d = -1, rc = 0;
 
 	if (!PQsendQueryParams(db->conn, sql_durable, 0, NULL, NULL, NULL,
-	    NULL, 0) || db_wait(db, db_now_ms() + db->timeout_ms) == -1) {
+	    NULL, 0) || db_wait(db, clock_ms() + db->timeout_ms) == -1) {
 		rc = -1;
 		goto out;
 	}
@@ -346,7 +328,7 @@ db_connect(struct db *db)
 		    PQerrorMessage(db->conn));
 	}
 	db_drop(db);
-	now = db_now_ms();
+	now = clock_ms();
 	if (now < db->retry_at)
 		return -1;
 
@@ -371,7 +353,7 @@ db_connect(struct db *db)
 	    db->conn == NULL ? "out of memory" : PQerrorMessage(db->conn));
 	db->failing = 1;
 	db_drop(db);
-	db->retry_at = db_now_ms() + db->backoff_ms;
+	db->retry_at = clock_ms() + db->backoff_ms;
 	if ((db->backoff_ms *= 2) > DB_BACKOFF_MAX_MS)
 		db->backoff_ms = DB_BACKOFF_MAX_MS;
 	return -1;
@@ -399,7 +381,7 @@ db_result_lost(struct db *db, const PGresult *res)
 
 /*
  * Wait until a result can be read without blocking, or the deadline (a
- * db_now_ms time) passes: then the statement is cancelled.  Returns 0,
+ * clock_ms time) passes: then the statement is cancelled.  Returns 0,
  * or -1 (logged) if the answer did not come.
  */
 static int
@@ -412,7 +394,7 @@ db_wait(struct db *db, long long deadline)
 	int		 n;
 
 	while (PQisBusy(db->conn)) {
-		if ((left = deadline - db_now_ms()) <= 0) {
+		if ((left = deadline - clock_ms()) <= 0) {
 			log_error("database: no answer within %u ms, "
 			    "cancelling", db->timeout_ms);
 			if ((cancel = PQgetCancel(db->conn)) != NULL) {
@@ -578,8 +560,8 @@ db_resolve(struct db *db, const char *id)
 
 	log_warn("database: the commit of batch %s is in doubt; asking the "
 	    "database whether it committed", id);
-	deadline = db_now_ms() + db->timeout_ms;
-	while (st == DB_UNKNOWN && db_now_ms() < deadline) {
+	deadline = clock_ms() + db->timeout_ms;
+	while (st == DB_UNKNOWN && clock_ms() < deadline) {
 		/* Somebody waits for this answer: no back-off. */
 		db->retry_at = 0;
 		if (db_connect(db) == 0)
@@ -613,10 +595,10 @@ db_exec(struct db *db, const char *sql, int nparams,
 	enum db_status	 st;
 	double		 t0, dt;
 
-	t0 = db_now();
+	t0 = clock_now();
 	st = db_exec_wait(db, sql, nparams, values, lengths, formats,
-	    db_now_ms() + db->timeout_ms, resp);
-	dt = db_now() - t0;
+	    clock_ms() + db->timeout_ms, resp);
+	dt = clock_now() - t0;
 	metrics_db_query(dt);
 	if (st != DB_OK)
 		metrics_db_error(st);
@@ -682,7 +664,7 @@ db_exec_commit(struct db *db, const char *sql, int nparams,
 
 	if (db_connect(db) == -1)
 		return DB_UNAVAILABLE;
-	deadline = db_now_ms() + db->timeout_ms;
+	deadline = clock_ms() + db->timeout_ms;
 
 	/* Step one: the statement, and a Flush for its row. */
 	if (!PQenterPipelineMode(db->conn) ||
@@ -1116,10 +1098,10 @@ db_count_visits(struct db *db, const struct db_visit *v, size_t n,
 	ca.v = v;
 	ca.n = n;
 	ca.out = out;
-	t0 = db_now();
+	t0 = clock_now();
 	st = db_exec_commit(db, sql_count, DBP__MAX, values, lengths, formats,
 	    db_count_parse, &ca);
-	metrics_db_query(db_now() - t0);
+	metrics_db_query(clock_now() - t0);
 	if (st != DB_OK)
 		metrics_db_error(st);
 out:

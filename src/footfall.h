@@ -131,6 +131,10 @@ int		 cfg_parse_duration(const char *, unsigned int, unsigned int,
 int		 cfg_parse_uint(const char *, unsigned int, unsigned int,
 		    unsigned int *);
 
+/* clock.c */
+double		 clock_now(void);
+long long	 clock_ms(void);
+
 /* hex.c */
 int		 hex_digit(int);
 int		 hex_decode(const char *, unsigned char *, size_t);
@@ -569,7 +573,6 @@ struct cache;
 
 struct cache	*cache_open(long long);
 void		 cache_close(struct cache *);
-long long	 cache_now(void);
 char		*cache_get(struct cache *, const char *, long long);
 int		 cache_put(struct cache *, const char *, const char *,
 		    long long);

@@ -379,7 +379,7 @@ handle_stats(struct ctx *ctx, const struct request *req, struct reply *r)
 		return;
 	snprintf(key, sizeof(key), "%u/%s", req->days, req->counter);
 	if (ctx->stats != NULL &&
-	    (text = cache_get(ctx->stats, key, cache_now())) != NULL) {
+	    (text = cache_get(ctx->stats, key, clock_ms())) != NULL) {
 		handle_text(r, text, "application/json");
 		return;
 	}
@@ -391,7 +391,7 @@ handle_stats(struct ctx *ctx, const struct request *req, struct reply *r)
 		handle_text(r, resp_stats_json(s->name, &s->counts, s->d,
 		    s->n), "application/json");
 		if (ctx->stats != NULL && r->status == 200)
-			(void)cache_put(ctx->stats, key, r->text, cache_now());
+			(void)cache_put(ctx->stats, key, r->text, clock_ms());
 	}
 	free(s);
 }

@@ -36,7 +36,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <fastcgi.h>
@@ -73,15 +72,6 @@ struct worker {
 	unsigned char	*peek;		/* FCGIREC_MAX bytes, for srv_peek */
 };
 
-static double
-srv_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * Answer one request whose parameters are envp; write the response with
  * put(arg, bytes, len).  Returns 0, or -1 if the response could not be
@@ -97,7 +87,7 @@ srv_answer(struct ctx *ctx, char *const *envp,
 	size_t		 len;
 	double		 t0;
 
-	t0 = srv_now();
+	t0 = clock_now();
 	handle_request(ctx, envp, &r, &req);
 	out = resp_render(&r, &len);
 	resp_clear(&r);
@@ -107,7 +97,7 @@ srv_answer(struct ctx *ctx, char *const *envp,
 	}
 	(void)put(arg, out, len);
 	free(out);
-	handle_account(&req, &r, srv_now() - t0, ctx->db_seconds);
+	handle_account(&req, &r, clock_now() - t0, ctx->db_seconds);
 	return 0;
 }
 
@@ -211,7 +201,7 @@ srv_peek(struct srv *s, int fd, unsigned char *buf, int *whole)
 	size_t		 at;
 	int		 ms, pause = 1, hup = 0;
 
-	deadline = srv_now() + SRV_PEEK_SECONDS;
+	deadline = clock_now() + SRV_PEEK_SECONDS;
 	for (;;) {
 		n = recv(fd, buf, FCGIREC_MAX, MSG_PEEK | MSG_DONTWAIT);
 		if (n == 0)
@@ -236,7 +226,7 @@ srv_peek(struct srv *s, int fd, unsigned char *buf, int *whole)
 				goto refuse;
 			}
 		}
-		if ((left = deadline - srv_now()) <= 0) {
+		if ((left = deadline - clock_now()) <= 0) {
 			why = "no complete request in time";
 			goto refuse;
 		}
