@@ -1228,27 +1228,56 @@ db_get_counter(const PGresult *res, int i, int namecol,
 	return 0;
 }
 
+/*
+ * The start of each call that reads a list: db_exec, then check that the
+ * answer has nfields columns and allocate *out for its rows, size bytes
+ * each (one at least, so that NULL is a failure).  Returns DB_OK with
+ * *resp to clear and the rows in *nrows, else the failure, logged with
+ * what (the SQL function's name).
+ */
+static enum db_status
+db_exec_list(struct db *db, const char *sql, int nparams,
+    const char *const *values, int nfields, size_t size, const char *what,
+    void **out, int *nrows, PGresult **resp)
+{
+	enum db_status	 st;
+
+	*out = NULL;
+	*nrows = 0;
+	if ((st = db_exec(db, sql, nparams, values, NULL, NULL, resp)) !=
+	    DB_OK)
+		return st;
+	if (PQnfields(*resp) != nfields) {
+		log_error("database: %s returned a malformed answer", what);
+		st = DB_FAILED;
+	} else if ((*out = calloc(PQntuples(*resp) > 0 ?
+	    (size_t)PQntuples(*resp) : 1, size)) == NULL) {
+		log_error("database: out of memory");
+		st = DB_FAILED;
+	} else
+		*nrows = PQntuples(*resp);
+	if (st != DB_OK) {
+		PQclear(*resp);
+		*resp = NULL;
+	}
+	return st;
+}
+
 /* Every counter, by name: *list (the caller frees it) of *n. */
 enum db_status
 db_list_counters(struct db *db, struct counter_info **list, size_t *n)
 {
 	PGresult	*res;
+	void		*p;
 	int		 i, rows;
 	enum db_status	 st;
 
 	*list = NULL;
 	*n = 0;
-	if ((st = db_exec(db, sql_list, 0, NULL, NULL, NULL, &res)) != DB_OK)
+	if ((st = db_exec_list(db, sql_list, 0, NULL, 5, sizeof(**list),
+	    "list_counters", &p, &rows, &res)) != DB_OK)
 		return st;
-	rows = PQntuples(res);
-	if (PQnfields(res) != 5)
-		goto bad;
-	if ((*list = calloc(rows > 0 ? (size_t)rows : 1,
-	    sizeof(**list))) == NULL) {
-		log_error("database: out of memory");
-		PQclear(res);
-		return DB_FAILED;
-	}
+	*list = p;
 	for (i = 0; i < rows; i++)
 		if (db_get_counter(res, i, 1, &(*list)[i]) == -1)
 			goto bad;
@@ -1354,22 +1383,17 @@ db_export_days(struct db *db, struct history_row **rows, size_t *n)
 {
 	PGresult		*res;
 	struct history_row	*r;
+	void			*p;
 	const char		*name, *date;
 	int			 i, nrows;
 	enum db_status		 st;
 
 	*rows = NULL;
 	*n = 0;
-	if ((st = db_exec(db, sql_export, 0, NULL, NULL, NULL, &res)) != DB_OK)
+	if ((st = db_exec_list(db, sql_export, 0, NULL, 5, sizeof(*r),
+	    "export_days", &p, &nrows, &res)) != DB_OK)
 		return st;
-	nrows = PQntuples(res);
-	if (PQnfields(res) != 5)
-		goto bad;
-	if ((r = calloc(nrows > 0 ? (size_t)nrows : 1, sizeof(*r))) == NULL) {
-		log_error("database: out of memory");
-		PQclear(res);
-		return DB_FAILED;
-	}
+	r = p;
 	for (i = 0; i < nrows; i++) {
 		name = PQgetvalue(res, i, 0);
 		date = PQgetvalue(res, i, 1);
@@ -1402,8 +1426,10 @@ bad:
 static int
 db_history_arrays(const struct history_row *rows, size_t n, char *a[5])
 {
-	size_t	 cap[5], off[5] = { 0, 0, 0, 0, 0 }, i, k;
-	int	 w;
+	size_t		 cap[5], off[5] = { 0, 0, 0, 0, 0 }, i, k;
+	long long	 num[3];
+	const char	*sep;
+	int		 w;
 
 	cap[0] = n * (COUNTER_MAX + 3) + 3;
 	cap[1] = n * 11 + 3;
@@ -1414,21 +1440,21 @@ db_history_arrays(const struct history_row *rows, size_t n, char *a[5])
 	for (k = 0; k < 5; k++)
 		a[k][off[k]++] = '{';
 	for (i = 0; i < n; i++) {
-		w = snprintf(a[0] + off[0], cap[0] - off[0], "%s\"%s\"",
-		    i ? "," : "", rows[i].name);
+		sep = i > 0 ? "," : "";
+		num[0] = rows[i].visits;
+		num[1] = rows[i].uniques;
+		num[2] = rows[i].bots;
+		w = snprintf(a[0] + off[0], cap[0] - off[0], "%s\"%s\"", sep,
+		    rows[i].name);
 		off[0] += (size_t)w;
-		w = snprintf(a[1] + off[1], cap[1] - off[1], "%s%s",
-		    i ? "," : "", rows[i].date);
+		w = snprintf(a[1] + off[1], cap[1] - off[1], "%s%s", sep,
+		    rows[i].date);
 		off[1] += (size_t)w;
-		w = snprintf(a[2] + off[2], cap[2] - off[2], "%s%lld",
-		    i ? "," : "", rows[i].visits);
-		off[2] += (size_t)w;
-		w = snprintf(a[3] + off[3], cap[3] - off[3], "%s%lld",
-		    i ? "," : "", rows[i].uniques);
-		off[3] += (size_t)w;
-		w = snprintf(a[4] + off[4], cap[4] - off[4], "%s%lld",
-		    i ? "," : "", rows[i].bots);
-		off[4] += (size_t)w;
+		for (k = 2; k < 5; k++) {
+			w = snprintf(a[k] + off[k], cap[k] - off[k], "%s%lld",
+			    sep, num[k - 2]);
+			off[k] += (size_t)w;
+		}
 	}
 	for (k = 0; k < 5; k++) {
 		a[k][off[k]++] = '}';
@@ -1455,6 +1481,7 @@ db_import_days(struct db *db, const struct history_row *rows, size_t n,
     size_t **conflicts, size_t *nconf)
 {
 	PGresult	*res = NULL;
+	void		*p;
 	char		*a[5] = { NULL, NULL, NULL, NULL, NULL };
 	long long	 pos;
 	int		 i, nrows, k;
@@ -1466,15 +1493,10 @@ db_import_days(struct db *db, const struct history_row *rows, size_t n,
 		log_error("database: out of memory");
 		return DB_FAILED;
 	}
-	if ((st = db_exec(db, sql_import, 5, (const char *const *)a, NULL,
-	    NULL, &res)) != DB_OK)
+	if ((st = db_exec_list(db, sql_import, 5, (const char *const *)a, 1,
+	    sizeof(**conflicts), "import_days", &p, &nrows, &res)) != DB_OK)
 		goto out;
-	nrows = PQntuples(res);
-	if (PQnfields(res) != 1 || (*conflicts = calloc(nrows > 0 ?
-	    (size_t)nrows : 1, sizeof(**conflicts))) == NULL) {
-		st = DB_FAILED;
-		goto out;
-	}
+	*conflicts = p;
 	for (i = 0; i < nrows; i++) {
 		if (db_get_ll(res, i, 0, &pos) == -1 || pos < 1 ||
 		    (unsigned long long)pos > n) {
