@@ -409,6 +409,45 @@ out:
 	return rc;
 }
 
+/*
+ * The configuration: *path, or the default file if it exists (a CGI
+ * start may have no other way to pass one; a file named with -f must
+ * exist), checked, with -s and -v over it.  Returns 0, or -1 with the
+ * reason on stderr; conf is to be freed either way.
+ */
+static int
+load(struct conf *conf, const char **path, const char *sock, int verbose)
+{
+	const char	*errstr = NULL;
+	char		 err[512];
+
+	if (cfg_init(conf) == -1) {
+		fprintf(stderr, "footfall: out of memory\n");
+		return -1;
+	}
+	if (*path != NULL || access(DEFAULT_CONF, F_OK) == 0) {
+		if (*path == NULL)
+			*path = DEFAULT_CONF;
+		if (cfg_load(conf, *path, err, sizeof(err)) == -1) {
+			fprintf(stderr, "footfall: %s\n", err);
+			return -1;
+		}
+	}
+	if (cfg_check(conf, &errstr) == -1) {
+		fprintf(stderr, "footfall: %s: %s\n", *path == NULL ?
+		    "(defaults)" : *path, errstr);
+		return -1;
+	}
+	if (sock != NULL) {
+		free(conf->listen);
+		if ((conf->listen = strdup(sock)) == NULL)
+			return -1;
+	}
+	if (verbose)
+		conf->log_level = LOGL_DEBUG;
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -491,34 +530,8 @@ main(int argc, char *argv[])
 	if (hashtoken)
 		return hash_token();
 
-	if (cfg_init(&conf) == -1) {
-		fprintf(stderr, "footfall: out of memory\n");
+	if (load(&conf, &path, sock, verbose) == -1)
 		goto out;
-	}
-	/*
-	 * The default file is optional (a CGI start may have no other
-	 * way to pass one); a file named with -f must exist.
-	 */
-	if (path != NULL || access(DEFAULT_CONF, F_OK) == 0) {
-		if (path == NULL)
-			path = DEFAULT_CONF;
-		if (cfg_load(&conf, path, err, sizeof(err)) == -1) {
-			fprintf(stderr, "footfall: %s\n", err);
-			goto out;
-		}
-	}
-	if (cfg_check(&conf, &errstr) == -1) {
-		fprintf(stderr, "footfall: %s: %s\n", path == NULL ?
-		    "(defaults)" : path, errstr);
-		goto out;
-	}
-	if (sock != NULL) {
-		free(conf.listen);
-		if ((conf.listen = strdup(sock)) == NULL)
-			goto out;
-	}
-	if (verbose)
-		conf.log_level = LOGL_DEBUG;
 	/* The one-shot commands log to stderr only. */
 	oneshot = checkonly || purgeonly || exportfmt != -1 ||
 	    importfile != NULL;
