@@ -21,7 +21,6 @@
 #include "footfall.h"
 
 #define ADMIN_HASH_PREFIX	"sha256:"
-#define ADMIN_CONF_KEY		"admin_token = "
 
 static const char *const admin_challenge[ADMIN_AUTH__MAX] = {
 	NULL,
@@ -185,14 +184,15 @@ out:
 }
 
 /*
- * The configuration line "admin_token = sha256:HEX" for token, into buf.
+ * The configuration line "KEY = sha256:HEX" for token, into buf: key is
+ * admin_token or read_token, whose hashes are alike.
  * The token must be one a request can present (token68, at most
  * ADMIN_TOKEN_MAX bytes) and at least ADMIN_TOKEN_MIN bytes: shorter
  * ones can be guessed, and the stored hash would not protect them.
  * Returns 0, or -1 for a refused token or a buffer too small.
  */
 int
-admin_token_line(const char *token, char *buf, size_t bufsz)
+admin_token_line(const char *key, const char *token, char *buf, size_t bufsz)
 {
 	unsigned char	 digest[HASH_LEN];
 	char		 hex[2 * HASH_LEN + 1];
@@ -205,8 +205,8 @@ admin_token_line(const char *token, char *buf, size_t bufsz)
 		return -1;
 	for (i = 0; i < HASH_LEN; i++)
 		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-	i = (size_t)snprintf(buf, bufsz, "%s%s%s", ADMIN_CONF_KEY,
-	    ADMIN_HASH_PREFIX, hex);
+	i = (size_t)snprintf(buf, bufsz, "%s = %s%s", key, ADMIN_HASH_PREFIX,
+	    hex);
 	return i < bufsz ? 0 : -1;
 }
 

@@ -59,7 +59,8 @@ struct cfg_option {
 	enum cfg_type		 type;
 	size_t			 off;	/* of the value in struct conf */
 	unsigned int		 min, max;
-	size_t			 noff;	/* a list's number of items */
+	size_t			 noff;	/* a list's number of items, or
+					   whether a token is set (an int) */
 	const char		*unit;	/* what a value is, if not the type's */
 	const char *const	*choices; /* CFG_CHOICE: names by value, NULL */
 	const char		*none;	/* the value that unsets or empties */
@@ -81,6 +82,7 @@ static const char *const cfg_identity[] = { "address", "address+agent", NULL };
 static const char *const cfg_log[] = { "stderr", "syslog", NULL };
 static const char *const cfg_onoff[] = { "off", "on", NULL };
 static const char *const cfg_automation[] = { "count", "bot", NULL };
+static const char *const cfg_stats[] = { "public", "private", NULL };
 
 #define F(field)	offsetof(struct conf, field)
 
@@ -151,8 +153,23 @@ static const struct cfg_option cfg_options[] = {
 	  .help = "User-Agent patterns of bots, not counted as visitors" },
 	{ "ignore", CFG_NETS, F(ignore), 0, CONF_IGNORE_MAX, F(nignore),
 	  .def = "", .help = "addresses and networks never counted" },
-	{ "admin_token", CFG_TOKEN, F(admin_hash), .none = "none",
-	  .def = "none", .help = "the SHA-256 of the /admin bearer token" },
+	{ "admin_token", CFG_TOKEN, F(admin_hash), .noff = F(admin),
+	  .none = "none", .def = "none",
+	  .help = "the SHA-256 of the /admin bearer token" },
+	/*
+	 * Private: /stats needs read_token or admin_token (cfg_check
+	 * refuses a private counter that neither could read).
+	 */
+	{ "stats", CFG_CHOICE, F(stats_private), .choices = cfg_stats,
+	  .def = "public", .help = "whether /stats needs a token" },
+	{ "stats_private", CFG_COUNTERS, F(private_names), 0,
+	  CONF_COUNTERS_MAX, F(nprivate), .unit = "a list of counter names",
+	  .def = "",
+	  .help = "counters whose /stats needs a token" },
+	{ "read_token", CFG_TOKEN, F(read_hash), .noff = F(read),
+	  .none = "none", .def = "none", .unit = "sha256: and 64 hex digits, "
+	  "as footfall --hash-read-token prints,",
+	  .help = "the SHA-256 of the bearer token that reads /stats" },
 	{ "badge_abbrev", CFG_CHOICE, F(badge_abbrev), .choices = cfg_onoff,
 	  .def = "off", .help = "badges abbreviate numbers: 1.2k, 3.4M" },
 	{ "prefix", CFG_PREFIX, F(prefix), .def = "",
@@ -349,14 +366,16 @@ cfg_parse_mode(struct conf *c, const struct cfg_option *o, const char *val)
 	return 0;
 }
 
-/* The admin_hash is at o->off; admin says whether it is set. */
+/* The hash is at o->off; the int at o->noff says whether it is set. */
 static int
 cfg_parse_token(struct conf *c, const struct cfg_option *o, const char *val)
 {
+	int	*set = CFG_AT(c, o->noff, int);
+
 	if (strcmp(val, o->none) == 0)
-		c->admin = 0;
+		*set = 0;
 	else if (admin_token_parse(val, CFG_AT(c, o->off, unsigned char)) == 0)
-		c->admin = 1;
+		*set = 1;
 	else
 		return cfg_bad(c, o);
 	return 0;
@@ -464,7 +483,7 @@ cfg_print_value(FILE *f, const struct conf *c, const struct cfg_option *o)
 				fprintf(f, " %s/%u", buf, c->ignore[i].bits);
 		break;
 	case CFG_TOKEN:
-		s = c->admin ? "(set, not shown)" : o->none;
+		s = *CFG_CAT(c, o->noff, int) ? "(set, not shown)" : o->none;
 		break;
 	default:	/* CFG_ORIGINS, CFG_COUNTERS */
 		for (i = 0; i < n; i++)
@@ -502,6 +521,7 @@ cfg_free(struct conf *c)
 			cfg_names_clear(c, o);
 	agent_bots_free(c->bots);
 	hash_wipe(c->admin_hash, sizeof(c->admin_hash));
+	hash_wipe(c->read_hash, sizeof(c->read_hash));
 	memset(c, 0, sizeof(*c));
 }
 
@@ -600,6 +620,7 @@ int
 cfg_check(struct conf *c, const char **errstr)
 {
 	const struct cfg_option	*o;
+	size_t			 i;
 
 #define CFG_NUM(o)	(*CFG_CAT(c, (o)->off, unsigned int))
 	*errstr = c->why;
@@ -613,6 +634,19 @@ cfg_check(struct conf *c, const char **errstr)
 			    o->name, o->most);
 	}
 #undef CFG_NUM
+	/*
+	 * A private counter nobody could read is a mistake, and a name
+	 * stats_private lists that counters does not is a typo that would
+	 * leave the meant counter public.
+	 */
+	if ((c->stats_private || c->nprivate > 0) && !c->admin && !c->read)
+		return cfg_fail(c, "private statistics need read_token or "
+		    "admin_token");
+	for (i = 0; i < c->nprivate; i++)
+		if (c->ncounters > 0 &&
+		    !cfg_counter_allowed(c, c->private_names[i]))
+			return cfg_fail(c, "stats_private: %s is not one of "
+			    "the counters", c->private_names[i]);
 	return 0;
 }
 
@@ -660,6 +694,23 @@ cfg_counter_allowed(const struct conf *c, const char *name)
 		return 1;
 	for (i = 0; i < c->ncounters; i++)
 		if (strcmp(c->counters[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Does /stats for counter name need a token: stats = private, or name is
+ * in stats_private?  Pure.
+ */
+int
+cfg_stats_private(const struct conf *c, const char *name)
+{
+	size_t	 i;
+
+	if (c->stats_private)
+		return 1;
+	for (i = 0; i < c->nprivate; i++)
+		if (strcmp(c->private_names[i], name) == 0)
 			return 1;
 	return 0;
 }

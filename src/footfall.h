@@ -114,6 +114,11 @@ struct conf {
 	size_t		 nignore;
 	int		 admin;		/* admin_token is set */
 	unsigned char	 admin_hash[HASH_LEN]; /* its SHA-256 */
+	int		 stats_private;	/* stats = private: every counter */
+	char		*private_names[CONF_COUNTERS_MAX]; /* stats_private */
+	size_t		 nprivate;
+	int		 read;		/* read_token is set */
+	unsigned char	 read_hash[HASH_LEN]; /* its SHA-256 */
 	char		 why[256];	/* cfg_*'s last reason or warning */
 };
 
@@ -126,6 +131,7 @@ void		 cfg_print(const struct conf *, FILE *);
 void		 cfg_options_print(FILE *);
 int		 cfg_load_bots(struct conf *, char *, size_t);
 int		 cfg_counter_allowed(const struct conf *, const char *);
+int		 cfg_stats_private(const struct conf *, const char *);
 int		 cfg_parse_duration(const char *, unsigned int, unsigned int,
 		    unsigned int *);
 int		 cfg_parse_uint(const char *, unsigned int, unsigned int,
@@ -304,7 +310,8 @@ enum admin_auth	 admin_authorize(const unsigned char [HASH_LEN],
 		    const char *);
 const char	*admin_www_authenticate(enum admin_auth);
 int		 admin_token_new(char *, size_t);
-int		 admin_token_line(const char *, char *, size_t);
+int		 admin_token_line(const char *, const char *, char *,
+		    size_t);
 char		*admin_csv(const struct day_stat *, size_t, size_t *);
 
 /* agent.c */
@@ -517,6 +524,7 @@ struct reply {
 	const char	*cache;		/* Cache-Control, instead of no-store */
 	int		 expires0;	/* Expires: 0 (for old image proxies) */
 	const char	*www_auth;	/* WWW-Authenticate, or NULL */
+	const char	*allow_headers;	/* a preflight's, if not Content-Type */
 	const char	*filename;	/* Content-Disposition: attachment */
 	char		 filebuf[COUNTER_MAX + 16]; /* filename's, if ours */
 	enum outcome	 outcome;	/* what became of the visit */

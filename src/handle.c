@@ -203,6 +203,13 @@ handle_cors_gate(const struct request *req, struct reply *r)
 		r->kind = REPLY_EMPTY;
 		r->preflight = 1;
 		r->allow = route_allow_header(req->route);
+		/*
+		 * A page reading private statistics sends its token in
+		 * Authorization, which the Fetch standard only lets
+		 * through when a preflight names it ("*" does not).
+		 */
+		if (req->route == ROUTE_STATS)
+			r->allow_headers = "Content-Type, Authorization";
 		r->no_store = 0;
 		return 1;
 	}
@@ -253,6 +260,48 @@ handle_count(struct ctx *ctx, const struct request *req, struct reply *r)
 		r->status = 200;
 		r->kind = REPLY_COUNTS;
 	}
+}
+
+/*
+ * The bearer token gate of the admin API and of private statistics: 401
+ * unless req presents the admin token or, if reads, the read token.
+ * Only the Authorization header is looked at: a token in the query or
+ * the path (RFC 6750 2.3) is never taken, since logs keep URLs.  Every
+ * failure is logged with a running count, never with the token or the
+ * address (the web server's log has the address, for fail2ban and the
+ * like).  Returns 1 if r is the answer.
+ */
+static int
+handle_auth_gate(struct ctx *ctx, const struct request *req,
+    struct reply *r, int reads)
+{
+	/*
+	 * In a row, across the request threads: atomic, since they all
+	 * write it.  A hint only: a success between two failures resets it.
+	 */
+	static atomic_ulong	 failures;
+	const struct conf	*conf = ctx->conf;
+	const char		*auth = req->has_auth ? req->auth : NULL;
+	unsigned long		 n;
+	enum admin_auth		 a = ADMIN_AUTH_MISSING;
+
+	if (conf->admin)
+		a = admin_authorize(conf->admin_hash, auth);
+	if (a != ADMIN_AUTH_OK && reads && conf->read)
+		a = admin_authorize(conf->read_hash, auth);
+	if (a == ADMIN_AUTH_OK) {
+		atomic_store_explicit(&failures, 0, memory_order_relaxed);
+		return 0;
+	}
+	n = atomic_fetch_add_explicit(&failures, 1, memory_order_relaxed) + 1;
+	if (!reads)		/* the metric is the admin API's */
+		metrics_auth_failure();
+	log_warn("%s: %s bearer token on %s (%lu failure%s in a row)",
+	    reads ? "stats" : "admin", a == ADMIN_AUTH_MISSING ? "no" :
+	    "a wrong", route_name(req->route), n, n == 1 ? "" : "s");
+	handle_error(r, 401, "unauthorized");
+	r->www_auth = admin_www_authenticate(a);
+	return 1;
 }
 
 struct handle_stats {
@@ -377,6 +426,13 @@ handle_stats(struct ctx *ctx, const struct request *req, struct reply *r)
 
 	if (handle_cors_gate(req, r) || handle_stats_check(ctx, req, r) == -1)
 		return;
+	/*
+	 * Before the cache: a private answer kept for an authorised
+	 * request must never go to another that is not.
+	 */
+	if (cfg_stats_private(ctx->conf, req->counter) &&
+	    handle_auth_gate(ctx, req, r, 1))
+		return;
 	snprintf(key, sizeof(key), "%u/%s", req->days, req->counter);
 	if (ctx->stats != NULL &&
 	    (text = cache_get(ctx->stats, key, clock_ms())) != NULL) {
@@ -478,41 +534,17 @@ handle_pixel(struct ctx *ctx, const struct request *req, struct reply *r)
 
 /*
  * The admin API's gate: 404 if no admin_token is set (the routes do not
- * exist), 401 without the right bearer token.  Every failure is logged
- * with a running count, never with the token or the address (the web
- * server's log has the address, for fail2ban and the like).  Returns 1
- * if r is the answer.
+ * exist), else handle_auth_gate's.  Returns 1 if r is the answer.
  */
 static int
 handle_admin_gate(struct ctx *ctx, const struct request *req,
     struct reply *r)
 {
-	/*
-	 * In a row, across the request threads: atomic, since they all
-	 * write it.  A hint only: a success between two failures resets it.
-	 */
-	static atomic_ulong	 failures;
-	unsigned long		 n;
-	enum admin_auth		 a;
-
 	if (!ctx->conf->admin) {
 		handle_error(r, 404, "not found");
 		return 1;
 	}
-	a = admin_authorize(ctx->conf->admin_hash,
-	    req->has_auth ? req->auth : NULL);
-	if (a == ADMIN_AUTH_OK) {
-		atomic_store_explicit(&failures, 0, memory_order_relaxed);
-		return 0;
-	}
-	n = atomic_fetch_add_explicit(&failures, 1, memory_order_relaxed) + 1;
-	metrics_auth_failure();
-	log_warn("admin: %s bearer token on %s (%lu failure%s in a row)",
-	    a == ADMIN_AUTH_MISSING ? "no" : "a wrong", route_name(req->route),
-	    n, n == 1 ? "" : "s");
-	handle_error(r, 401, "unauthorized");
-	r->www_auth = admin_www_authenticate(a);
-	return 1;
+	return handle_auth_gate(ctx, req, r, 0);
 }
 
 struct handle_admin {

@@ -24,7 +24,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: footfall [-hnPTVv] [-f file] [-s socket] [--options]\n"
+"usage: footfall [-hnPRTVv] [-f file] [-s socket] [--options]\n"
 "       footfall [-f file] --export csv | json\n"
 "       footfall [-f file] --import file\n"
 "\n"
@@ -42,6 +42,8 @@ usage(FILE *f)
 "  -T, --hash-token    read an admin token from stdin and print its\n"
 "                      admin_token line; empty input makes a random\n"
 "                      token, shown once on stderr\n"
+"  -R, --hash-read-token\n"
+"                      the same for a read_token line (private /stats)\n"
 "  -v, --verbose       log at debug level\n"
 "  -V, --version       print the version and exit\n"
 "  -h, --help          print this help and exit\n"
@@ -353,7 +355,7 @@ out:
  * configuration keeps nothing but its hash.
  */
 static int
-hash_token(void)
+hash_token(const char *key)
 {
 	char		*tok = NULL, gen[ADMIN_TOKEN_NEW + 1], line[128];
 	const char	*p;
@@ -390,7 +392,7 @@ hash_token(void)
 	}
 	/* strlen: a NUL inside would cut the token short without a word. */
 	if ((p == tok && strlen(tok) != (size_t)n) ||
-	    admin_token_line(p, line, sizeof(line)) == -1) {
+	    admin_token_line(key, p, line, sizeof(line)) == -1) {
 		fprintf(stderr, "footfall: a token is 16 to 256 characters "
 		    "from A-Z a-z 0-9 - . _ ~ + / (then = padding only); "
 		    "empty input makes one\n");
@@ -455,6 +457,7 @@ main(int argc, char *argv[])
 		{ "check",	no_argument,		NULL, 'n' },
 		{ "config",	required_argument,	NULL, 'f' },
 		{ "export",	required_argument,	NULL, 'E' },
+		{ "hash-read-token", no_argument,	NULL, 'R' },
 		{ "hash-token",	no_argument,		NULL, 'T' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "import",	required_argument,	NULL, 'I' },
@@ -472,9 +475,10 @@ main(int argc, char *argv[])
 	char		 err[512];
 	int		 ch, checkonly = 0, purgeonly = 0, verbose = 0, rc = 1;
 	int		 oneshot;
-	int		 hashtoken = 0, exportfmt = -1;
+	const char	*hashtoken = NULL;	/* -T or -R: the line's key */
+	int		 exportfmt = -1;
 
-	while ((ch = getopt_long(argc, argv, "f:hnPs:TvV", longopts,
+	while ((ch = getopt_long(argc, argv, "f:hnPRs:TvV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'E':	/* long only, as is --import */
@@ -509,8 +513,11 @@ main(int argc, char *argv[])
 		case 's':
 			sock = optarg;
 			break;
+		case 'R':
+			hashtoken = "read_token";
+			break;
 		case 'T':
-			hashtoken = 1;
+			hashtoken = "admin_token";
 			break;
 		case 'v':
 			verbose = 1;
@@ -527,8 +534,8 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
-	if (hashtoken)
-		return hash_token();
+	if (hashtoken != NULL)
+		return hash_token(hashtoken);
 
 	if (load(&conf, &path, sock, verbose) == -1)
 		goto out;

@@ -247,8 +247,9 @@ resp_render(const struct reply *r, size_t *len)
 			/* The route's own methods, as in Allow. */
 			buf_printf(&b, "Access-Control-Allow-Methods: %s\r\n",
 			    r->allow != NULL ? r->allow : "GET, HEAD, OPTIONS");
-			buf_printf(&b, "Access-Control-Allow-Headers: "
-			    "Content-Type\r\n");
+			buf_printf(&b, "Access-Control-Allow-Headers: %s\r\n",
+			    r->allow_headers != NULL ? r->allow_headers :
+			    "Content-Type");
 			buf_printf(&b, "Access-Control-Max-Age: "
 			    RESP_MAX_AGE "\r\n");
 		}

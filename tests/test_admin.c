@@ -189,51 +189,62 @@ Test(admin, www_authenticate)
 	cr_assert_null(admin_www_authenticate(ADMIN_AUTH__MAX));
 }
 
+/* The admin_token line, as footfall -T makes it. */
+static int
+admin_line(const char *token, char *buf, size_t bufsz)
+{
+	return admin_token_line("admin_token", token, buf, bufsz);
+}
+
 Test(admin, token_line)
 {
 	char	 buf[128], tok[ADMIN_TOKEN_MAX + 2];
 
-	cr_assert_eq(admin_token_line(HORSE, buf, sizeof(buf)), 0);
+	cr_assert_eq(admin_line(HORSE, buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "admin_token = sha256:" HORSE_HASH);
-	cr_assert_eq(admin_token_line(PADDED, buf, sizeof(buf)), 0);
+	cr_assert_eq(admin_line(PADDED, buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "admin_token = sha256:" PADDED_HASH);
 	/* The line is 85 bytes: a buffer of 85 is too small, 86 is enough. */
-	cr_assert_eq(admin_token_line(HORSE, buf, 85), -1, "85 bytes");
-	cr_assert_eq(admin_token_line(HORSE, buf, 86), 0, "86 bytes");
+	cr_assert_eq(admin_line(HORSE, buf, 85), -1, "85 bytes");
+	cr_assert_eq(admin_line(HORSE, buf, 86), 0, "86 bytes");
 	cr_assert_str_eq(buf, "admin_token = sha256:" HORSE_HASH);
+	/* The read token's line: the same hash under its own key. */
+	cr_assert_eq(admin_token_line("read_token", HORSE, buf, sizeof(buf)),
+	    0);
+	cr_assert_str_eq(buf, "read_token = sha256:" HORSE_HASH);
 
 	/* Length: ADMIN_TOKEN_MIN to ADMIN_TOKEN_MAX bytes. */
 	memset(tok, 'a', sizeof(tok));
 	tok[ADMIN_TOKEN_MIN - 1] = '\0';
-	cr_assert_eq(admin_token_line(tok, buf, sizeof(buf)), -1,
+	cr_assert_eq(admin_line(tok, buf, sizeof(buf)), -1,
 	    "%d bytes is weak", ADMIN_TOKEN_MIN - 1);
 	tok[ADMIN_TOKEN_MIN - 1] = 'a';
 	tok[ADMIN_TOKEN_MIN] = '\0';
-	cr_assert_eq(admin_token_line(tok, buf, sizeof(buf)), 0,
+	cr_assert_eq(admin_line(tok, buf, sizeof(buf)), 0,
 	    "%d bytes", ADMIN_TOKEN_MIN);
 	memset(tok, 'a', sizeof(tok));
 	tok[ADMIN_TOKEN_MAX] = '\0';
-	cr_assert_eq(admin_token_line(tok, buf, sizeof(buf)), 0,
+	cr_assert_eq(admin_line(tok, buf, sizeof(buf)), 0,
 	    "%d bytes", ADMIN_TOKEN_MAX);
 	tok[ADMIN_TOKEN_MAX] = 'a';
 	tok[ADMIN_TOKEN_MAX + 1] = '\0';
-	cr_assert_eq(admin_token_line(tok, buf, sizeof(buf)), -1,
+	cr_assert_eq(admin_line(tok, buf, sizeof(buf)), -1,
 	    "%d bytes is more than a request may present",
 	    ADMIN_TOKEN_MAX + 1);
 
 	/* Tokens a request could not present in token68 form. */
-	cr_assert_eq(admin_token_line("", buf, sizeof(buf)), -1, "empty");
-	cr_assert_eq(admin_token_line("secret", buf, sizeof(buf)), -1,
+	cr_assert_eq(admin_line("", buf, sizeof(buf)), -1, "empty");
+	cr_assert_eq(admin_line("secret", buf, sizeof(buf)), -1,
 	    "short");
-	cr_assert_eq(admin_token_line("correct horse battery", buf,
+	cr_assert_eq(admin_line("correct horse battery", buf,
 	    sizeof(buf)), -1, "a space");
-	cr_assert_eq(admin_token_line("correct-horse-battery\n", buf,
+	cr_assert_eq(admin_line("correct-horse-battery\n", buf,
 	    sizeof(buf)), -1, "a newline");
-	cr_assert_eq(admin_token_line("correct-horse=battery", buf,
+	cr_assert_eq(admin_line("correct-horse=battery", buf,
 	    sizeof(buf)), -1, "'=' inside");
-	cr_assert_eq(admin_token_line("correct-horse-b\xc3\xa4ttery", buf,
+	cr_assert_eq(admin_line("correct-horse-b\xc3\xa4ttery", buf,
 	    sizeof(buf)), -1, "non-ASCII");
-	cr_assert_eq(admin_token_line("================", buf,
+	cr_assert_eq(admin_line("================", buf,
 	    sizeof(buf)), -1, "padding only");
 }
 
@@ -260,7 +271,7 @@ Test(admin, token_new)
 	cr_assert_str_neq(a, b, "two tokens differ");
 
 	/* A new token makes a line whose hash lets it in, and only it. */
-	cr_assert_eq(admin_token_line(a, line, sizeof(line)), 0);
+	cr_assert_eq(admin_line(a, line, sizeof(line)), 0);
 	cr_assert_eq(strncmp(line, "admin_token = ", 14), 0, "%s", line);
 	cr_assert_eq(admin_token_parse(line + 14, h), 0, "%s", line);
 	snprintf(hdr, sizeof(hdr), "Bearer %s", a);

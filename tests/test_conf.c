@@ -11,6 +11,8 @@
 #include "footfall.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define TOKEN_HEX	\
+	"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 Test(conf, duration)
 {
@@ -251,6 +253,13 @@ ParameterizedTestParameters(conf, good)
 		{ "admin_token = sha256:"
 		    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 		    0, "admin_token = (set, not shown)" },
+		{ "read_token = none", 0, "read_token = none" },
+		{ "read_token = sha256:" TOKEN_HEX, 0,
+		    "read_token = (set, not shown)" },
+		{ "stats = public", 0, "stats = public" },
+		{ "stats = private", 0, "stats = private" },
+		{ "stats_private = home, blog", 0, "stats_private = home blog" },
+		{ "stats_private =", 0, "stats_private =" },
 		{ "database = host=db dbname=ff", 0,
 		    "database = host=db dbname=ff" },
 		{ "database = host=db password=secret", 0,
@@ -308,6 +317,8 @@ struct bad_case {
 	"192.0.2.7, 198.51.100.0/24 or 2001:db8::/32"
 #define TOKEN_MSG	"admin_token must be sha256: and 64 hex digits, as " \
 	"footfall --hash-token prints, or none"
+#define READ_MSG	"read_token must be sha256: and 64 hex digits, as " \
+	"footfall --hash-read-token prints, or none"
 
 ParameterizedTestParameters(conf, bad)
 {
@@ -423,6 +434,16 @@ ParameterizedTestParameters(conf, bad)
 		{ "admin_token = secret", TOKEN_MSG, 0 },
 		{ "admin_token = sha256:abc", TOKEN_MSG, 0 },
 		{ "admin_token =", TOKEN_MSG, 0 },
+		{ "read_token = secret", READ_MSG, 0 },
+		{ "read_token = sha256:abc", READ_MSG, 0 },
+		{ "read_token =", READ_MSG, 0 },
+		{ "stats = secret", "stats must be public or private", 0 },
+		{ "stats = Private", "stats must be public or private", 0 },
+		{ "stats =", "stats must be public or private", 0 },
+		{ "stats_private = .home", "stats_private must be a list of "
+		    "counter names", 0 },
+		{ "stats_private = home bl/og", "stats_private must be a list "
+		    "of counter names", 1 },
 	};
 
 	return cr_make_param_array(struct bad_case, t, NELEM(t));
@@ -464,6 +485,7 @@ Test(conf, print_reads_back)
 		"counters = home blog", "ignore = 192.0.2.0/24 ::1",
 		"count_interval = 45s", "prefix = /api", "bots_file = none",
 		"visit_log = off", "dnt = ignore", "metrics = any",
+		"stats = private", "stats_private = home",
 	};
 	struct conf	 c, d;
 	const char	*errstr = "";
@@ -624,6 +646,84 @@ ParameterizedTest(struct check_case *t, conf, check)
 	    -1, "%s, %s", t->a, t->b);
 	if (t->msg[0] != '\0')
 		cr_expect_str_eq(errstr, t->msg);
+	cfg_free(&c);
+}
+
+/*
+ * Private statistics: which counters need a token (cfg_stats_private),
+ * and what cfg_check says of the lines together.
+ */
+struct private_case {
+	char		 lines[3][96];
+	char		 msg[64];	/* cfg_check's; empty: accepted */
+	char		 priv[32];	/* names whose /stats needs a token */
+	char		 pub[32];	/* names whose /stats is public */
+};
+
+#define ADMIN_LINE	"admin_token = sha256:" TOKEN_HEX
+#define READ_LINE	"read_token = sha256:" TOKEN_HEX
+#define NOBODY_MSG	"private statistics need read_token or admin_token"
+
+ParameterizedTestParameters(conf, private)
+{
+	static struct private_case t[] = {
+		{ { "" }, "", "", "default home blog" },	/* defaults */
+		{ { READ_LINE }, "", "", "default home" },
+		{ { "stats = private", READ_LINE }, "", "default home blog",
+		    "" },
+		{ { "stats = private", ADMIN_LINE }, "", "default home", "" },
+		{ { "stats = private" }, NOBODY_MSG, "default", "" },
+		{ { "stats_private = home", READ_LINE }, "", "home",
+		    "default blog homepage hom" },
+		{ { "stats_private = home blog", ADMIN_LINE }, "",
+		    "home blog", "default Home" },
+		{ { "stats_private = home" }, NOBODY_MSG, "home", "blog" },
+		{ { "stats_private = home", READ_LINE, "read_token = none" },
+		    NOBODY_MSG, "home", "" },
+		{ { "stats = public", "stats_private = home", READ_LINE }, "",
+		    "home", "default" },
+		/* A listed name that counters does not have: a typo. */
+		{ { "counters = home blog", "stats_private = hmoe", READ_LINE },
+		    "stats_private: hmoe is not one of the counters", "hmoe",
+		    "home" },
+		{ { "counters = home blog", "stats_private = blog default",
+		    READ_LINE }, "", "blog default", "home" },
+		{ { "stats_private = anything", READ_LINE }, "", "anything",
+		    "home" },
+	};
+
+	return cr_make_param_array(struct private_case, t, NELEM(t));
+}
+
+/* Each blank-separated name of list: cfg_stats_private(c, name) is want. */
+static void
+private_expect(const struct conf *c, const char *list, int want)
+{
+	char	 buf[32], *name, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (name = strtok_r(buf, " ", &save); name != NULL;
+	    name = strtok_r(NULL, " ", &save))
+		cr_expect_eq(cfg_stats_private(c, name), want,
+		    "%s is %s", name, want ? "private" : "public");
+}
+
+ParameterizedTest(struct private_case *t, conf, private)
+{
+	struct conf	 c;
+	const char	*errstr;
+	size_t		 i;
+
+	cr_assert_eq(cfg_init(&c), 0);
+	for (i = 0; i < NELEM(t->lines); i++)
+		cr_assert_eq(cfg_parse_line(&c, t->lines[i], &errstr), 0,
+		    "%s: %s", t->lines[i], errstr);
+	cr_expect_eq(cfg_check(&c, &errstr), t->msg[0] == '\0' ? 0 : -1,
+	    "%s, %s", t->lines[0], t->lines[1]);
+	if (t->msg[0] != '\0')
+		cr_expect_str_eq(errstr, t->msg);
+	private_expect(&c, t->priv, 1);
+	private_expect(&c, t->pub, 0);
 	cfg_free(&c);
 }
 

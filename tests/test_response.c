@@ -175,7 +175,17 @@ Test(response, preflight)
 		    s);
 	cr_assert_str_empty(body);
 	cr_assert_null(strstr(s, "Content-Length"), "no body, no length");
+	cr_assert_not_null(strstr(s, "Access-Control-Allow-Headers: "
+	    "Content-Type\r\n"), "the default: %s", s);
 	free(s);
+
+	/* /stats names Authorization, for a private counter's token. */
+	r.allow_headers = "Content-Type, Authorization";
+	s = render(&r, &len, &body);
+	cr_assert_not_null(strstr(s, "Access-Control-Allow-Headers: "
+	    "Content-Type, Authorization\r\n"), "%s", s);
+	free(s);
+	r.allow_headers = NULL;
 
 	r.origin = NULL;
 	s = render(&r, &len, &body);
