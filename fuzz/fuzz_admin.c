@@ -46,7 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(strlen(s) == 7 + 2 * HASH_LEN &&
 		    strncmp(s, "sha256:", 7) == 0);
 
-	if (admin_token_line(s, line, sizeof(line)) == 0) {
+	if (admin_token_line("admin_token", s, line, sizeof(line)) == 0) {
 		FUZZ_CHECK(strlen(s) >= ADMIN_TOKEN_MIN &&
 		    strlen(s) <= ADMIN_TOKEN_MAX);
 		FUZZ_CHECK(strncmp(line, "admin_token = ", 14) == 0);
