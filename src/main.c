@@ -482,11 +482,8 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'E':	/* long only, as is --import */
-			if (strcmp(optarg, "csv") == 0)
-				exportfmt = 0;
-			else if (strcmp(optarg, "json") == 0)
-				exportfmt = 1;
-			else {
+			exportfmt = strcmp(optarg, "json") == 0;
+			if (!exportfmt && strcmp(optarg, "csv") != 0) {
 				fprintf(stderr, "footfall: --export takes csv "
 				    "or json\n");
 				return 2;
