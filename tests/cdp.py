@@ -16,6 +16,14 @@ typed text goes to the focused element.  No test hook in the page.
                       and \\t), anything else as JSON
     click SELECTOR    scroll the element into view and click its centre
     type TEXT         insert TEXT into the focused element
+    fill SELECTOR VALUE
+                      pick VALUE in a <select> or an <input type=date>
+                      as a user's choice in its popup does: focus, set
+                      the value, fire input and change (headless
+                      Chromium draws no popup to click); fails if the
+                      control does not take the value (no such option,
+                      a date out of its min and max is still taken,
+                      as a typed one is)
     shot FILE         save a PNG of the whole page
     scripts on|off    let the page run JavaScript or not (a browser
                       with JavaScript off: <noscript> is rendered), for
@@ -216,6 +224,18 @@ def run(page, steps):
         elif op == "type":
             page.call("Input.insertText", text=steps[i + 1])
             i += 2
+        elif op == "fill":
+            sel, value = json.dumps(steps[i + 1]), json.dumps(steps[i + 2])
+            got = page.evaluate(
+                "(function () { var e = document.querySelector(%s);"
+                " e.focus(); e.value = %s;"
+                " e.dispatchEvent(new Event('input', {bubbles: true}));"
+                " e.dispatchEvent(new Event('change', {bubbles: true}));"
+                " return e.value; })()" % (sel, value))
+            if got != steps[i + 2]:
+                raise RuntimeError("%s took %r, not %r"
+                                   % (steps[i + 1], got, steps[i + 2]))
+            i += 3
         elif op == "shot":
             size = page.call("Page.getLayoutMetrics")["cssContentSize"]
             shot = page.call("Page.captureScreenshot", format="png",
