@@ -16,6 +16,8 @@ typed text goes to the focused element.  No test hook in the page.
                       and \\t), anything else as JSON
     click SELECTOR    scroll the element into view and click its centre
     type TEXT         insert TEXT into the focused element
+    key NAME          press and release Tab, Shift+Tab or Enter, as on
+                      a keyboard (to the focused element)
     fill SELECTOR VALUE
                       pick VALUE in a <select> or an <input type=date>
                       as a user's choice in its popup does: focus, set
@@ -223,6 +225,20 @@ def run(page, steps):
             i += 2
         elif op == "type":
             page.call("Input.insertText", text=steps[i + 1])
+            i += 2
+        elif op == "key":
+            keys = {"Tab": (9, 0, ""), "Shift+Tab": (9, 8, ""),
+                    "Enter": (13, 0, "\r")}
+            if steps[i + 1] not in keys:
+                raise RuntimeError("no key %r" % steps[i + 1])
+            code, modifiers, text = keys[steps[i + 1]]
+            name = steps[i + 1].split("+")[-1]
+            page.call("Input.dispatchKeyEvent", type="keyDown", key=name,
+                      code=name, windowsVirtualKeyCode=code,
+                      modifiers=modifiers, text=text)
+            page.call("Input.dispatchKeyEvent", type="keyUp", key=name,
+                      code=name, windowsVirtualKeyCode=code,
+                      modifiers=modifiers)
             i += 2
         elif op == "fill":
             sel, value = json.dumps(steps[i + 1]), json.dumps(steps[i + 2])
