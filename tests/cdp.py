@@ -27,6 +27,8 @@ typed text goes to the focused element.  No test hook in the page.
                       a date out of its min and max is still taken,
                       as a typed one is)
     shot FILE         save a PNG of the whole page
+    viewport W H      lay the page out W by H CSS pixels (a phone's
+                      width), for the rest of this run
     scripts on|off    let the page run JavaScript or not (a browser
                       with JavaScript off: <noscript> is rendered), for
                       the rest of this run
@@ -261,6 +263,11 @@ def run(page, steps):
             with open(steps[i + 1], "wb") as f:
                 f.write(base64.b64decode(shot["data"]))
             i += 2
+        elif op == "viewport":
+            page.call("Emulation.setDeviceMetricsOverride",
+                      width=int(steps[i + 1]), height=int(steps[i + 2]),
+                      deviceScaleFactor=1, mobile=False)
+            i += 3
         elif op == "scripts":
             if steps[i + 1] not in ("on", "off"):
                 raise RuntimeError("scripts on or off, not %r"
