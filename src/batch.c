@@ -415,6 +415,7 @@ batch_delay(struct batch *b)
 	rate = batch_rate(b->rate, b->queued, clock_now() - b->last_take);
 	if (!batch_should_delay(rate, b->delay))
 		return;
+	metrics_commit_delay();
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	ns = until.tv_nsec + (long)(b->delay * 1e9);
 	until.tv_sec += ns / 1000000000L;

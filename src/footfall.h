@@ -620,6 +620,7 @@ void		 metrics_visit(enum outcome);
 void		 metrics_db_query(double);
 void		 metrics_db_error(enum db_status);
 void		 metrics_db_reconnect(void);
+void		 metrics_commit_delay(void);
 void		 metrics_db_in_doubt(enum db_status);
 void		 metrics_db_durable(int);
 void		 metrics_batch(size_t);

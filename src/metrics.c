@@ -55,6 +55,7 @@ static struct {
 	atomic_ullong	 outcomes[OUTCOME__MAX];
 	atomic_ullong	 db_errors[DB__MAX];
 	atomic_ullong	 db_reconnects;
+	atomic_ullong	 commit_delays;
 	atomic_ullong	 in_doubt[DB__MAX];	/* by what was learnt */
 	atomic_ullong	 batch[NBATCH + 1];	/* not cumulative */
 	atomic_ullong	 batch_sum;
@@ -200,6 +201,13 @@ metrics_db_reconnect(void)
 	atomic_fetch_add_explicit(&m.db_reconnects, 1, memory_order_relaxed);
 }
 
+/* A commit waited commit_delay for more visits to join (batch.c). */
+void
+metrics_commit_delay(void)
+{
+	atomic_fetch_add_explicit(&m.commit_delays, 1, memory_order_relaxed);
+}
+
 /* One transaction recorded n visits. */
 void
 metrics_batch(size_t n)
@@ -314,6 +322,12 @@ metrics_put_db(FILE *f)
 	    "# TYPE footfall_db_reconnects_total counter\n"
 	    "footfall_db_reconnects_total %llu\n",
 	    metrics_get(&m.db_reconnects));
+	fprintf(f, "# HELP footfall_db_commit_delays_total Commits that "
+	    "waited commit_delay for more visits, since visits arrived "
+	    "faster than one a delay.\n"
+	    "# TYPE footfall_db_commit_delays_total counter\n"
+	    "footfall_db_commit_delays_total %llu\n",
+	    metrics_get(&m.commit_delays));
 	/* Absent until a connection has told. */
 	if ((d = atomic_load(&m.durable)) >= 0)
 		fprintf(f, "# HELP footfall_db_durable 1 if the database "
