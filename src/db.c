@@ -584,6 +584,28 @@ db_resolve(struct db *db, const char *id)
 }
 
 /*
+ * Give db's statements ms to answer from now on, not less than they had
+ * (an import or export is one statement over many rows).  Returns the
+ * time they had, for the caller to give back.
+ */
+unsigned int
+db_timeout_raise(struct db *db, unsigned int ms)
+{
+	unsigned int	 old = db->timeout_ms;
+
+	if (ms > old)
+		db->timeout_ms = ms;
+	return old;
+}
+
+/* Give db's statements ms to answer again, as before db_timeout_raise. */
+void
+db_timeout_set(struct db *db, unsigned int ms)
+{
+	db->timeout_ms = ms;
+}
+
+/*
  * db_exec_wait, timed: the time goes to the metrics, and a failure to the
  * error counter.
  */

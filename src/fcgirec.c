@@ -369,3 +369,43 @@ fcgirec_check(const unsigned char *buf, size_t len, size_t *at, int *whole,
 		off += FCGI_HEADER_LEN + clen + plen;
 	}
 }
+
+/*
+ * Does the request whose parameters end at at in buf[0..len) carry no
+ * body, its FCGI_STDIN stream only the empty record that ends it
+ * (section 3.3)?  buf must hold the whole request (*whole from
+ * fcgirec_check), so that the record at at is that request's
+ * FCGI_STDIN.  Pure.
+ */
+int
+fcgirec_bodiless(const unsigned char *buf, size_t len, size_t at)
+{
+	return len - at >= FCGI_HEADER_LEN && buf[at + 4] == 0 &&
+	    buf[at + 5] == 0;
+}
+
+/*
+ * Check the header h (FCGI_HEADER_LEN bytes) of the next record of
+ * request rid's body, which footfall reads itself: only that request's
+ * FCGI_STDIN records may come (section 3.3: the stream is sent in
+ * order and ends with an empty record).  A management record or
+ * another request's, which libfcgi would act on, is refused.  Returns
+ * 0 with the record's content and padding lengths in *clen and *plen,
+ * or -1 with *errstr.  Pure.
+ */
+int
+fcgirec_stdin(const unsigned char *h, unsigned int rid, size_t *clen,
+    size_t *plen, const char **errstr)
+{
+	*clen = (size_t)h[4] << 8 | h[5];
+	*plen = h[6];
+	if (h[0] != FCGI_VERSION_1)
+		*errstr = "not FastCGI version 1";
+	else if (h[1] != FCGI_STDIN)
+		*errstr = "a record other than STDIN in the body";
+	else if (((unsigned int)h[2] << 8 | h[3]) != rid)
+		*errstr = "a body record for another request";
+	else
+		return 0;
+	return -1;
+}

@@ -179,6 +179,9 @@ enum route {
 	ROUTE_ADMIN_COUNTER,	/* /admin/counters/{name} */
 	ROUTE_ADMIN_CSV,	/* /admin/stats/{name}.csv */
 	ROUTE_ADMIN_TOP,	/* /admin/top/{name} */
+	ROUTE_ADMIN_EXPORT_CSV,	/* /admin/export.csv */
+	ROUTE_ADMIN_EXPORT_JSON, /* /admin/export.json */
+	ROUTE_ADMIN_IMPORT,	/* /admin/import */
 	ROUTE_HEALTHZ,
 	ROUTE_METRICS,
 	ROUTE_BADNAME,		/* a named route with an invalid name */
@@ -222,6 +225,11 @@ enum badge_style {
 #define REQ_AUTH_MAX	 300	/* longest Authorization looked at */
 #define REQ_DAYS	 30	/* ?days= when absent */
 #define REQ_COUNT_MAX	 (1LL << 53) /* most an admin number may be */
+/* The most a request body may be: POST /admin/import's CSV. */
+#define REQ_BODY_MAX	 (16LL * 1024 * 1024)
+#define REQ_LENGTH_NONE	 (-1LL)	/* no CONTENT_LENGTH */
+#define REQ_LENGTH_BAD	 (-2LL)	/* not digits */
+#define REQ_LENGTH_BIG	 (-3LL)	/* above REQ_BODY_MAX */
 
 /* The query's keys, each validated once by req_parse into its field. */
 enum req_key {
@@ -270,6 +278,8 @@ struct request {
 	char		 ref[REQ_LOG_REF_MAX + 1]; /* visit log, or "" */
 	char		 auth[REQ_AUTH_MAX + 1]; /* Authorization, or "" */
 	int		 has_auth;
+	long long	 length;	/* CONTENT_LENGTH, or REQ_LENGTH_* */
+	int		 csv;		/* CONTENT_TYPE is text/csv */
 	size_t		 agentlen;	/* if conf->ident_agent */
 	char		 agent[AGENT_MAX];	/* raw bytes, not a string */
 };
@@ -277,6 +287,8 @@ struct request {
 void		 req_parse(char *const *, const struct conf *,
 		    struct request *);
 int		 req_dnt(const char *, const char *);
+long long	 req_content_length(const char *, long long);
+int		 req_is_csv(const char *);
 int		 req_log_path(const char *, char *, size_t);
 int		 req_ref_host(const char *, char *, size_t);
 
@@ -340,6 +352,8 @@ const unsigned char *badge_pixel(size_t *);
 
 /* history.c: the days of footfall --import and --export. */
 #define HISTORY_MAX	1000000		/* rows of one import */
+/* An import or export is one statement over many rows: ms it may take. */
+#define HISTORY_TIMEOUT_MS 120000
 
 struct history_row {
 	char		 name[COUNTER_MAX + 1];
@@ -350,7 +364,12 @@ struct history_row {
 	size_t		 line;		/* in the file, from 1 */
 };
 
-/* An import's bad lines: the first few in text, all of them counted. */
+#define HISTORY_REPORT	20		/* bad lines told; the rest counted */
+
+/*
+ * An import's bad lines: the first HISTORY_REPORT in text, each
+ * "line N: why\n", and all of them counted.
+ */
 struct history_err {
 	size_t		 count;
 	char		 text[2048];
@@ -359,6 +378,7 @@ struct history_err {
 int		 history_parse(const char *, size_t, const char *,
 		    struct history_row **, size_t *, struct history_err *);
 char		*history_csv(const struct history_row *, size_t, size_t *);
+void		 history_report(struct history_err *, size_t, const char *);
 
 /* db.c */
 struct db;
@@ -468,6 +488,8 @@ enum db_status {
 struct db	*db_open(const char *, unsigned int, unsigned int);
 void		 db_close(struct db *);
 enum db_status	 db_ping(struct db *);
+unsigned int	 db_timeout_raise(struct db *, unsigned int);
+void		 db_timeout_set(struct db *, unsigned int);
 int		 db_durable(const char *, const char *, const char **);
 int		 db_is_durable(const struct db *);
 void		 db_watch_durable(struct db *);
@@ -494,6 +516,42 @@ enum db_status	 db_set_counter(struct db *, const char *, long long,
 		    long long, int, struct counter_info *);
 enum db_status	 db_top(struct db *, const char *, unsigned int, const char *,
 		    struct top_item *, size_t *);
+
+/* import.c: footfall --import and POST /admin/import. */
+enum import_status {
+	IMPORT_OK,
+	IMPORT_BAD,		/* bad lines: nothing imported */
+	IMPORT_CONFLICT,	/* days that hold numbers: nothing imported */
+	IMPORT__MAX
+};
+
+struct import {
+	enum import_status	 status;
+	struct history_row	*rows;
+	size_t			 n;
+	long long		 visits;	/* IMPORT_OK: the sums */
+	long long		 uniques;
+	struct history_err	 err;		/* IMPORT_BAD, _CONFLICT */
+};
+
+int		 import_parse(struct import *, const char *, size_t);
+enum db_status	 import_store(struct db *, void *);
+void		 import_free(struct import *);
+
+/* export.c: footfall --export and GET /admin/export.{csv,json}. */
+struct export {
+	int			 json;		/* else CSV */
+	struct history_row	*rows;
+	size_t			 n;
+	struct counter_info	*c;		/* json */
+	size_t			 nc;
+	char			*out;		/* export_render's */
+	size_t			 len;
+};
+
+enum db_status	 export_read(struct db *, void *);
+int		 export_render(struct export *);
+void		 export_free(struct export *);
 
 /* response.c */
 enum reply_kind {
@@ -537,6 +595,7 @@ char		*resp_stats_json(const char *, const struct counts *,
 		    const struct day_stat *, size_t);
 char		*resp_export_json(const struct counter_info *, size_t,
 		    const struct history_row *, size_t);
+char		*resp_import_json(const struct import *);
 char		*resp_top_json(const char *, unsigned int,
 		    struct top_item *const [3], const size_t [3]);
 const char	*resp_status_text(int);
@@ -599,8 +658,17 @@ enum plan {
 	PLAN__MAX
 };
 
+/*
+ * Reads a request's body of exactly len bytes into *buf (NUL added, the
+ * caller frees it): server.c's, the one place that reads a body.
+ * Returns 0, or -1 if it did not all come (logged; *buf NULL).
+ */
+typedef int (*body_fn)(void *, size_t, char **);
+
 struct ctx {
 	const struct conf	*conf;
+	body_fn			 body;		/* this request's body */
+	void			*body_arg;
 	struct batch		*batch;
 	struct cache		*stats;		/* /stats answers, or NULL */
 	double			 db_seconds;	/* this request's wait */
@@ -640,8 +708,13 @@ enum fcgirec {
 	FCGIREC__MAX
 };
 
+#define FCGIREC_HEADER	 8	/* a record's header, bytes */
+
 enum fcgirec	 fcgirec_check(const unsigned char *, size_t, size_t *, int *,
 		    const char **);
+int		 fcgirec_bodiless(const unsigned char *, size_t, size_t);
+int		 fcgirec_stdin(const unsigned char *, unsigned int, size_t *,
+		    size_t *, const char **);
 
 /* server.c */
 int		 srv_run(const struct conf *, const unsigned char *);

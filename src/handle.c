@@ -605,6 +605,98 @@ handle_admin_one(struct ctx *ctx, struct handle_admin *a, struct reply *r)
 	free(a->list);
 }
 
+/*
+ * GET /admin/export.csv and /admin/export.json: every counter's days,
+ * the bodies footfall --export writes (export.c); the CSV as a file to
+ * save, like /admin/stats/{name}.csv.
+ */
+static void
+handle_admin_export(struct ctx *ctx, const struct request *req,
+    struct reply *r)
+{
+	struct export	 ex;
+	enum db_status	 st;
+
+	memset(&ex, 0, sizeof(ex));
+	ex.json = req->route == ROUTE_ADMIN_EXPORT_JSON;
+	if ((st = batch_call(ctx->batch, export_read, &ex,
+	    &ctx->db_seconds)) != DB_OK)
+		handle_db_error(r, st);
+	else if (export_render(&ex) == -1)
+		handle_text(r, NULL, NULL);
+	else if (ex.json)
+		handle_text(r, ex.out, "application/json");
+	else {
+		handle_text(r, ex.out, "text/csv; charset=utf-8; "
+		    "header=present");
+		r->filename = "footfall-export.csv";
+	}
+	ex.out = NULL;		/* r's now, or NULL */
+	export_free(&ex);
+}
+
+/*
+ * POST /admin/import: the CSV body footfall --import reads, imported
+ * the same way (import.c), all or nothing.  What the request announces
+ * is checked before a byte of the body is read; the body is read whole
+ * (server.c) and parsed whole before the database is asked anything.
+ */
+static void
+handle_admin_import(struct ctx *ctx, const struct request *req,
+    struct reply *r)
+{
+	struct import	 im;
+	char		*body = NULL;
+	enum db_status	 st;
+
+	memset(&im, 0, sizeof(im));
+	if (req->length == REQ_LENGTH_NONE) {
+		handle_error(r, 411, "a Content-Length is required");
+		return;
+	}
+	if (req->length == REQ_LENGTH_BAD) {
+		handle_error(r, 400, "invalid Content-Length");
+		return;
+	}
+	if (req->length == REQ_LENGTH_BIG) {
+		handle_error(r, 413, "more than 16 MiB: split the file, or "
+		    "use footfall --import");
+		return;
+	}
+	if (!req->csv) {
+		handle_error(r, 415, "the body must be text/csv");
+		return;
+	}
+	if (ctx->body(ctx->body_arg, (size_t)req->length, &body) == -1) {
+		handle_error(r, 400, "the body did not all come: nothing "
+		    "imported");
+		return;
+	}
+	if (import_parse(&im, body, (size_t)req->length) == 0 &&
+	    (st = batch_call(ctx->batch, import_store, &im,
+	    &ctx->db_seconds)) != DB_OK) {
+		if (st == DB_UNKNOWN)
+			handle_error(r, 504, "import outcome unknown");
+		else
+			handle_error(r, 503, "database unavailable: nothing "
+			    "imported");
+		goto out;
+	}
+	handle_text(r, resp_import_json(&im), "application/json");
+	if (r->status == 200 && im.status != IMPORT_OK)
+		r->status = im.status == IMPORT_BAD ? 400 : 409;
+	if (im.status == IMPORT_OK)
+		log_info("admin: imported %zu days: %lld visits, %lld unique "
+		    "visitors", im.n, im.visits, im.uniques);
+	else
+		log_info("admin: import refused: %zu %s", im.err.count,
+		    im.status == IMPORT_BAD ? "bad lines" :
+		    "days already hold numbers");
+out:
+	import_free(&im);
+	free(body);
+}
+
 static void
 handle_admin(struct ctx *ctx, const struct request *req, struct reply *r)
 {
@@ -617,6 +709,13 @@ handle_admin(struct ctx *ctx, const struct request *req, struct reply *r)
 	memset(&a, 0, sizeof(a));
 	a.name = req->counter;
 	switch (req->route) {
+	case ROUTE_ADMIN_EXPORT_CSV:
+	case ROUTE_ADMIN_EXPORT_JSON:
+		handle_admin_export(ctx, req, r);
+		return;
+	case ROUTE_ADMIN_IMPORT:
+		handle_admin_import(ctx, req, r);
+		return;
 	case ROUTE_ADMIN_LIST:
 		if ((st = batch_call(ctx->batch, handle_admin_list_fn, &a,
 		    &ctx->db_seconds)) != DB_OK)
@@ -759,6 +858,9 @@ handle_request(struct ctx *ctx, char *const *envp, struct reply *r,
 	case ROUTE_ADMIN_COUNTER:
 	case ROUTE_ADMIN_CSV:
 	case ROUTE_ADMIN_TOP:
+	case ROUTE_ADMIN_EXPORT_CSV:
+	case ROUTE_ADMIN_EXPORT_JSON:
+	case ROUTE_ADMIN_IMPORT:
 		handle_admin(ctx, req, r);
 		break;
 	case ROUTE_BADNAME:

@@ -29,8 +29,6 @@
 #define HISTORY_BOTS	",bots"
 /* A count: up to 18 digits, so that sums of a few stay in a bigint. */
 #define HISTORY_DIGITS	18
-/* The most lines reported; the rest are counted. */
-#define HISTORY_REPORT	20
 
 /* One field of a line, without its quotes. */
 struct history_field {
@@ -153,8 +151,11 @@ history_row(const char *line, size_t len, int cols, const char *today,
 	return NULL;
 }
 
-/* Append "line N: why\n" to err while it has room; count it anyway. */
-static void
+/*
+ * Append "line N: why\n" to e while it has room and it is one of the
+ * first HISTORY_REPORT; count it anyway.
+ */
+void
 history_report(struct history_err *e, size_t line, const char *why)
 {
 	size_t	 used;

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "footfall.h"
@@ -17,8 +16,6 @@
 #define DEFAULT_CONF	FOOTFALL_SYSCONFDIR "/footfall.conf"
 /* --import reads at most this much: a million rows and more. */
 #define IMPORT_FILE_MAX	(128 * 1024 * 1024)
-/* An import or export is one statement over many rows: more time. */
-#define HISTORY_TIMEOUT_MS	120000
 
 static void
 usage(FILE *f)
@@ -183,51 +180,43 @@ out:
 static struct db *
 history_db(const struct conf *conf)
 {
-	return db_open(conf->database, conf->db_timeout_ms > HISTORY_TIMEOUT_MS ?
-	    conf->db_timeout_ms : HISTORY_TIMEOUT_MS, conf->connect_timeout);
+	return db_open(conf->database, conf->db_timeout_ms,
+	    conf->connect_timeout);
 }
 
 /*
  * --export: every counter's days as CSV (what --import reads), or as
- * JSON with the counters' totals too, on stdout.
+ * JSON with the counters' totals too, on stdout (export.c, the path
+ * GET /admin/export.csv and .json take too).
  */
 static int
 export(const struct conf *conf, int json)
 {
-	struct db		*db;
-	struct history_row	*rows = NULL;
-	struct counter_info	*c = NULL;
-	char			*out = NULL;
-	size_t			 n = 0, nc = 0, len = 0;
-	int			 rc = 1;
+	struct export	 ex;
+	struct db	*db;
+	int		 rc = 1;
 
+	memset(&ex, 0, sizeof(ex));
+	ex.json = json;
 	if ((db = history_db(conf)) == NULL)
 		return 1;
-	if (db_export_days(db, &rows, &n) != DB_OK ||
-	    (json && db_list_counters(db, &c, &nc) != DB_OK)) {
+	if (export_read(db, &ex) != DB_OK) {
 		fprintf(stderr, "footfall: export failed (the log line above "
 		    "says why)\n");
 		goto out;
 	}
-	if (json) {
-		if ((out = resp_export_json(c, nc, rows, n)) != NULL)
-			len = strlen(out);
-	} else
-		out = history_csv(rows, n, &len);
-	if (out == NULL) {
+	if (export_render(&ex) == -1) {
 		fprintf(stderr, "footfall: out of memory\n");
 		goto out;
 	}
-	if (fwrite(out, 1, len, stdout) != len || (json && putchar('\n') ==
-	    EOF) || fflush(stdout) == EOF) {
+	if (fwrite(ex.out, 1, ex.len, stdout) != ex.len || (json &&
+	    putchar('\n') == EOF) || fflush(stdout) == EOF) {
 		perror("footfall: stdout");
 		goto out;
 	}
 	rc = 0;
 out:
-	free(out);
-	free(c);
-	free(rows);
+	export_free(&ex);
 	db_close(db);
 	return rc;
 }
@@ -284,64 +273,47 @@ out:
 
 /*
  * --import: add the days in path to the counters, all in one
- * transaction, or nothing with every bad line named.
+ * transaction, or nothing with every bad line named (import.c, the
+ * path POST /admin/import takes too).
  */
 static int
 import(const struct conf *conf, const char *path)
 {
-	struct history_err	 e;
-	struct history_row	*rows = NULL;
-	struct db		*db = NULL;
-	char			*text = NULL, today[11];
-	size_t			*conf_rows = NULL, n = 0, nconf = 0, i;
-	long long		 v = 0, u = 0;
-	time_t			 now;
-	struct tm		 tm;
-	int			 rc = 1;
+	struct import	 im;
+	struct db	*db = NULL;
+	char		*text = NULL;
+	size_t		 len;
+	enum db_status	 st;
+	int		 rc = 1;
 
-	if (read_all(path, &text, &i) == -1)
+	memset(&im, 0, sizeof(im));
+	if (read_all(path, &text, &len) == -1)
 		return 1;
-	now = time(NULL);
-	if (gmtime_r(&now, &tm) == NULL ||
-	    strftime(today, sizeof(today), "%Y-%m-%d", &tm) != 10)
-		goto out;
-	if (history_parse(text, i, today, &rows, &n, &e) == -1) {
+	if (import_parse(&im, text, len) == -1) {
 		fprintf(stderr, "footfall: %s: nothing imported:\n%s", path,
-		    e.text);
-		if (e.count > 20)
-			fprintf(stderr, "and %zu more bad lines\n",
-			    e.count - 20);
+		    im.err.text);
 		goto out;
 	}
 	if ((db = history_db(conf)) == NULL)
 		goto out;
-	if (n > 0 && db_import_days(db, rows, n, &conf_rows, &nconf) !=
-	    DB_OK) {
+	if ((st = import_store(db, &im)) != DB_OK) {
 		fprintf(stderr, "footfall: %s: nothing imported: the database "
 		    "failed (the log line above says why)\n", path);
 		goto out;
 	}
-	if (nconf > 0) {
+	if (im.status == IMPORT_CONFLICT) {
 		fprintf(stderr, "footfall: %s: nothing imported: these days "
-		    "already hold numbers:\n", path);
-		for (i = 0; i < nconf && i < 20; i++)
-			fprintf(stderr, "line %zu: counter %s on %s\n",
-			    rows[conf_rows[i]].line, rows[conf_rows[i]].name,
-			    rows[conf_rows[i]].date);
-		if (nconf > 20)
-			fprintf(stderr, "and %zu more\n", nconf - 20);
+		    "already hold numbers:\n%s", path, im.err.text);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		v += rows[i].visits;
-		u += rows[i].uniques;
-	}
-	printf("imported %zu day%s: %lld visits, %lld unique visitors\n", n,
-	    n == 1 ? "" : "s", v, u);
+	printf("imported %zu day%s: %lld visits, %lld unique visitors\n",
+	    im.n, im.n == 1 ? "" : "s", im.visits, im.uniques);
 	rc = 0;
 out:
-	free(conf_rows);
-	free(rows);
+	if (im.err.count > HISTORY_REPORT)
+		fprintf(stderr, "and %zu more\n", im.err.count -
+		    HISTORY_REPORT);
+	import_free(&im);
 	free(text);
 	if (db != NULL)
 		db_close(db);

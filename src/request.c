@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "footfall.h"
 
@@ -26,6 +27,8 @@ enum req_param {
 	P_REFERER,
 	P_AUTH,
 	P_FETCH_SITE,
+	P_CONTENT_LENGTH,
+	P_CONTENT_TYPE,
 	P__MAX
 };
 
@@ -42,6 +45,8 @@ static const char *const req_names[P__MAX] = {
 	"HTTP_REFERER",		/* P_REFERER */
 	"HTTP_AUTHORIZATION",	/* P_AUTH */
 	"HTTP_SEC_FETCH_SITE",	/* P_FETCH_SITE */
+	"CONTENT_LENGTH",	/* P_CONTENT_LENGTH */
+	"CONTENT_TYPE",		/* P_CONTENT_TYPE */
 };
 
 /*
@@ -70,6 +75,51 @@ req_ignored(const struct addr *a, const struct conf *conf)
 		if (addr_in_net(a, &conf->ignore[i]))
 			return 1;
 	return 0;
+}
+
+/*
+ * CONTENT_LENGTH (RFC 3875 section 4.1.2: 1*digit, the body's bytes), at
+ * most max.  Returns the length; REQ_LENGTH_NONE if s is NULL or empty
+ * (no body announced: nginx leaves it empty); REQ_LENGTH_BAD if it is
+ * not digits alone; REQ_LENGTH_BIG if it is more than max, however many
+ * digits it has.  Pure.
+ */
+long long
+req_content_length(const char *s, long long max)
+{
+	long long	 v = 0;
+	size_t		 i;
+	int		 big = 0;
+
+	if (s == NULL || s[0] == '\0')
+		return REQ_LENGTH_NONE;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return REQ_LENGTH_BAD;
+		if (!big && (v = v * 10 + (s[i] - '0')) > max)
+			big = 1;
+	}
+	return big ? REQ_LENGTH_BIG : v;
+}
+
+/*
+ * Is CONTENT_TYPE the media type text/csv (RFC 4180, section 3), with
+ * any parameters (charset, header)?  The type and subtype are
+ * case-insensitive (RFC 9110 section 8.3.1).  Pure.
+ */
+int
+req_is_csv(const char *s)
+{
+	static const char	 csv[] = "text/csv";
+	size_t			 i, n = sizeof(csv) - 1;
+
+	if (s == NULL || strlen(s) < n)
+		return 0;
+	if (strncasecmp(s, csv, n) != 0)
+		return 0;
+	for (i = n; s[i] == ' ' || s[i] == '\t'; i++)
+		continue;
+	return s[i] == '\0' || s[i] == ';';
 }
 
 /*
@@ -429,6 +479,10 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 	if ((req->keys & ~req->bad & REQ_KEY(KEY_PATH)) == 0)
 		(void)req_log_path(val[P_REFERER], req->path,
 		    sizeof(req->path));
+
+	req->length = req_content_length(val[P_CONTENT_LENGTH],
+	    REQ_BODY_MAX);
+	req->csv = req_is_csv(val[P_CONTENT_TYPE]);
 
 	if (val[P_AUTH] != NULL && (nlen = strlen(val[P_AUTH])) <=
 	    REQ_AUTH_MAX) {

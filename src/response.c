@@ -418,6 +418,59 @@ resp_export_json(const struct counter_info *c, size_t nc,
 }
 
 /*
+ * POST /admin/import's answer: {"imported":N,"visits":V,
+ * "unique_visitors":U}, or for a file refused {"error":why,"lines":
+ * [{"line":N,"error":"..."}],"bad_lines":count}, the lines those of
+ * im->err ("line N: why\n" each, the first HISTORY_REPORT).  Returns a
+ * malloc'd JSON text, or NULL.
+ */
+char *
+resp_import_json(const struct import *im)
+{
+	json_object	*o, *a, *line;
+	const char	*p, *nl, *colon;
+	char		*end;
+	unsigned long	 n;
+
+	if ((o = json_object_new_object()) == NULL)
+		return NULL;
+	if (im->status == IMPORT_OK) {
+		json_object_object_add(o, "imported",
+		    json_object_new_int64((long long)im->n));
+		json_object_object_add(o, "visits",
+		    json_object_new_int64(im->visits));
+		json_object_object_add(o, "unique_visitors",
+		    json_object_new_int64(im->uniques));
+		return resp_json_text(o);
+	}
+	json_object_object_add(o, "error", json_object_new_string(
+	    im->status == IMPORT_CONFLICT ? "these days already hold numbers: "
+	    "nothing imported" : "bad lines: nothing imported"));
+	if ((a = json_object_new_array()) == NULL) {
+		json_object_put(o);
+		return NULL;
+	}
+	json_object_object_add(o, "lines", a);
+	/* history_report's own lines, so their shape is known. */
+	for (p = im->err.text; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		if (strncmp(p, "line ", 5) != 0 ||
+		    (n = strtoul(p + 5, &end, 10)) == 0 ||
+		    (colon = end) >= nl || strncmp(colon, ": ", 2) != 0 ||
+		    (line = json_object_new_object()) == NULL)
+			continue;
+		json_object_object_add(line, "line",
+		    json_object_new_int64((long long)n));
+		json_object_object_add(line, "error",
+		    json_object_new_string_len(colon + 2,
+		    (int)(nl - colon - 2)));
+		json_object_array_add(a, line);
+	}
+	json_object_object_add(o, "bad_lines",
+	    json_object_new_int64((long long)im->err.count));
+	return resp_json_text(o);
+}
+
+/*
  * GET /stats/{name}: the counter's all-time numbers c and its last n
  * days d[0..n-1], oldest first (README "Statistics").  Returns a
  * malloc'd JSON text, or NULL.

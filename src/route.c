@@ -18,6 +18,9 @@ static const char *const route_names[ROUTE__MAX] = {
 	"admin_counter", /* ROUTE_ADMIN_COUNTER */
 	"admin_csv",	/* ROUTE_ADMIN_CSV */
 	"admin_top",	/* ROUTE_ADMIN_TOP */
+	"admin_export_csv", /* ROUTE_ADMIN_EXPORT_CSV */
+	"admin_export_json", /* ROUTE_ADMIN_EXPORT_JSON */
+	"admin_import",	/* ROUTE_ADMIN_IMPORT */
 	"healthz",	/* ROUTE_HEALTHZ */
 	"metrics",	/* ROUTE_METRICS */
 	"badname",	/* ROUTE_BADNAME */
@@ -48,6 +51,9 @@ static const struct route_path route_paths[ROUTE__MAX] = {
 	{ "/admin/counters", 1, "" },	/* ROUTE_ADMIN_COUNTER */
 	{ "/admin/stats", 1, ".csv" },	/* ROUTE_ADMIN_CSV */
 	{ "/admin/top", 1, "" },	/* ROUTE_ADMIN_TOP */
+	{ "/admin/export.csv", 0, "" },	/* ROUTE_ADMIN_EXPORT_CSV */
+	{ "/admin/export.json", 0, "" }, /* ROUTE_ADMIN_EXPORT_JSON */
+	{ "/admin/import", 0, "" },	/* ROUTE_ADMIN_IMPORT */
 	{ "/healthz", 0, "" },		/* ROUTE_HEALTHZ */
 	{ "/metrics", 0, "" },		/* ROUTE_METRICS */
 	{ NULL, 0, NULL },		/* ROUTE_BADNAME */
@@ -74,6 +80,9 @@ static const unsigned int route_methods[ROUTE__MAX] = {
 	M(METHOD_GET) | M(METHOD_HEAD) | M(METHOD_POST), /* ROUTE_ADMIN_COUNTER */
 	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_ADMIN_CSV */
 	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_ADMIN_TOP */
+	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_ADMIN_EXPORT_CSV */
+	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_ADMIN_EXPORT_JSON */
+	M(METHOD_POST),				/* ROUTE_ADMIN_IMPORT */
 	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_HEALTHZ */
 	M(METHOD_GET) | M(METHOD_HEAD),		/* ROUTE_METRICS */
 	M(METHOD_GET) | M(METHOD_HEAD) | M(METHOD_POST) |
@@ -91,6 +100,9 @@ static const char *const route_allow[ROUTE__MAX] = {
 	"GET, HEAD, POST",		/* ROUTE_ADMIN_COUNTER */
 	"GET, HEAD",			/* ROUTE_ADMIN_CSV */
 	"GET, HEAD",			/* ROUTE_ADMIN_TOP */
+	"GET, HEAD",			/* ROUTE_ADMIN_EXPORT_CSV */
+	"GET, HEAD",			/* ROUTE_ADMIN_EXPORT_JSON */
+	"POST",				/* ROUTE_ADMIN_IMPORT */
 	"GET, HEAD",			/* ROUTE_HEALTHZ */
 	"GET, HEAD",			/* ROUTE_METRICS */
 	"GET, HEAD, POST, OPTIONS",	/* ROUTE_BADNAME */
@@ -140,7 +152,9 @@ int
 route_is_admin(enum route r)
 {
 	return r == ROUTE_ADMIN_LIST || r == ROUTE_ADMIN_COUNTER ||
-	    r == ROUTE_ADMIN_CSV || r == ROUTE_ADMIN_TOP;
+	    r == ROUTE_ADMIN_CSV || r == ROUTE_ADMIN_TOP ||
+	    r == ROUTE_ADMIN_EXPORT_CSV || r == ROUTE_ADMIN_EXPORT_JSON ||
+	    r == ROUTE_ADMIN_IMPORT;
 }
 
 /*

@@ -51,6 +51,14 @@
  * (libfcgi alone would wait for ever.)
  */
 #define SRV_PEEK_SECONDS 5
+/*
+ * Seconds a request's body has to arrive once a handler asks for it.
+ * nginx and Apache read the whole body from the client before they
+ * pass it on (fastcgi_request_buffering, mod_fcgid), so it comes at
+ * the speed of a local socket; a body that stops coming must not hold
+ * a thread for ever.
+ */
+#define SRV_BODY_SECONDS 30
 
 extern char **environ;
 
@@ -63,6 +71,28 @@ struct srv {
 	int			 wake[2];	/* closing wake[1] stops all */
 	pthread_mutex_t		 accept_lock;
 	atomic_int		 stopping;	/* request threads read it */
+};
+
+/*
+ * A request's body (FCGI_STDIN, section 5.3 of the FastCGI spec).
+ * libfcgi would act on any record it meets while it reads one,
+ * management records included (fcgirec.c says what that costs), so
+ * footfall reads a body's records itself, checking each header first:
+ * libfcgi is handed the records up to the end of the parameters only
+ * (srv_params).  A request whose whole stream srv_peek saw, with an
+ * empty body, is left to libfcgi alone as before: a GET, nearly all.
+ */
+enum srv_in_state {
+	SRV_IN_UNREAD,		/* the body is still on the connection */
+	SRV_IN_ENDED,		/* read to its empty record */
+	SRV_IN_BROKEN,		/* not all read: close the connection */
+};
+
+struct srv_in {
+	int			 fd;	/* the web server's connection */
+	unsigned int		 rid;	/* the request's id */
+	int			 own;	/* the body is ours to read */
+	enum srv_in_state	 state;
 };
 
 struct worker {
@@ -99,6 +129,161 @@ srv_answer(struct ctx *ctx, char *const *envp,
 	free(out);
 	handle_account(&req, &r, clock_now() - t0, ctx->db_seconds);
 	return 0;
+}
+
+/*
+ * Receive exactly n bytes from fd into p by deadline.  Returns 0, or -1
+ * with *why if the peer closed, failed or was too slow.
+ */
+static int
+srv_recv(int fd, void *p, size_t n, double deadline, const char **why)
+{
+	struct pollfd	 pfd;
+	ssize_t		 got;
+	double		 left;
+
+	while (n > 0) {
+		got = recv(fd, p, n, MSG_DONTWAIT);
+		if (got > 0) {
+			p = (char *)p + got;
+			n -= (size_t)got;
+			continue;
+		}
+		if (got == 0) {
+			*why = "the web server closed the connection mid-body";
+			return -1;
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			*why = "the connection failed mid-body";
+			return -1;
+		}
+		if ((left = deadline - clock_now()) <= 0) {
+			*why = "the body did not all come in time";
+			return -1;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)(left * 1000) + 1) == -1 &&
+		    errno != EINTR) {
+			*why = "poll failed mid-body";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A body_fn for a FastCGI request: read request in->rid's FCGI_STDIN
+ * records to the empty one that ends them, which must hold exactly len
+ * bytes (CONTENT_LENGTH, RFC 3875 section 4.1.2).  A body shorter or
+ * longer, a record that is not the request's FCGI_STDIN, or a peer that
+ * closes or stalls leaves nothing in *buf and the connection to be
+ * closed.
+ */
+static int
+srv_body_fcgi(void *arg, size_t len, char **buf)
+{
+	struct srv_in	*in = arg;
+	unsigned char	 h[FCGIREC_HEADER], pad[255];
+	const char	*why = NULL;
+	char		*b = NULL;
+	size_t		 got = 0, clen, plen;
+	double		 deadline;
+
+	*buf = NULL;
+	if (!in->own || in->state != SRV_IN_UNREAD) {
+		/* srv_peek saw the whole stream, and it was empty. */
+		if (in->own || len > 0) {
+			why = "the body is shorter than its CONTENT_LENGTH";
+			goto fail;
+		}
+		return (*buf = strdup("")) == NULL ? -1 : 0;
+	}
+	if ((b = malloc(len + 1)) == NULL) {
+		why = "out of memory";
+		goto fail;
+	}
+	deadline = clock_now() + SRV_BODY_SECONDS;
+	for (;;) {
+		if (srv_recv(in->fd, h, sizeof(h), deadline, &why) == -1 ||
+		    fcgirec_stdin(h, in->rid, &clen, &plen, &why) == -1)
+			goto fail;
+		if (clen > len - got) {
+			why = "the body is longer than its CONTENT_LENGTH";
+			goto fail;
+		}
+		if (srv_recv(in->fd, b + got, clen, deadline, &why) == -1 ||
+		    srv_recv(in->fd, pad, plen, deadline, &why) == -1)
+			goto fail;
+		got += clen;
+		if (clen == 0)
+			break;	/* the stream's end (section 3.3) */
+	}
+	if (got != len) {
+		why = "the body is shorter than its CONTENT_LENGTH";
+		goto fail;
+	}
+	b[len] = '\0';
+	in->state = SRV_IN_ENDED;
+	*buf = b;
+	return 0;
+fail:
+	log_warn("a request body refused: %s", why);
+	in->state = SRV_IN_BROKEN;
+	free(b);
+	return -1;
+}
+
+/* A body_fn for plain CGI: CONTENT_LENGTH bytes of stdin (RFC 3875). */
+static int
+srv_body_cgi(void *arg, size_t len, char **buf)
+{
+	char	*b;
+
+	*buf = NULL;
+	if ((b = malloc(len + 1)) == NULL)
+		return -1;
+	if (fread(b, 1, len, arg) != len) {
+		log_warn("a request body refused: the body is shorter than "
+		    "its CONTENT_LENGTH");
+		free(b);
+		return -1;
+	}
+	b[len] = '\0';
+	*buf = b;
+	return 0;
+}
+
+/*
+ * Move a request's records up to the end of its parameters, buf[0..at)
+ * as srv_peek checked them, from fd to a new socket pair, and return
+ * the pair's end for libfcgi to read them from (the caller closes it),
+ * or -1.  libfcgi reads 8 KiB at a time: from fd it could take the
+ * body's first records along, and read them its own way.  at is at
+ * most FCGIREC_MAX, which the pair's buffer holds at once.
+ */
+static int
+srv_params(int fd, unsigned char *buf, size_t at)
+{
+	int	 sp[2], size = 4 * FCGIREC_MAX;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1) {
+		log_error("socketpair: %s", strerror(errno));
+		return -1;
+	}
+	(void)setsockopt(sp[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	/* Peeked, so queued: MSG_WAITALL returns them all at once. */
+	if (recv(fd, buf, at, MSG_WAITALL) != (ssize_t)at ||
+	    send(sp[1], buf, at, MSG_DONTWAIT | MSG_NOSIGNAL) !=
+	    (ssize_t)at) {
+		log_error("cannot pass a request's parameters on: %s",
+		    strerror(errno));
+		close(sp[0]);
+		close(sp[1]);
+		return -1;
+	}
+	close(sp[1]);
+	return sp[0];
 }
 
 static int
@@ -182,23 +367,24 @@ srv_rcvbuf(int fd)
  * and including the empty FCGI_PARAMS record, and check them with
  * fcgirec_check before libfcgi reads any of them.  MSG_PEEK leaves them
  * queued, so libfcgi then reads the very bytes that were checked: no one
- * else reads fd, and libfcgi parses nothing past the parameters (footfall
- * never reads FCGI_STDIN).  buf holds FCGIREC_MAX bytes.  Returns 0 if
- * libfcgi may read the request, with *whole set by fcgirec_check (the
- * whole request is queued), or -1 if the connection is to be closed: the
+ * else reads fd, and libfcgi parses nothing past the parameters (a body
+ * footfall reads itself, srv_body_fcgi).  buf holds FCGIREC_MAX bytes.  Returns 0 if
+ * libfcgi may read the request, with *whole and *at set by fcgirec_check
+ * (the whole request is queued; where its parameters end) and
+ * *bodiless if it is whole with an empty body, or -1 if the connection is to be closed: the
  * peer closed it, sent records
  * fcgirec_check refuses (logged), sent no complete request within
  * SRV_PEEK_SECONDS (logged), or we are shutting down and it has sent
  * nothing yet.
  */
 static int
-srv_peek(struct srv *s, int fd, unsigned char *buf, int *whole)
+srv_peek(struct srv *s, int fd, unsigned char *buf, int *whole, size_t *at,
+    int *bodiless)
 {
 	struct pollfd	 pfd[2];
 	const char	*why = NULL;
 	double		 deadline, left;
 	ssize_t		 n;
-	size_t		 at;
 	int		 ms, pause = 1, hup = 0;
 
 	deadline = clock_now() + SRV_PEEK_SECONDS;
@@ -212,9 +398,11 @@ srv_peek(struct srv *s, int fd, unsigned char *buf, int *whole)
 			return -1;
 		}
 		if (n > 0) {
-			switch (fcgirec_check(buf, (size_t)n, &at, whole,
+			switch (fcgirec_check(buf, (size_t)n, at, whole,
 			    &why)) {
 			case FCGIREC_VALID:
+				*bodiless = *whole &&
+				    fcgirec_bodiless(buf, (size_t)n, *at);
 				return 0;
 			case FCGIREC_INVALID:
 				goto refuse;
@@ -282,7 +470,9 @@ srv_serve(struct srv *s, struct ctx *ctx, int fd, unsigned char *buf)
 {
 	FCGX_Request	 req;
 	struct pollfd	 pfd[2];
-	int		 whole = 0;
+	struct srv_in	 in;
+	size_t		 at;
+	int		 whole = 0, bodiless = 0, pfd_lib = -1;
 
 	/*
 	 * Hand our connected socket to libfcgi: with ipcFd set and
@@ -295,20 +485,50 @@ srv_serve(struct srv *s, struct ctx *ctx, int fd, unsigned char *buf)
 	FCGX_InitRequest(&req, -1, 0);
 	req.ipcFd = fd;
 	req.keepConnection = 1;
+	ctx->body = srv_body_fcgi;
+	ctx->body_arg = &in;
 	for (;;) {
 		/* Every request, a kept connection's next ones too. */
-		if (srv_peek(s, req.ipcFd, buf, &whole) == -1) {
+		if (srv_peek(s, fd, buf, &whole, &at, &bodiless) == -1) {
 			/*
 			 * Closed here, not by libfcgi, whose close reads
 			 * what the peer still sends, for up to 2 s a read.
 			 */
-			close(req.ipcFd);
+			close(fd);
 			req.ipcFd = -1;
 			break;
 		}
-		if (FCGX_Accept_r(&req) < 0)
+		memset(&in, 0, sizeof(in));
+		in.fd = fd;
+		in.own = !bodiless;
+		/* A body to come: libfcgi reads the parameters only. */
+		if (in.own && (req.ipcFd = pfd_lib = srv_params(fd, buf,
+		    at)) == -1) {
+			close(fd);
+			break;
+		}
+		if (FCGX_Accept_r(&req) < 0) {
+			/* libfcgi closed the pair's end, not fd. */
+			if (in.own)
+				close(fd);
 			break;		/* closed, or not FastCGI */
+		}
+		if (in.own) {
+			/* Answer on fd; the pair has nothing more. */
+			req.ipcFd = fd;
+			close(pfd_lib);
+			/* No one reads the body through libfcgi. */
+			req.in->isClosed = 1;
+		}
+		in.rid = (unsigned int)req.requestId;
 		(void)srv_answer(ctx, req.envp, srv_put_fcgi, req.out);
+		/*
+		 * A body left unread, or read in part: what is still on
+		 * the connection is not a request, so close it (libfcgi's
+		 * close reads it away raw).
+		 */
+		if (in.own && in.state != SRV_IN_ENDED)
+			req.keepConnection = 0;
 		/*
 		 * On a connection the web server does not keep, libfcgi's
 		 * FCGX_Finish_r writes the end of the response and then
@@ -494,6 +714,8 @@ srv_run_cgi(const struct conf *conf, const unsigned char *key)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = conf;
+	ctx.body = srv_body_cgi;
+	ctx.body_arg = stdin;
 	/*
 	 * One visit and gone: removing expired visitors is left to a
 	 * timer running footfall --purge (footfall(8)).
