@@ -425,3 +425,49 @@ Test(fcgirec, records_cap)
 	cr_assert_eq(fcgirec_check(buf, off - 8, &at, &whole, &why), FCGIREC_MORE);
 	cr_assert_eq(at, off);
 }
+
+/* A body's record headers: only request rid's FCGI_STDIN passes. */
+Test(fcgirec, stdin_header)
+{
+	static const struct {
+		unsigned char	 h[8];
+		unsigned int	 rid;
+		int		 want;
+		size_t		 clen, plen;
+	} t[] = {
+		{ { 1, 5, 0, 1, 0x01, 0x02, 3, 0 }, 1, 0, 258, 3 },
+		{ { 1, 5, 0, 1, 0, 0, 0, 0 }, 1, 0, 0, 0 },	/* the end */
+		{ { 1, 5, 0x12, 0x34, 0xff, 0xff, 255, 0 }, 0x1234, 0, 65535,
+		    255 },
+		{ { 2, 5, 0, 1, 0, 1, 0, 0 }, 1, -1, 1, 0 },	/* version */
+		{ { 1, 9, 0, 0, 0, 1, 0, 0 }, 1, -1, 1, 0 },	/* GET_VALUES */
+		{ { 1, 4, 0, 1, 0, 0, 0, 0 }, 1, -1, 0, 0 },	/* PARAMS */
+		{ { 1, 1, 0, 1, 0, 8, 0, 0 }, 1, -1, 8, 0 },	/* BEGIN */
+		{ { 1, 2, 0, 1, 0, 0, 0, 0 }, 1, -1, 0, 0 },	/* ABORT */
+		{ { 1, 5, 0, 2, 0, 1, 0, 0 }, 1, -1, 1, 0 },	/* other id */
+		{ { 1, 5, 0, 0, 0, 1, 0, 0 }, 1, -1, 1, 0 },	/* id 0 */
+	};
+	const char	*why;
+	size_t		 i, clen, plen;
+
+	for (i = 0; i < NELEM(t); i++) {
+		why = NULL;
+		cr_expect_eq(fcgirec_stdin(t[i].h, t[i].rid, &clen, &plen,
+		    &why), t[i].want, "case %zu", i);
+		cr_expect_eq(clen, t[i].clen, "case %zu: clen %zu", i, clen);
+		cr_expect_eq(plen, t[i].plen, "case %zu: plen %zu", i, plen);
+		cr_expect_eq(why == NULL, t[i].want == 0, "case %zu: why", i);
+	}
+}
+
+/* Whole requests: an empty FCGI_STDIN stream, or a body in it. */
+Test(fcgirec, bodiless)
+{
+	static const unsigned char	 empty[] = { 1, 5, 0, 1, 0, 0, 0, 0 };
+	static const unsigned char	 body[] = { 1, 5, 0, 1, 0, 1, 0, 0,
+	    'x', 1, 5, 0, 1, 0, 0, 0, 0 };
+
+	cr_expect(fcgirec_bodiless(empty, sizeof(empty), 0));
+	cr_expect(!fcgirec_bodiless(body, sizeof(body), 0));
+	cr_expect(!fcgirec_bodiless(empty, 4, 0), "a header cut short");
+}

@@ -481,3 +481,64 @@ Test(request, dnt_and_agent)
 	req_parse(lenvp, &c, &r);
 	cr_expect_eq(r.agentlen, AGENT_MAX, "cut at AGENT_MAX");
 }
+
+/* CONTENT_LENGTH: digits alone, bounded however many there are. */
+Test(request, content_length)
+{
+	static const struct {
+		const char	*in;
+		long long	 max, want;
+	} t[] = {
+		{ NULL, 100, REQ_LENGTH_NONE },
+		{ "", 100, REQ_LENGTH_NONE },	/* nginx's for no body */
+		{ "0", 100, 0 },
+		{ "100", 100, 100 },
+		{ "0100", 100, 100 },
+		{ "101", 100, REQ_LENGTH_BIG },
+		{ "99999999999999999999999999", 100, REQ_LENGTH_BIG },
+		{ "16777216", REQ_BODY_MAX, REQ_BODY_MAX },
+		{ "16777217", REQ_BODY_MAX, REQ_LENGTH_BIG },
+		{ "-1", 100, REQ_LENGTH_BAD },
+		{ "+1", 100, REQ_LENGTH_BAD },
+		{ " 1", 100, REQ_LENGTH_BAD },
+		{ "1 ", 100, REQ_LENGTH_BAD },
+		{ "1e3", 100, REQ_LENGTH_BAD },
+		{ "0x10", 100, REQ_LENGTH_BAD },
+		{ "999999999999999999999x", 100, REQ_LENGTH_BAD },
+	};
+	size_t	 i;
+
+	for (i = 0; i < NELEM(t); i++)
+		cr_expect_eq(req_content_length(t[i].in, t[i].max), t[i].want,
+		    "\"%s\": %lld", t[i].in ? t[i].in : "(null)",
+		    req_content_length(t[i].in, t[i].max));
+}
+
+/* CONTENT_TYPE: text/csv, any case, with or without parameters. */
+Test(request, is_csv)
+{
+	static const struct {
+		const char	*in;
+		int		 want;
+	} t[] = {
+		{ "text/csv", 1 },
+		{ "TEXT/CSV", 1 },
+		{ "text/csv; charset=utf-8", 1 },
+		{ "text/csv;header=present", 1 },
+		{ "text/csv ; charset=utf-8", 1 },
+		{ NULL, 0 },
+		{ "", 0 },
+		{ "text/cs", 0 },
+		{ "text/csvx", 0 },
+		{ "text/csv2", 0 },
+		{ "text/plain", 0 },
+		{ "application/x-www-form-urlencoded", 0 },
+		{ " text/csv", 0 },
+		{ "text\x0f" "csv", 0 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < NELEM(t); i++)
+		cr_expect_eq(req_is_csv(t[i].in), t[i].want, "\"%s\"",
+		    t[i].in ? t[i].in : "(null)");
+}

@@ -216,3 +216,41 @@ Test(response, allow_header)
 	cr_assert_null(strstr(s, "Allow: "), "no allow: %s", s);
 	free(s);
 }
+
+/* POST /admin/import's answers: the sums, or the lines of err. */
+Test(response, import_json)
+{
+	struct import	 im;
+	char		*s;
+
+	memset(&im, 0, sizeof(im));
+	im.status = IMPORT_OK;
+	im.n = 3;
+	im.visits = 110;
+	im.uniques = 49;
+	s = resp_import_json(&im);
+	cr_assert_str_eq(s, "{\"imported\":3,\"visits\":110,"
+	    "\"unique_visitors\":49}\n");
+	free(s);
+
+	memset(&im, 0, sizeof(im));
+	im.status = IMPORT_BAD;
+	history_report(&im.err, 3, "a count is \"bad\"");
+	history_report(&im.err, 12, "more unique visitors than visits");
+	im.err.count = 25;	/* 23 more than told */
+	s = resp_import_json(&im);
+	cr_assert_str_eq(s, "{\"error\":\"bad lines: nothing imported\","
+	    "\"lines\":[{\"line\":3,\"error\":\"a count is \\\"bad\\\"\"},"
+	    "{\"line\":12,\"error\":\"more unique visitors than visits\"}],"
+	    "\"bad_lines\":25}\n");
+	free(s);
+
+	memset(&im, 0, sizeof(im));
+	im.status = IMPORT_CONFLICT;
+	history_report(&im.err, 2, "counter blog on 2025-03-01");
+	s = resp_import_json(&im);
+	cr_assert_str_eq(s, "{\"error\":\"these days already hold numbers: "
+	    "nothing imported\",\"lines\":[{\"line\":2,\"error\":\"counter "
+	    "blog on 2025-03-01\"}],\"bad_lines\":1}\n");
+	free(s);
+}
