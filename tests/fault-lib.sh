@@ -93,9 +93,21 @@ count_status() { local r; r=$(count_once "$1"); echo "${r% *}"; }
 
 db_uniques() { psql_admin -c "SELECT coalesce(sum(uniques), 0) FROM footfall.counter_total"; }
 db_visitors() { psql_admin -c "SELECT count(*) FROM footfall.visitor"; }
-peek_total() {	# the total footfall answers to GET /count?peek
-	curl -s --max-time 10 "$U/count?peek" |
-	    sed -n 's/.*"total_visits":\([0-9]*\).*/\1/p'
+# peek_total: the total footfall answers to GET /count?peek.  A read
+# during a fault may be refused for a moment (a 503 while footfall backs
+# off after a failed connect): up to 5 tries, 0.5 s apart, each refusal
+# shown as a TAP comment.  Empty if no try was answered 200.
+peek_total() {
+	local try r
+	for try in 1 2 3 4 5; do
+		r=$(curl -s --max-time 10 -w ' %{http_code}' "$U/count?peek")
+		if [ "${r##* }" = 200 ]; then
+			echo "${r% *}" | sed -n 's/.*"total_visits":\([0-9]*\).*/\1/p'
+			return
+		fi
+		echo "# peek $try: status ${r##* }: ${r% *}" >&2
+		sleep 0.5
+	done
 }
 
 INDETERMINATE=(502 504 000)
