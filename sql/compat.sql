@@ -10,6 +10,23 @@
 -- purge(integer, integer, integer).
 SET ROLE footfall_owner;
 
+-- count_batch without pages (007): footfall before step 008 calls it.
+CREATE OR REPLACE FUNCTION footfall_api.count_batch(p_counters text[],
+    p_kinds text[], p_hashes bytea[], p_prev bytea[], p_paths text[],
+    p_refs text[], p_browsers text[], p_window integer,
+    p_interval integer, p_max_counters integer, p_log boolean)
+RETURNS TABLE (refused boolean, is_new boolean, counted boolean,
+    visits bigint, uniques bigint, xact_id xid8, batch_id uuid)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT b.refused, b.is_new, b.counted, b.visits, b.uniques,
+	       b.xact_id, b.batch_id
+	  FROM footfall_api.count_batch(p_counters, p_kinds, p_hashes, p_prev,
+	      p_paths, p_refs, p_browsers, p_window, p_interval,
+	      p_max_counters, p_log, NULL, NULL, NULL) b
+$$;
+
 -- count_visits (005): one row of per-counter arrays and position lists.
 CREATE OR REPLACE FUNCTION footfall_api.count_visits(p_counters text[],
     p_kinds text[], p_hashes bytea[], p_prev bytea[], p_paths text[],

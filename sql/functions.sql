@@ -49,7 +49,10 @@ $$;
 -- the previous one; 'u' untracked (do not track: adds to the total, no
 -- hash); 'b' a known bot (adds to the counter's bots only).  p_paths,
 -- p_refs and p_browsers are the visit log's fields (NULL arrays with
--- p_log false).
+-- p_log false).  p_pages[i] is the visit's page (a normalised path, or
+-- NULL; the whole array NULL with pages off), p_page_make[i] whether
+-- the visit may make its page if it does not exist (it came from an
+-- allowed origin).
 --
 -- A counter that does not exist is made for a visit that is not a bot's
 -- while fewer than p_max_counters exist (NULL: no cap; footfall checked
@@ -60,17 +63,27 @@ $$;
 -- visitor's last counted visit is at least p_interval seconds old (a
 -- "repeat" otherwise); a visit that is new always counts.
 --
+-- A page counts the visits that count for its counter, and its own
+-- unique visitors with the same window; it is made for a counted visit
+-- that may make it while its counter has fewer than p_max_pages pages.
+--
 -- Returns one row per visit, in order: whether it was refused, new,
 -- counted (a tracked visit that is not is a repeat), its counter's
 -- numbers as they were right after it (0 for a refused one), the
--- transaction's id, and the batch's id, written to footfall.batch in
--- this transaction.  footfall reads the batch's id before it asks for
+-- transaction's id, the batch's id, written to footfall.batch in this
+-- transaction, and its page's numbers as they were right after it
+-- (NULL if it counted for no page).  footfall reads the batch's id before it asks for
 -- the commit; when the answer to the commit is lost it asks
 -- batch_committed(id) instead of guessing: a blind retry would count
 -- the visits twice, a blind error would deny visits that were counted.
 -- (xact_id is for footfall binaries before step 007, which asked
 -- pg_xact_status; it goes with compat.sql.)
 --
+-- The pages are read by their keys, whatever plan PL/pgSQL cached while
+-- the tables were small (test_db page_lookups_by_key_only).
+--
+-- 008 added the pages (three arguments, two result columns): the
+-- function of eleven arguments is now compat.sql's wrapper of this one.
 -- 007 added batch_id to the result: a function made earlier is dropped
 -- first (in the same transaction, so no caller finds it missing).
 DO $$
@@ -88,9 +101,11 @@ END $$;
 CREATE OR REPLACE FUNCTION footfall_api.count_batch(p_counters text[],
     p_kinds text[], p_hashes bytea[], p_prev bytea[], p_paths text[],
     p_refs text[], p_browsers text[], p_window integer,
-    p_interval integer, p_max_counters integer, p_log boolean)
+    p_interval integer, p_max_counters integer, p_log boolean,
+    p_pages text[], p_page_make boolean[], p_max_pages integer)
 RETURNS TABLE (refused boolean, is_new boolean, counted boolean,
-    visits bigint, uniques bigint, xact_id xid8, batch_id uuid)
+    visits bigint, uniques bigint, xact_id xid8, batch_id uuid,
+    page_visits bigint, page_uniques bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET lock_timeout = '1s'
@@ -111,6 +126,8 @@ DECLARE
 	v_new	integer[];
 	v_i	integer;
 	v_batch	uuid := footfall.uuid7(now());
+	v_pid	integer[];
+	v_pnew	boolean[];
 BEGIN
 	SELECT * INTO v_lim FROM footfall.limits();
 	-- Each connection adds to its own slot: no queue on one row.
@@ -121,7 +138,10 @@ BEGIN
 	    (p_prev IS NOT NULL AND cardinality(p_prev) <> v_n) OR
 	    (p_log AND (cardinality(p_paths) IS DISTINCT FROM v_n OR
 	    cardinality(p_refs) IS DISTINCT FROM v_n OR
-	    cardinality(p_browsers) IS DISTINCT FROM v_n)) THEN
+	    cardinality(p_browsers) IS DISTINCT FROM v_n)) OR
+	    (p_pages IS NOT NULL AND (cardinality(p_pages) <> v_n OR
+	    cardinality(p_page_make) IS DISTINCT FROM v_n OR
+	    p_max_pages IS NULL OR p_max_pages < 0)) THEN
 		RAISE EXCEPTION 'between 1 and % visits, one entry each, expected',
 		    v_lim.batch_max USING ERRCODE = '22023';
 	END IF;
@@ -130,7 +150,11 @@ BEGIN
 	    WHERE c IS NULL OR k IS NULL OR k NOT IN ('t', 'u', 'b') OR
 	    (k = 't') <> (h IS NOT NULL) OR octet_length(h) <> 32) OR
 	   EXISTS (SELECT FROM unnest(p_prev) h
-	    WHERE h IS NOT NULL AND octet_length(h) <> 32) THEN
+	    WHERE h IS NOT NULL AND octet_length(h) <> 32) OR
+	   EXISTS (SELECT FROM unnest(p_pages, p_page_make) AS u(pa, mk)
+	    WHERE u.pa IS NOT NULL AND (u.mk IS NULL OR
+	    octet_length(u.pa) NOT BETWEEN 1 AND 256 OR
+	    left(u.pa, 1) <> '/')) THEN
 		RAISE EXCEPTION 'malformed visit' USING ERRCODE = '22023';
 	END IF;
 	IF p_window IS NULL OR p_window < v_lim.window_min OR
@@ -258,6 +282,86 @@ BEGIN
 		v_isnew[v_i] := true;
 	END LOOP;
 
+	-- Pages: those the counted visits name, made if missing and
+	-- allowed, under a lock so that racing batches cannot pass the cap
+	-- together; then each page's unique visitors as the counter's
+	-- above (a hash of its own per visitor and page, carried across a
+	-- key rotation), in hash order.
+	v_pnew := array_fill(false, ARRAY[v_n]);
+	IF p_pages IS NOT NULL THEN
+		IF EXISTS (SELECT FROM unnest(v_cid, v_counted, p_pages,
+		    p_page_make) AS u(c, cnt, pa, mk)
+		    WHERE u.cnt AND u.mk AND u.pa IS NOT NULL AND NOT EXISTS
+		    (SELECT FROM footfall.page g
+		      WHERE g.counter = u.c AND g.path = u.pa)) THEN
+			PERFORM pg_advisory_xact_lock(hashtext('footfall.page'));
+			-- Each counter's missing pages in order of first
+			-- appearance, as many as its cap leaves room for.
+			INSERT INTO footfall.page (counter, path)
+			SELECT m.c, m.pa
+			  FROM (SELECT n.c, n.pa, n.i, row_number() OVER
+			          (PARTITION BY n.c ORDER BY n.i) AS r
+			      FROM (SELECT u.c, u.pa, min(u.i) AS i
+			          FROM unnest(v_cid, v_counted, p_pages,
+			              p_page_make) WITH ORDINALITY
+			              AS u(c, cnt, pa, mk, i)
+			         WHERE u.cnt AND u.mk AND u.pa IS NOT NULL AND
+			             NOT EXISTS (SELECT FROM footfall.page g
+			             WHERE g.counter = u.c AND g.path = u.pa)
+			         GROUP BY u.c, u.pa) n) m
+			 WHERE m.r <= p_max_pages - (SELECT count(*)
+			     FROM footfall.page g WHERE g.counter = m.c)
+			 ORDER BY m.i
+			ON CONFLICT (counter, path) DO NOTHING;
+		END IF;
+		v_pid := ARRAY(SELECT CASE WHEN u.cnt THEN
+		        (SELECT g.id FROM footfall.page g
+		          WHERE g.counter = u.c AND g.path = u.pa) END
+		    FROM unnest(v_cid, v_counted, p_pages) WITH ORDINALITY
+		        AS u(c, cnt, pa, i)
+		   ORDER BY u.i);
+		WITH firsts AS (
+			SELECT DISTINCT ON (u.ph) u.ph, u.pp, u.i
+			  FROM (SELECT sha256(u.h || int4send(u.g)) AS ph,
+			          sha256(u.p || int4send(u.g)) AS pp, u.i
+			      FROM unnest(p_hashes, v_prev, v_pid)
+			          WITH ORDINALITY AS u(h, p, g, i)
+			     WHERE u.h IS NOT NULL AND u.g IS NOT NULL) u
+			 ORDER BY u.ph, u.i
+		), src AS (
+			SELECT f.ph, f.i, pv.counted_at AS carried
+			  FROM firsts f
+			  LEFT JOIN LATERAL (SELECT x.counted_at
+			      FROM footfall.page_visitor x
+			     WHERE x.hash = f.pp AND x.counted_at > now()
+			         - make_interval(secs => p_window)
+			     LIMIT 1) pv ON true
+		), ins AS (
+			INSERT INTO footfall.page_visitor AS v (hash, counted_at)
+			SELECT s.ph, coalesce(s.carried, now())
+			  FROM src s ORDER BY s.ph
+			ON CONFLICT (hash) DO UPDATE
+			    SET counted_at = excluded.counted_at
+			    WHERE v.counted_at <= now()
+			        - make_interval(secs => p_window)
+			RETURNING v.hash
+		)
+		SELECT coalesce(array_agg(s.i::integer), '{}') INTO v_pos
+		  FROM src s JOIN ins ON ins.hash = s.ph
+		 WHERE s.carried IS NULL;
+		FOREACH v_i IN ARRAY v_pos LOOP
+			v_pnew[v_i] := true;
+		END LOOP;
+		INSERT INTO footfall.page_total AS t (page, slot, visits, uniques)
+		SELECT u.g, v_slot, count(*), count(*) FILTER (WHERE u.nw)
+		  FROM unnest(v_pid, v_pnew) AS u(g, nw)
+		 WHERE u.g IS NOT NULL
+		 GROUP BY u.g ORDER BY u.g
+		ON CONFLICT (page, slot) DO UPDATE
+		    SET visits = t.visits + excluded.visits,
+		        uniques = t.uniques + excluded.uniques;
+	END IF;
+
 	INSERT INTO footfall.counter_total AS t
 	    (counter, slot, visits, uniques, bots)
 	SELECT u.c, v_slot, count(*) FILTER (WHERE u.cnt),
@@ -293,19 +397,29 @@ BEGIN
 
 	INSERT INTO footfall.batch (id) VALUES (v_batch);
 
-	-- Each visit sees its counter's numbers less what the visits after
-	-- it in the batch added.
+	-- Each visit sees its counter's numbers, and its page's, less what
+	-- the visits after it in the batch added.
 	RETURN QUERY
 	SELECT u.c IS NULL, u.nw, u.cnt,
 	    coalesce(s.v - sum(u.cnt::integer) OVER later, s.v, 0)::bigint,
 	    coalesce(s.u - sum(u.nw::integer) OVER later, s.u, 0)::bigint,
-	    pg_current_xact_id(), v_batch
-	  FROM unnest(v_cid, v_counted, v_isnew) WITH ORDINALITY
-	      AS u(c, cnt, nw, i)
+	    pg_current_xact_id(), v_batch,
+	    CASE WHEN u.g IS NOT NULL THEN
+	        coalesce(pt.v - count(u.g) OVER plater, pt.v)::bigint END,
+	    CASE WHEN u.g IS NOT NULL THEN
+	        coalesce(pt.u - sum(u.pnw::integer) OVER plater, pt.u)::bigint
+	    END
+	  FROM unnest(v_cid, v_counted, v_isnew,
+	      coalesce(v_pid, array_fill(NULL::integer, ARRAY[v_n])), v_pnew)
+	      WITH ORDINALITY AS u(c, cnt, nw, g, pnw, i)
 	  LEFT JOIN (SELECT t.counter, sum(t.visits) AS v, sum(t.uniques) AS u
 	      FROM footfall.counter_total t WHERE t.counter = ANY (v_ids)
 	     GROUP BY t.counter) s ON s.counter = u.c
+	  LEFT JOIN LATERAL (SELECT sum(t.visits) AS v, sum(t.uniques) AS u
+	      FROM footfall.page_total t WHERE t.page = u.g) pt ON true
 	WINDOW later AS (PARTITION BY u.c ORDER BY u.i DESC
+	    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+	    plater AS (PARTITION BY u.g ORDER BY u.i DESC
 	    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 	 ORDER BY u.i;
 END
@@ -386,6 +500,62 @@ BEGIN
 		 WHERE c.counter = x.id) t ON true
 	 ORDER BY u.i;
 END
+$$;
+
+-- read_counters with a page for each counter: p_paths[i] (or NULL) of
+-- p_names[i].  page_found is NULL without a path, else whether the page
+-- exists; its numbers are 0 if it does not.
+CREATE OR REPLACE FUNCTION footfall_api.read_pages(p_names text[],
+    p_paths text[])
+RETURNS TABLE (found boolean, total_visits bigint, unique_visitors bigint,
+    bots bigint, page_found boolean, page_visits bigint,
+    page_uniques bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
+AS $$
+BEGIN
+	IF cardinality(p_paths) IS DISTINCT FROM cardinality(p_names) THEN
+		RAISE EXCEPTION 'one path (or NULL) per name expected'
+		    USING ERRCODE = '22023';
+	END IF;
+	RETURN QUERY
+	SELECT x.id IS NOT NULL, coalesce(t.visits, 0)::bigint,
+	       coalesce(t.uniques, 0)::bigint, coalesce(t.bots, 0)::bigint,
+	       CASE WHEN u.path IS NOT NULL THEN g.id IS NOT NULL END,
+	       coalesce(pt.visits, 0)::bigint, coalesce(pt.uniques, 0)::bigint
+	  FROM unnest(p_names, p_paths) WITH ORDINALITY AS u(name, path, i)
+	  LEFT JOIN footfall.counter x ON x.name = u.name
+	  LEFT JOIN LATERAL (
+		SELECT sum(c.visits) AS visits, sum(c.uniques) AS uniques,
+		       sum(c.bots) AS bots
+		  FROM footfall.counter_total c
+		 WHERE c.counter = x.id) t ON true
+	  LEFT JOIN footfall.page g ON g.counter = x.id AND g.path = u.path
+	  LEFT JOIN LATERAL (
+		SELECT sum(p.visits) AS visits, sum(p.uniques) AS uniques
+		  FROM footfall.page_total p
+		 WHERE p.page = g.id) pt ON true
+	 ORDER BY u.i;
+END
+$$;
+
+-- The counter p_name's p_limit (at most top_max) most visited pages,
+-- all time: path, visits and unique visitors.
+CREATE OR REPLACE FUNCTION footfall_api.top_pages(p_name text,
+    p_limit integer)
+RETURNS TABLE (path text, visits bigint, uniques bigint)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT g.path, sum(t.visits)::bigint, sum(t.uniques)::bigint
+	  FROM footfall.counter x
+	  JOIN footfall.page g ON g.counter = x.id
+	  JOIN footfall.page_total t ON t.page = g.id
+	 WHERE x.name = p_name
+	 GROUP BY g.id, g.path
+	 ORDER BY 2 DESC, g.path
+	 LIMIT least(greatest(p_limit, 1), (footfall.limits()).top_max)
 $$;
 
 -- The last p_days days (UTC, today included, oldest first, every day
@@ -609,6 +779,7 @@ SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
 	v_lim	record;
+	v_pages	bigint;
 BEGIN
 	SELECT * INTO v_lim FROM footfall.limits();
 	IF p_window IS NULL OR p_window < v_lim.window_min OR
@@ -629,6 +800,18 @@ BEGIN
 	DELETE FROM footfall.visitor v USING doomed
 	 WHERE v.hash = doomed.hash;
 	GET DIAGNOSTICS visitors = ROW_COUNT;
+	-- The pages' visitors (008) likewise, counted with the visitors.
+	WITH doomed AS (
+		SELECT d.hash FROM footfall.page_visitor d
+		 WHERE d.counted_at <= now() - make_interval(secs => p_window)
+		 ORDER BY d.counted_at
+		 LIMIT p_limit
+		   FOR UPDATE SKIP LOCKED
+	)
+	DELETE FROM footfall.page_visitor v USING doomed
+	 WHERE v.hash = doomed.hash;
+	GET DIAGNOSTICS v_pages = ROW_COUNT;
+	visitors := visitors + v_pages;
 END
 $$;
 

@@ -93,6 +93,40 @@ CREATE TABLE footfall.daily (
 	PRIMARY KEY (counter, day, slot)
 );
 
+-- The pages of a counter: the paths its visits named (the widget sends
+-- location.pathname; footfall normalises it: footfall(8), Pages).  A
+-- page is made by a counted visit from an allowed origin, while its
+-- counter has fewer than max_pages (count_batch's p_max_pages), so no
+-- client can make rows without bound.
+CREATE TABLE footfall.page (
+	id		integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	counter		integer NOT NULL REFERENCES footfall.counter
+	    ON DELETE CASCADE,
+	path		text NOT NULL
+	    CHECK (octet_length(path) BETWEEN 1 AND 256 AND path LIKE '/%'),
+	created_at	timestamptz NOT NULL DEFAULT now(),
+	UNIQUE (counter, path)
+);
+-- Each page's numbers, in slots as counter_total's and for the same
+-- reason (a site's front page is as hot as its counter).
+CREATE TABLE footfall.page_total (
+	page		integer NOT NULL REFERENCES footfall.page
+	    ON DELETE CASCADE,
+	slot		smallint NOT NULL CHECK (slot >= 0 AND slot < 64),
+	visits		bigint NOT NULL DEFAULT 0 CHECK (visits >= 0),
+	uniques		bigint NOT NULL DEFAULT 0 CHECK (uniques >= 0),
+	PRIMARY KEY (page, slot)
+);
+-- A page's unique visitors, as footfall.visitor is the counter's: one
+-- row per visitor and page, its hash SHA-256(visitor hash || page id),
+-- so that it is as keyed as the visitor's and tells nothing more;
+-- removed once its window has passed.
+CREATE TABLE footfall.page_visitor (
+	hash		bytea PRIMARY KEY CHECK (octet_length(hash) = 32),
+	counted_at	timestamptz NOT NULL
+);
+CREATE INDEX page_visitor_counted_at ON footfall.page_visitor (counted_at);
+
 -- The visit log (visit_log = on): one row per counted, tracked visit,
 -- kept for log_retention.  No hash, no address, no User-Agent: the time
 -- to the minute (so that a row cannot be joined with a visitor's

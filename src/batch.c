@@ -62,6 +62,7 @@ struct batch_req {
 	enum batch_kind		 kind;
 	const struct visit	*visit;		/* BATCH_VISIT */
 	const char		*counter;	/* BATCH_READ */
+	const char		*page;		/* BATCH_READ, or NULL */
 	batch_fn		 fn;		/* BATCH_CALL */
 	int			 stale;		/* may use read_database */
 	void			*arg;
@@ -95,6 +96,7 @@ struct batch_writer {
 	struct batch_req **vreqs;	/* the visits among reqs */
 	struct db_visit	*dv;
 	const char	**names;	/* the counters read */
+	const char	**paths;	/* and their pages */
 };
 
 struct batch {
@@ -238,6 +240,8 @@ batch_hash(struct batch_writer *w, struct batch_req **reqs, size_t n)
 		v = reqs[i]->visit;
 		d = &w->dv[i];
 		d->counter = v->counter;
+		d->page = v->page;
+		d->page_make = v->page_make;
 		d->kind = v->kind;
 		d->path = v->path;
 		d->ref = v->ref;
@@ -298,17 +302,25 @@ batch_db(const struct batch_writer *w, const struct batch_req *r)
 	return r->stale && w->rdb != NULL ? w->rdb : w->db;
 }
 
-/* Read the counters of reqs[0..n-1] with one statement on db. */
+/*
+ * Read the counters of reqs[0..n-1], and their pages if any names one,
+ * with one statement on db.
+ */
 static void
 batch_run_reads(struct batch_writer *w, struct db *db,
     struct batch_req **reqs, size_t n)
 {
+	const char	**paths = NULL;
 	enum db_status	 st;
 	size_t		 i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		w->names[i] = reqs[i]->counter;
-	st = db_read_counters(db, w->names, n, w->counts);
+		w->paths[i] = reqs[i]->page;
+		if (reqs[i]->page != NULL)
+			paths = w->paths;
+	}
+	st = db_read_counters(db, w->names, paths, n, w->counts);
 	for (i = 0; i < n; i++) {
 		reqs[i]->st = st;
 		if (st == DB_OK)
@@ -549,15 +561,17 @@ batch_visit(struct batch *b, const struct visit *v, struct counts *out,
 }
 
 /*
- * Read counter's numbers without counting (and so check the database);
- * out->found says whether it exists.
+ * Read counter's numbers without counting (and so check the database),
+ * and its page's if page is not NULL; out->found and out->page_found say
+ * whether they exist.
  */
 enum db_status
-batch_read(struct batch *b, const char *counter, struct counts *out,
-    double *waited)
+batch_read(struct batch *b, const char *counter, const char *page,
+    struct counts *out, double *waited)
 {
 	struct batch_req	 r = {
-		.kind = BATCH_READ, .counter = counter, .out = out
+		.kind = BATCH_READ, .counter = counter, .page = page,
+		.out = out
 	};
 
 	return batch_submit(b, &r, waited);
@@ -583,11 +597,12 @@ batch_call(struct batch *b, batch_fn fn, void *arg, double *waited)
  * (a standby's numbers may be behind the primary's: footfall.conf(5)).
  */
 enum db_status
-batch_peek(struct batch *b, const char *counter, struct counts *out,
-    double *waited)
+batch_peek(struct batch *b, const char *counter, const char *page,
+    struct counts *out, double *waited)
 {
 	struct batch_req	 r = {
-		.kind = BATCH_READ, .counter = counter, .out = out, .stale = 1
+		.kind = BATCH_READ, .counter = counter, .page = page,
+		.out = out, .stale = 1
 	};
 
 	return batch_submit(b, &r, waited);
@@ -620,6 +635,7 @@ batch_free(struct batch *b)
 		free(b->w[i].vreqs);
 		free(b->w[i].dv);
 		free(b->w[i].names);
+		free(b->w[i].paths);
 	}
 	free(b->w);
 	pthread_cond_destroy(&b->work);
@@ -661,6 +677,7 @@ batch_open(const struct conf *conf, const unsigned char *secret, int purge)
 	b->opts.max_counters = conf->ncounters > 0 ? -1 :
 	    (long long)conf->max_counters;
 	b->opts.log = conf->visit_log;
+	b->opts.max_pages = conf->max_pages;
 	b->secret = secret;
 	b->purge = purge;
 	b->delay = conf->commit_delay_us / 1e6;
@@ -688,10 +705,11 @@ batch_open(const struct conf *conf, const unsigned char *secret, int purge)
 		w->vreqs = calloc(DB_BATCH_MAX, sizeof(*w->vreqs));
 		w->dv = calloc(DB_BATCH_MAX, sizeof(*w->dv));
 		w->names = calloc(DB_BATCH_MAX, sizeof(*w->names));
+		w->paths = calloc(DB_BATCH_MAX, sizeof(*w->paths));
 		w->purge_at = clock_now();
 		if (w->db == NULL || w->hashes == NULL || w->prev == NULL ||
 		    w->counts == NULL || w->reqs == NULL || w->vreqs == NULL ||
-		    w->dv == NULL || w->names == NULL) {
+		    w->dv == NULL || w->names == NULL || w->paths == NULL) {
 			batch_close(b);
 			goto nomem;
 		}

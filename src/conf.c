@@ -134,6 +134,8 @@ static const struct cfg_option cfg_options[] = {
 	  F(ncounters), .none = "auto", .def = "auto", .help = "the counters" },
 	{ "max_counters", CFG_UINT, F(max_counters), 1, 100000, .def = "100",
 	  .help = "with counters = auto, the most counters that may exist" },
+	{ "max_pages", CFG_UINT, F(max_pages), 0, 100000, .def = "1000",
+	  .help = "pages a counter may have (0: no pages)" },
 	{ "visit_log", CFG_CHOICE, F(visit_log), .choices = cfg_onoff,
 	  .def = "on", .help = "keep the visit log (no hash, no address)" },
 	{ "log_retention", CFG_DURATION, F(log_retention), CFG_DAY,

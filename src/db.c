@@ -47,6 +47,7 @@
 #define DB_BACKOFF_MAX_MS	250
 #define DB_BYTEAOID		17	/* pg_type.oid of bytea, fixed */
 #define DB_TEXTOID		25	/* and of text */
+#define DB_BOOLOID		16	/* and of boolean */
 
 struct db {
 	PGconn		*conn;
@@ -93,10 +94,13 @@ enum db_param {
 	DBP_PATHS,
 	DBP_REFS,
 	DBP_BROWSERS,
+	DBP_PAGES,
+	DBP_PAGE_MAKE,
 	DBP_WINDOW,
 	DBP_INTERVAL,
 	DBP_MAX_COUNTERS,
 	DBP_LOG,
+	DBP_MAX_PAGES,
 	DBP__MAX
 };
 #define DBP_ARRAYS	DBP_WINDOW	/* the arrays come first */
@@ -109,19 +113,28 @@ enum db_col {
 	DBC_VISITS,
 	DBC_UNIQUES,
 	DBC_BATCH_ID,
+	DBC_PAGE_VISITS,
+	DBC_PAGE_UNIQUES,
 	DBC__MAX
 };
 
 static const char sql_count[] =
-    "SELECT refused, is_new, counted, visits, uniques, batch_id "
+    "SELECT refused, is_new, counted, visits, uniques, batch_id, "
+    "page_visits, page_uniques "
     "FROM footfall_api.count_batch(p_counters => $1::text[], "
     "p_kinds => $2::text[], p_hashes => $3::bytea[], p_prev => $4::bytea[], "
     "p_paths => $5::text[], p_refs => $6::text[], p_browsers => $7::text[], "
-    "p_window => $8::integer, p_interval => $9::integer, "
-    "p_max_counters => $10::integer, p_log => $11::boolean)";
+    "p_pages => $8::text[], p_page_make => $9::boolean[], "
+    "p_window => $10::integer, p_interval => $11::integer, "
+    "p_max_counters => $12::integer, p_log => $13::boolean, "
+    "p_max_pages => $14::integer)";
 static const char sql_read_counters[] =
     "SELECT found, total_visits, unique_visitors, bots "
     "FROM footfall_api.read_counters($1::text[])";
+static const char sql_read_pages[] =
+    "SELECT found, total_visits, unique_visitors, bots, page_found, "
+    "page_visits, page_uniques "
+    "FROM footfall_api.read_pages($1::text[], $2::text[])";
 /* The date as text in the session's DateStyle could be "22.11.2026". */
 static const char sql_daily[] =
     "SELECT pg_catalog.to_char(day, 'YYYY-MM-DD'), visits, uniques, bots "
@@ -133,6 +146,9 @@ static const char sql_set[] =
     "SELECT total_visits, unique_visitors, bots, created "
     "FROM footfall_api.set_counter($1::text, $2::bigint, $3::bigint, "
     "$4::boolean)";
+static const char sql_top_pages[] =
+    "SELECT path, visits, uniques FROM footfall_api.top_pages($1::text, "
+    "$2::integer)";
 static const char sql_top[] =
     "SELECT value, visits "
     "FROM footfall_api.top($1::text, $2::integer, $3::text, $4::integer)";
@@ -992,6 +1008,12 @@ db_visit_field(const struct db_visit *v, enum db_param p, int *len)
 	case DBP_REFS:
 		s = v->ref;
 		break;
+	case DBP_PAGES:
+		s = v->page;
+		break;
+	case DBP_PAGE_MAKE:
+		*len = 1;
+		return v->page_make ? "\1" : "\0";
 	default:
 		s = v->browser;
 		break;
@@ -1022,7 +1044,8 @@ db_visit_array(const struct db_visit *v, size_t n, enum db_param p,
 			    NULL)
 				len[i] = -1;
 		arr = db_array(p == DBP_HASHES || p == DBP_PREV ? DB_BYTEAOID :
-		    DB_TEXTOID, elem, len, n, size);
+		    p == DBP_PAGE_MAKE ? DB_BOOLOID : DB_TEXTOID, elem, len,
+		    n, size);
 	}
 	free(elem);
 	free(len);
@@ -1061,6 +1084,15 @@ db_count_parse(const PGresult *res, void *arg, char *id)
 		    db_visit_outcome(a->v[i].kind, b[DBC_REFUSED],
 		    b[DBC_IS_NEW], b[DBC_COUNTED], c) == -1)
 			return -1;
+		/* A page only for a visit that named one and counted. */
+		if (PQgetisnull(res, i, DBC_PAGE_VISITS))
+			continue;
+		if (a->v[i].page == NULL || !b[DBC_COUNTED] ||
+		    db_get_ll(res, i, DBC_PAGE_VISITS, &c->page_total) == -1 ||
+		    db_get_ll(res, i, DBC_PAGE_UNIQUES, &c->page_uniques) == -1 ||
+		    c->page_total < 1 || c->page_uniques > c->page_total)
+			return -1;
+		c->page_found = 1;
 	}
 	if (PQgetisnull(res, 0, DBC_BATCH_ID) ||
 	    PQgetlength(res, 0, DBC_BATCH_ID) != DB_BATCH_ID_LEN)
@@ -1082,10 +1114,10 @@ db_count_visits(struct db *db, const struct db_visit *v, size_t n,
 {
 	struct db_count_arg	 ca;
 	unsigned char		*arr[DBP_ARRAYS];
-	char			 win[16], itv[16], max[24];
+	char			 win[16], itv[16], max[24], maxp[16];
 	const char		*values[DBP__MAX];
 	int			 lengths[DBP__MAX], formats[DBP__MAX];
-	int			 p, anyprev = 0;
+	int			 p, anyprev = 0, anypage = 0;
 	size_t			 i;
 	double			 t0;
 	enum db_status		 st = DB_FAILED;
@@ -1096,12 +1128,18 @@ db_count_visits(struct db *db, const struct db_visit *v, size_t n,
 	memset(values, 0, sizeof(values));
 	memset(lengths, 0, sizeof(lengths));
 	memset(formats, 0, sizeof(formats));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		anyprev |= v[i].prev != NULL;
+		anypage |= v[i].page != NULL;
+	}
 	for (p = 0; p < DBP_ARRAYS; p++) {
-		/* A NULL value is an SQL NULL: the whole array. */
+		/*
+		 * A NULL value is an SQL NULL: the whole array.  A batch
+		 * without pages sends none, and count_batch skips them.
+		 */
 		if ((p == DBP_PREV && !anyprev) || (!opts->log &&
-		    (p == DBP_PATHS || p == DBP_REFS || p == DBP_BROWSERS)))
+		    (p == DBP_PATHS || p == DBP_REFS || p == DBP_BROWSERS)) ||
+		    (!anypage && (p == DBP_PAGES || p == DBP_PAGE_MAKE)))
 			continue;
 		if ((arr[p] = db_visit_array(v, n, p, &lengths[p])) == NULL) {
 			log_error("database: out of memory");
@@ -1117,6 +1155,8 @@ db_count_visits(struct db *db, const struct db_visit *v, size_t n,
 	values[DBP_INTERVAL] = itv;
 	values[DBP_MAX_COUNTERS] = opts->max_counters < 0 ? NULL : max;
 	values[DBP_LOG] = opts->log ? "t" : "f";
+	snprintf(maxp, sizeof(maxp), "%u", opts->max_pages);
+	values[DBP_MAX_PAGES] = anypage ? maxp : NULL;
 	ca.v = v;
 	ca.n = n;
 	ca.out = out;
@@ -1133,46 +1173,75 @@ out:
 }
 
 /*
+ * A text[] of the n strings s[0..n-1] (NULL ones are SQL NULLs), in
+ * binary; *size gets its length.  Returns it (the caller frees it), or
+ * NULL if out of memory (logged).
+ */
+static unsigned char *
+db_text_array(const char *const *s, size_t n, int *size)
+{
+	unsigned char	*arr = NULL;
+	int		*len;
+	size_t		 i;
+
+	if ((len = calloc(n, sizeof(*len))) != NULL) {
+		for (i = 0; i < n; i++)
+			len[i] = s[i] == NULL ? -1 : (int)strlen(s[i]);
+		arr = db_array(DB_TEXTOID, (const void *const *)s, len, n,
+		    size);
+	}
+	free(len);
+	if (arr == NULL)
+		log_error("database: out of memory");
+	return arr;
+}
+
+/*
  * The numbers of the n counters names[0..n-1] into out[0..n-1]; found
- * is 0 (and the numbers 0) for one that does not exist.
+ * is 0 (and the numbers 0) for one that does not exist.  With paths
+ * (NULL, or one path or NULL per name), each named page's numbers too:
+ * page_found says whether it exists.
  */
 enum db_status
-db_read_counters(struct db *db, const char *const *names, size_t n,
-    struct counts *out)
+db_read_counters(struct db *db, const char *const *names,
+    const char *const *paths, size_t n, struct counts *out)
 {
 	PGresult	*res = NULL;
-	unsigned char	*arr;
-	const char	*values[1];
-	int		 lengths[1], formats[1] = { 1 }, *len;
+	unsigned char	*arr[2] = { NULL, NULL };
+	const char	*values[2];
+	int		 lengths[2], formats[2] = { 1, 1 };
+	int		 cols = paths == NULL ? 4 : 7, r;
 	size_t		 i;
 	enum db_status	 st = DB_FAILED;
 
-	if ((len = calloc(n, sizeof(*len))) == NULL)
-		return DB_FAILED;
-	for (i = 0; i < n; i++)
-		len[i] = (int)strlen(names[i]);
-	arr = db_array(DB_TEXTOID, (const void *const *)names, len, n,
-	    &lengths[0]);
-	free(len);
-	if (arr == NULL) {
-		log_error("database: out of memory");
-		return DB_FAILED;
-	}
-	values[0] = (const char *)arr;
-	if ((st = db_exec(db, sql_read_counters, 1, values, lengths, formats,
+	if ((arr[0] = db_text_array(names, n, &lengths[0])) == NULL ||
+	    (paths != NULL &&
+	    (arr[1] = db_text_array(paths, n, &lengths[1])) == NULL))
+		goto out;
+	values[0] = (const char *)arr[0];
+	values[1] = (const char *)arr[1];
+	if ((st = db_exec(db, paths == NULL ? sql_read_counters :
+	    sql_read_pages, paths == NULL ? 1 : 2, values, lengths, formats,
 	    &res)) != DB_OK)
 		goto out;
-	if ((size_t)PQntuples(res) != n || PQnfields(res) != 4)
+	if ((size_t)PQntuples(res) != n || PQnfields(res) != cols)
 		goto bad;
 	for (i = 0; i < n; i++) {
+		r = (int)i;
 		memset(&out[i], 0, sizeof(out[i]));
-		if (PQgetisnull(res, (int)i, 0) ||
-		    db_get_ll(res, (int)i, 1, &out[i].total) == -1 ||
-		    db_get_ll(res, (int)i, 2, &out[i].uniques) == -1 ||
-		    db_get_ll(res, (int)i, 3, &out[i].bots) == -1)
+		if (PQgetisnull(res, r, 0) ||
+		    db_get_ll(res, r, 1, &out[i].total) == -1 ||
+		    db_get_ll(res, r, 2, &out[i].uniques) == -1 ||
+		    db_get_ll(res, r, 3, &out[i].bots) == -1)
 			goto bad;
-		out[i].found = PQgetvalue(res, (int)i, 0)[0] == 't';
+		out[i].found = PQgetvalue(res, r, 0)[0] == 't';
 		out[i].is_new = -1;
+		if (cols == 4 || PQgetisnull(res, r, 4))
+			continue;
+		if (db_get_ll(res, r, 5, &out[i].page_total) == -1 ||
+		    db_get_ll(res, r, 6, &out[i].page_uniques) == -1)
+			goto bad;
+		out[i].page_found = PQgetvalue(res, r, 4)[0] == 't';
 	}
 	goto out;
 bad:
@@ -1180,7 +1249,48 @@ bad:
 	st = DB_FAILED;
 out:
 	PQclear(res);
-	free(arr);
+	free(arr[0]);
+	free(arr[1]);
+	return st;
+}
+
+/*
+ * Counter name's DB_PAGES_MAX most visited pages into out, *n of them.
+ */
+enum db_status
+db_top_pages(struct db *db, const char *name, struct page_item *out,
+    size_t *n)
+{
+	PGresult	*res;
+	char		 lim[16];
+	const char	*values[2], *path;
+	int		 i, rows;
+	enum db_status	 st;
+
+	snprintf(lim, sizeof(lim), "%d", DB_PAGES_MAX);
+	values[0] = name;
+	values[1] = lim;
+	if ((st = db_exec(db, sql_top_pages, 2, values, NULL, NULL, &res)) !=
+	    DB_OK)
+		return st;
+	rows = PQntuples(res);
+	st = DB_FAILED;
+	if (rows > DB_PAGES_MAX || PQnfields(res) != 3)
+		goto out;
+	for (i = 0; i < rows; i++) {
+		path = PQgetvalue(res, i, 0);
+		if (PQgetisnull(res, i, 0) || strlen(path) > REQ_LOG_PATH_MAX ||
+		    db_get_ll(res, i, 1, &out[i].visits) == -1 ||
+		    db_get_ll(res, i, 2, &out[i].uniques) == -1)
+			goto out;
+		memcpy(out[i].path, path, strlen(path) + 1);
+	}
+	*n = (size_t)rows;
+	st = DB_OK;
+out:
+	if (st != DB_OK)
+		log_error("database: top_pages returned a malformed answer");
+	PQclear(res);
 	return st;
 }
 

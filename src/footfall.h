@@ -104,6 +104,7 @@ struct conf {
 	char		*counters[CONF_COUNTERS_MAX]; /* the explicit list */
 	size_t		 ncounters;	/* 0: counters = auto */
 	unsigned int	 max_counters;	/* auto: most that may exist */
+	unsigned int	 max_pages;	/* pages a counter may have */
 	int		 visit_log;	/* keep the visit log */
 	unsigned int	 log_retention;	/* seconds a visit log row is kept */
 	unsigned int	 count_interval; /* 0, or seconds between counted hits */
@@ -271,6 +272,8 @@ struct request {
 	int		 dnt;		/* DNT: 1 or Sec-GPC: 1 */
 	int		 bot;		/* a bot's User-Agent, or automated */
 	int		 read_only;	/* HEAD, ?peek, require_origin unmet */
+	int		 from_site;	/* a listed Origin, or same-origin */
+	int		 page;		/* path is the query's page */
 	int		 ignored;	/* REMOTE_ADDR is in conf->ignore */
 	const char	*browser;	/* agent_family(), static */
 	char		 counter[COUNTER_MAX + 1]; /* the route's, or "" */
@@ -394,6 +397,9 @@ struct counts {
 	int		 found;		/* the counter exists (or was made) */
 	int		 is_new;	/* a new unique visitor (-1: a read) */
 	int		 repeat;	/* within count_interval: not counted */
+	int		 page_found;	/* the page counted or read exists */
+	long long	 page_total;
+	long long	 page_uniques;
 };
 
 enum visit_kind {
@@ -431,6 +437,8 @@ struct db_visit {
 	const char		*path;		/* the visit log's, or NULL */
 	const char		*ref;
 	const char		*browser;
+	const char		*page;		/* its page, or NULL */
+	int			 page_make;	/* may make the page */
 };
 
 /* How db_count_visits records a batch. */
@@ -438,6 +446,7 @@ struct db_count_opts {
 	unsigned int	 window;	/* uniqueness window, seconds */
 	unsigned int	 interval;	/* count_interval, 0: off */
 	long long	 max_counters;	/* -1: no cap (a checked list) */
+	unsigned int	 max_pages;	/* each counter's cap */
 	int		 log;		/* write the visit log */
 };
 
@@ -465,6 +474,15 @@ struct top_item {
 };
 
 #define DB_TOP_MAX	10	/* lines in each top list */
+
+/* A page of a counter, for /stats: all-time numbers. */
+struct page_item {
+	char		 path[REQ_LOG_PATH_MAX + 1];
+	long long	 visits;
+	long long	 uniques;
+};
+
+#define DB_PAGES_MAX	100	/* pages /stats lists, most visited first */
 
 /* A visitor key as the database hands it out. */
 struct db_key {
@@ -502,8 +520,8 @@ enum db_status	 db_count_visits(struct db *, const struct db_visit *, size_t,
 		    const struct db_count_opts *, struct counts *);
 int		 db_visit_outcome(enum visit_kind, int, int, int,
 		    struct counts *);
-enum db_status	 db_read_counters(struct db *, const char *const *, size_t,
-		    struct counts *);
+enum db_status	 db_read_counters(struct db *, const char *const *,
+		    const char *const *, size_t, struct counts *);
 enum db_status	 db_export_days(struct db *, struct history_row **,
 		    size_t *);
 enum db_status	 db_import_days(struct db *, const struct history_row *,
@@ -514,6 +532,8 @@ enum db_status	 db_list_counters(struct db *, struct counter_info **,
 		    size_t *);
 enum db_status	 db_set_counter(struct db *, const char *, long long,
 		    long long, int, struct counter_info *);
+enum db_status	 db_top_pages(struct db *, const char *, struct page_item *,
+		    size_t *);
 enum db_status	 db_top(struct db *, const char *, unsigned int, const char *,
 		    struct top_item *, size_t *);
 
@@ -568,6 +588,7 @@ struct reply {
 	int		 status;
 	enum reply_kind	 kind;
 	struct counts	 counts;
+	const char	*page;		/* REPLY_COUNTS: the page named */
 	const char	*error;		/* REPLY_ERROR: client-safe text */
 	char		*text;		/* REPLY_TEXT: body, owned */
 	const char	*content_type;	/* REPLY_TEXT, REPLY_BYTES */
@@ -592,7 +613,8 @@ char		*resp_render(const struct reply *, size_t *);
 void		 resp_clear(struct reply *);
 char		*resp_counters_json(const struct counter_info *, size_t, int);
 char		*resp_stats_json(const char *, const struct counts *,
-		    const struct day_stat *, size_t);
+		    const struct day_stat *, size_t, const struct page_item *,
+		    size_t);
 char		*resp_export_json(const struct counter_info *, size_t,
 		    const struct history_row *, size_t);
 char		*resp_import_json(const struct import *);
@@ -612,6 +634,8 @@ struct visit {
 	const char		*path;		/* the visit log's, or NULL */
 	const char		*ref;
 	const char		*browser;
+	const char		*page;		/* its page, or NULL */
+	int			 page_make;	/* may make the page */
 };
 
 /* A statement a request thread has a database thread run for it. */
@@ -623,11 +647,11 @@ double		 batch_rate(double, size_t, double);
 int		 batch_should_delay(double, double);
 enum db_status	 batch_visit(struct batch *, const struct visit *,
 		    struct counts *, double *);
-enum db_status	 batch_read(struct batch *, const char *, struct counts *,
-		    double *);
+enum db_status	 batch_read(struct batch *, const char *, const char *,
+		    struct counts *, double *);
 enum db_status	 batch_call(struct batch *, batch_fn, void *, double *);
-enum db_status	 batch_peek(struct batch *, const char *, struct counts *,
-		    double *);
+enum db_status	 batch_peek(struct batch *, const char *, const char *,
+		    struct counts *, double *);
 enum db_status	 batch_call_read(struct batch *, batch_fn, void *,
 		    double *);
 

@@ -48,27 +48,39 @@ handle_unknown(struct reply *r)
 }
 
 /*
- * With counters = auto, a visit for a new counter was refused because
- * max_counters exist: say so in the log, at most once a minute (a
- * hostile client may try many names).
+ * Whether a warning kept to once a minute by *last may be logged now
+ * (a hostile client may try many names or paths).  Every request
+ * thread may get here at once: only the one whose compare-and-swap
+ * moves last on says yes.
  */
-static void
-handle_cap_reached(const struct conf *conf)
+static int
+handle_minute_passed(atomic_llong *last)
 {
-	/*
-	 * Every request thread may get here at once: only the one whose
-	 * compare-and-swap moves last on logs.
-	 */
-	static atomic_llong	 last;
-	long long		 now, prev;
+	long long	 now, prev;
 
 	now = (long long)time(NULL);
-	prev = atomic_load_explicit(&last, memory_order_relaxed);
-	if (now - prev < 60 || !atomic_compare_exchange_strong_explicit(&last,
-	    &prev, now, memory_order_relaxed, memory_order_relaxed))
-		return;
-	log_warn("max_counters (%u) reached: visits for new counters are "
-	    "refused (404); raise it or list the counters", conf->max_counters);
+	prev = atomic_load_explicit(last, memory_order_relaxed);
+	return now - prev >= 60 && atomic_compare_exchange_strong_explicit(
+	    last, &prev, now, memory_order_relaxed, memory_order_relaxed);
+}
+
+/*
+ * A visit was refused because max_counters exist (counters = auto), or
+ * made no page because its counter has max_pages: say so in the log.
+ */
+static void
+handle_cap_reached(const struct conf *conf, const char *counter)
+{
+	static atomic_llong	 counters, pages;
+
+	if (counter == NULL && handle_minute_passed(&counters))
+		log_warn("max_counters (%u) reached: visits for new counters "
+		    "are refused (404); raise it or list the counters",
+		    conf->max_counters);
+	else if (counter != NULL && handle_minute_passed(&pages))
+		log_warn("max_pages (%u) reached for the counter %s: visits "
+		    "to its new pages count for it alone; raise it",
+		    conf->max_pages, counter);
 }
 
 /*
@@ -139,9 +151,12 @@ handle_visit(struct ctx *ctx, const struct request *req, struct reply *r)
 
 	memset(&v, 0, sizeof(v));
 	v.counter = req->counter;
+	/* The page the query names, with pages on (footfall(8), Pages). */
+	if (req->page && conf->max_pages > 0)
+		v.page = r->page = req->path;
 	p = handle_plan(req, req->read_only, conf->dnt);
 	if (p == PLAN_READ || p == PLAN_IGNORED || p == PLAN_SKIP) {
-		st = batch_peek(ctx->batch, req->counter, &r->counts,
+		st = batch_peek(ctx->batch, req->counter, v.page, &r->counts,
 		    &ctx->db_seconds);
 		/* A listed counter no visit made yet reads as zeros. */
 		if (st == DB_OK && !r->counts.found && conf->ncounters > 0)
@@ -150,6 +165,10 @@ handle_visit(struct ctx *ctx, const struct request *req, struct reply *r)
 	}
 	v.kind = p == PLAN_BOT ? VISIT_BOT : p == PLAN_UNTRACKED ?
 	    VISIT_UNTRACKED : VISIT_TRACKED;
+	/* A bot counts for no page; only the site's own pages make one. */
+	if (p == PLAN_BOT)
+		v.page = NULL;
+	v.page_make = req->from_site;
 	if (p == PLAN_TRACKED) {
 		if (!req->has_addr) {
 			log_error("request without a usable REMOTE_ADDR: not "
@@ -174,7 +193,11 @@ handle_visit(struct ctx *ctx, const struct request *req, struct reply *r)
 	if (p == PLAN_TRACKED)
 		hash_wipe(id, len);
 	if (st == DB_OK && !r->counts.found && p != PLAN_BOT)
-		handle_cap_reached(conf);
+		handle_cap_reached(conf, NULL);
+	/* Counted, from the site, and still no page: the cap. */
+	else if (st == DB_OK && v.page != NULL && v.page_make &&
+	    !r->counts.repeat && !r->counts.page_found)
+		handle_cap_reached(conf, req->counter);
 out:
 	if (st == DB_OK)
 		r->outcome = handle_outcome(p, &r->counts);
@@ -311,6 +334,8 @@ struct handle_stats {
 	struct counts	 counts;
 	struct day_stat	 d[366];
 	size_t		 n;
+	struct page_item pages[DB_PAGES_MAX];
+	size_t		 npages;
 	const char	*what;		/* db_top's column, or NULL */
 	struct top_item	 top[3][DB_TOP_MAX];
 	size_t		 ntop[3];
@@ -326,13 +351,15 @@ handle_stats_fn(struct db *db, void *arg)
 
 	names[0] = s->name;
 	s->n = 0;
-	if ((st = db_read_counters(db, names, 1, &s->counts)) != DB_OK)
+	if ((st = db_read_counters(db, names, NULL, 1, &s->counts)) != DB_OK)
 		return st;
 	/* A listed counter no visit made yet has zeros, as on /count. */
 	if (!s->counts.found && s->listed)
 		s->counts.found = 1;
 	if (!s->counts.found)
 		return DB_OK;
+	if ((st = db_top_pages(db, s->name, s->pages, &s->npages)) != DB_OK)
+		return st;
 	return db_daily_stats(db, s->name, s->days, s->d, &s->n);
 }
 
@@ -445,7 +472,7 @@ handle_stats(struct ctx *ctx, const struct request *req, struct reply *r)
 	}
 	if (handle_stats_get(ctx, req, s, r) == 0) {
 		handle_text(r, resp_stats_json(s->name, &s->counts, s->d,
-		    s->n), "application/json");
+		    s->n, s->pages, s->npages), "application/json");
 		if (ctx->stats != NULL && r->status == 200)
 			(void)cache_put(ctx->stats, key, r->text, clock_ms());
 	}
@@ -499,6 +526,12 @@ handle_badge(struct ctx *ctx, const struct request *req, struct reply *r)
 	} else if (!r->counts.found) {
 		msg = "unknown counter";
 		status = 404;
+	} else if (r->page != NULL) {
+		/* A page no visit made yet (footfall(8), Pages) shows 0. */
+		text = badge_number(!r->counts.page_found ? 0 : req->unique ?
+		    r->counts.page_uniques : r->counts.page_total, req->abbrev,
+		    value);
+		fill = req->color;
 	} else {
 		text = badge_number(req->unique ? r->counts.uniques :
 		    r->counts.total, req->abbrev, value);
@@ -872,7 +905,7 @@ handle_request(struct ctx *ctx, char *const *envp, struct reply *r,
 		handle_error(r, 400, "invalid counter name");
 		break;
 	case ROUTE_HEALTHZ:
-		if (batch_read(ctx->batch, COUNTER_DEFAULT, &r->counts,
+		if (batch_read(ctx->batch, COUNTER_DEFAULT, NULL, &r->counts,
 		    &ctx->db_seconds) == DB_OK) {
 			r->status = 200;
 			r->kind = REPLY_HEALTH;

@@ -69,7 +69,7 @@ check_read(const struct conf *conf)
 	if ((db = db_open(conf->read_database, conf->db_timeout_ms,
 	    conf->connect_timeout)) == NULL)
 		return 1;
-	if (db_read_counters(db, &name, 1, &c) != DB_OK)
+	if (db_read_counters(db, &name, NULL, 1, &c) != DB_OK)
 		printf("read_database: cannot read the counts (the log line "
 		    "above says why)\n");
 	else {
@@ -117,7 +117,7 @@ check(const struct conf *conf, const char *path)
 		return 1;
 	db_watch_durable(db);
 	/* What footfall reads for a GET of /count. */
-	if (db_read_counters(db, &name, 1, &c) != DB_OK)
+	if (db_read_counters(db, &name, NULL, 1, &c) != DB_OK)
 		printf("database: cannot read the counts (the log line above "
 		    "says why; are the migrations applied and the role "
 		    "granted footfall_app?)\n");

@@ -464,19 +464,24 @@ req_parse(char *const *envp, const struct conf *conf, struct request *req)
 	 * the headers by hand; this turns away the careless, not the
 	 * determined.
 	 */
+	req->from_site = req->cors == CORS_ALLOW ||
+	    (val[P_FETCH_SITE] != NULL &&
+	    strcmp(val[P_FETCH_SITE], "same-origin") == 0);
 	req->read_only = req->method == METHOD_HEAD ||
 	    (req->keys & REQ_KEY(KEY_PEEK)) || (conf->require_origin &&
-	    req->cors != CORS_ALLOW && (val[P_FETCH_SITE] == NULL ||
-	    strcmp(val[P_FETCH_SITE], "same-origin") != 0));
+	    !req->from_site);
 	req->browser = agent_family(val[P_AGENT]);
 
 	/*
-	 * The visit log's page: the path the widget sends, else the
-	 * Referer's (a plain <img> badge or a fetch without the widget).
-	 * Its referrer: only what the widget sends; the Referer of the
-	 * request is the page itself.
+	 * The visit's page (footfall(8), Pages): only the path the query
+	 * names.  The visit log's page: that, else the Referer's (a plain
+	 * <img> badge or a fetch without the widget), which a browser cuts
+	 * to the origin across sites, so it makes no page.  Its referrer:
+	 * only what the widget sends; the Referer of the request is the
+	 * page itself.
 	 */
-	if ((req->keys & ~req->bad & REQ_KEY(KEY_PATH)) == 0)
+	req->page = (req->keys & ~req->bad & REQ_KEY(KEY_PATH)) != 0;
+	if (!req->page)
 		(void)req_log_path(val[P_REFERER], req->path,
 		    sizeof(req->path));
 

@@ -132,6 +132,25 @@ static const struct resp_outcome {
 };
 
 /*
+ * The "page" member for the page path named: its numbers, or null if
+ * the visit counted for no page (footfall(8), Pages).
+ */
+static json_object *
+resp_page(const char *path, const struct counts *c)
+{
+	json_object	*o;
+
+	if (!c->page_found || (o = json_object_new_object()) == NULL)
+		return NULL;
+	json_object_object_add(o, "path", json_object_new_string(path));
+	json_object_object_add(o, "visits",
+	    json_object_new_int64(c->page_total));
+	json_object_object_add(o, "unique_visitors",
+	    json_object_new_int64(c->page_uniques));
+	return o;
+}
+
+/*
  * Render the JSON body of r.  Returns a string the caller frees, or NULL
  * if out of memory.  json-c escapes every string it is given, so the
  * output is valid JSON whatever bytes an error text held.
@@ -170,6 +189,9 @@ resp_body(const struct reply *r)
 		if (out->bot)
 			json_object_object_add(o, "bot",
 			    json_object_new_boolean(1));
+		if (r->page != NULL)
+			json_object_object_add(o, "page",
+			    resp_page(r->page, &r->counts));
 		break;
 	case REPLY_HEALTH:
 		json_object_object_add(o, "status",
@@ -477,9 +499,10 @@ resp_import_json(const struct import *im)
  */
 char *
 resp_stats_json(const char *name, const struct counts *c,
-    const struct day_stat *d, size_t n)
+    const struct day_stat *d, size_t n, const struct page_item *pages,
+    size_t npages)
 {
-	json_object	*o, *a, *day, *per;
+	json_object	*o, *a, *day, *per, *pa, *p;
 	long long	 v = 0, u = 0, b = 0;
 	size_t		 i;
 
@@ -515,6 +538,21 @@ resp_stats_json(const char *name, const struct counts *c,
 	json_object_object_add(per, "bots", json_object_new_int64(b));
 	json_object_object_add(o, "period", per);
 	json_object_object_add(o, "daily", a);
+	/* All time, as total_visits: pages keep no days. */
+	if ((pa = json_object_new_array()) != NULL) {
+		for (i = 0; i < npages; i++) {
+			if ((p = json_object_new_object()) == NULL)
+				continue;
+			json_object_object_add(p, "path",
+			    json_object_new_string(pages[i].path));
+			json_object_object_add(p, "visits",
+			    json_object_new_int64(pages[i].visits));
+			json_object_object_add(p, "unique_visitors",
+			    json_object_new_int64(pages[i].uniques));
+			json_object_array_add(pa, p);
+		}
+		json_object_object_add(o, "pages", pa);
+	}
 	return resp_json_text(o);
 }
 

@@ -43,7 +43,8 @@ setup(void)
 	admin = PQconnectdb(adsn);
 	cr_assert_eq(PQstatus(admin), CONNECTION_OK, "%s", PQerrorMessage(admin));
 	admin_exec("TRUNCATE footfall.visitor, footfall.visitor_key, "
-	    "footfall.visit_log, footfall.daily, footfall.counter_total; "
+	    "footfall.visit_log, footfall.daily, footfall.counter_total, "
+	    "footfall.page, footfall.page_total, footfall.page_visitor; "
 	    "DELETE FROM footfall.counter WHERE name <> 'default'");
 	db = db_open(dsn, 2000, 2);
 	cr_assert_not_null(db);
@@ -104,7 +105,7 @@ read_default(struct counts *c)
 {
 	const char	*name = COUNTER_DEFAULT;
 
-	return db_read_counters(db, &name, 1, c);
+	return db_read_counters(db, &name, NULL, 1, c);
 }
 
 TestSuite(db, .init = setup, .fini = teardown);
@@ -1077,6 +1078,73 @@ Test(db, visitor_lookups_by_hash_only)
 }
 
 /*
+ * A batch of three visits to two pages of default: a new visitor to
+ * /p1, the visitor "pages a" to /p2, an untracked visit to /p1.  Each
+ * visit's page numbers, "visits/uniques", space-separated.
+ */
+static const char *
+page_call(void)
+{
+	return admin_get("SELECT string_agg(concat_ws('/', b.page_visits, "
+	    "b.page_uniques), ' ' ORDER BY b.i) "
+	    "FROM footfall_api.count_batch(ARRAY['default','default',"
+	    "'default'], ARRAY['t','t','u'], ARRAY[sha256(random()::text::"
+	    "bytea), sha256('pages a'), NULL], NULL, NULL, NULL, NULL, 86400, "
+	    "0, 100, false, ARRAY['/p1','/p2','/p1'], ARRAY[true,true,true], "
+	    "100000) WITH ORDINALITY AS b(refused, is_new, counted, visits, "
+	    "uniques, xact_id, batch_id, page_visits, page_uniques, i)");
+}
+
+/*
+ * count_batch reads the pages (sql/008) by their keys only, as the
+ * visitors above: its plans made generic while the page tables were
+ * empty, then 20,000 pages with their numbers and visitors arrive
+ * without an ANALYZE.  A batch to pages that exist must scan none of
+ * the three tables' heaps.
+ */
+Test(db, page_lookups_by_key_only)
+{
+	static const char *const tables[] = {
+		"page", "page_total", "page_visitor"
+	};
+	char	 sql[128];
+	size_t	 i;
+
+	for (i = 0; i < NELEM(tables); i++) {
+		snprintf(sql, sizeof(sql), "ALTER TABLE footfall.%s "
+		    "SET (autovacuum_enabled = off)", tables[i]);
+		admin_exec(sql);
+	}
+	admin_exec("SET plan_cache_mode = force_generic_plan");
+	cr_expect_str_eq(page_call(), "1/1 1/1 2/1");
+	/* No scan here either: the statistics count until flushed. */
+	admin_exec("WITH g AS (INSERT INTO footfall.page (counter, path) "
+	    "SELECT x.id, '/q' || i FROM footfall.counter x, "
+	    "generate_series(1, 20000) AS i WHERE x.name = 'default' "
+	    "RETURNING id) INSERT INTO footfall.page_total (page, slot, "
+	    "visits, uniques) SELECT id, 0, 1, 1 FROM g");
+	admin_exec("INSERT INTO footfall.page_visitor (hash, counted_at) "
+	    "SELECT sha256(convert_to('page ' || i, 'UTF8')), now() "
+	    "FROM generate_series(1, 20000) AS i");
+	admin_exec("BEGIN");
+	cr_expect_str_eq(page_call(), "3/2 2/1 4/2",
+	    "a new visitor to /p1, one known to /p2, an untracked visit");
+	cr_expect_str_eq(admin_get("SELECT "
+	    "pg_stat_get_xact_tuples_returned('footfall.page'::regclass) "
+	    "|| '/' || pg_stat_get_xact_tuples_returned("
+	    "'footfall.page_total'::regclass) || '/' || "
+	    "pg_stat_get_xact_tuples_returned("
+	    "'footfall.page_visitor'::regclass)"), "0/0/0",
+	    "heap tuples scanned: page/page_total/page_visitor");
+	admin_exec("COMMIT");
+	for (i = 0; i < NELEM(tables); i++) {
+		snprintf(sql, sizeof(sql), "ALTER TABLE footfall.%s "
+		    "RESET (autovacuum_enabled)", tables[i]);
+		admin_exec(sql);
+	}
+}
+
+/*
  * The purge (once a second) reads the visitors and the visit log by
  * their indexes, whatever plans the connection cached: made generic
  * while both tables were empty, then 20,000 rows each arrive within the
@@ -1243,7 +1311,7 @@ Test(db, read_counters)
 	    "footfall.counter WHERE name = 'b' ON CONFLICT (counter, slot) DO "
 	    "UPDATE SET visits = t.visits + 10, uniques = t.uniques + 5, "
 	    "bots = t.bots + 2");
-	cr_assert_eq(db_read_counters(db, names, 4, c), DB_OK);
+	cr_assert_eq(db_read_counters(db, names, NULL, 4, c), DB_OK);
 	cr_expect(c[0].found && c[0].total == 12 && c[0].uniques == 6 &&
 	    c[0].bots == 3, "b: %lld/%lld/%lld", c[0].total, c[0].uniques,
 	    c[0].bots);
@@ -1642,6 +1710,25 @@ Test(db, count_batch_bad_arguments)
 		    "NULL, 86400, 0, 100, true",
 		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, "
 		    "ARRAY['/'], ARRAY['x'], ARRAY['a','b'], 86400, 0, 100, true",
+		/* Pages (sql/008): pages, may make, max_pages after log. */
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false, ARRAY['/','/'], ARRAY[true], 5",
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false, ARRAY['/'], NULL, 5",
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false, ARRAY['/'], ARRAY[NULL]::boolean[], "
+		    "5",
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false, ARRAY['a'], ARRAY[true], 5",
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false, ARRAY[''], ARRAY[true], 5",
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false, ARRAY['/' || repeat('a', 256)], "
+		    "ARRAY[true], 5",
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false, ARRAY['/'], ARRAY[true], -1",
+		"ARRAY['a'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, NULL, "
+		    "NULL, 86400, 0, 100, false, ARRAY['/'], ARRAY[true], NULL",
 		/* A name the table refuses. */
 		"ARRAY['../x'], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, NULL, "
 		    "NULL, NULL, 86400, 0, 100, false",

@@ -4,13 +4,17 @@
  *   <script async src="https://counter.example.net/footfall.js"></script>
  *   <span data-footfall="total">…</span> visits,
  *   <span data-footfall="unique">…</span> visitors
+ *   <span data-footfall="page">…</span> views of this page,
+ *   <span data-footfall="page-unique">…</span> of its visitors
  *
  * The counter is the /count of the origin this file was loaded from, or
  * /count/NAME with data-counter="NAME" on the script tag (a page, a
  * site); data-endpoint="https://api.example.net/count" on the script tag
- * overrides it.  The request carries the page's path (and the referring
- * site, if another one) for footfall's visit log, and whether the
- * browser is automated (see automated() below); nothing else.
+ * overrides it.  The request carries the page's path (footfall counts
+ * the page too: data-footfall="page" and "page-unique" show its
+ * numbers), the referring site, if another one, for footfall's visit
+ * log, and whether the browser is automated (see automated() below);
+ * nothing else.
  * data-footfall-fallback="..." on an element replaces the default
  * fallback text "—" shown when the count cannot be had.
  *
@@ -53,7 +57,11 @@
 	"use strict";
 
 	var TIMEOUT_MS = 10000;
-	var FIELDS = { total: "total_visits", unique: "unique_visitors" };
+	/* Each element's number in the answer: a member, or page's. */
+	var FIELDS = {
+		total: ["total_visits"], unique: ["unique_visitors"],
+		page: ["page", "visits"], "page-unique": ["page", "unique_visitors"]
+	};
 	/* Only valid while this script first runs, so read it now. */
 	var script = document.currentScript;
 	var endpoint, counter, path, pushState, lastPath;
@@ -127,10 +135,20 @@
 			fn();
 	}
 
-	/* The elements we fill: data-footfall="total" or "unique". */
+	/* The elements we fill: data-footfall="total", "unique", ... */
 	function elements() {
-		return document.querySelectorAll(
-		    '[data-footfall="total"],[data-footfall="unique"]');
+		return document.querySelectorAll(Object.keys(FIELDS).map(
+		    function (f) { return '[data-footfall="' + f + '"]'; }).join());
+	}
+
+	/* The number at FIELDS[field] in counts, or undefined. */
+	function field(counts, name) {
+		var f = FIELDS[name], v = counts, i;
+
+		for (i = 0; i < f.length && v !== null &&
+		    typeof v === "object"; i++)
+			v = v[f[i]];
+		return i === f.length ? v : undefined;
 	}
 
 	/* Fill every element from the parsed JSON, or null on failure. */
@@ -142,7 +160,7 @@
 
 		for (i = 0; i < els.length; i++) {
 			el = els[i];
-			n = counts ? counts[FIELDS[el.getAttribute("data-footfall")]] : null;
+			n = field(counts, el.getAttribute("data-footfall"));
 			if (typeof n === "number" && isFinite(n) && n >= 0)
 				el.textContent = n.toLocaleString();
 			else if (el.hasAttribute("data-footfall-fallback"))
