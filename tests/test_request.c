@@ -324,33 +324,33 @@ Test(request, automation_origin)
 	static const struct {
 		int		 automation, require;
 		const char	*method, *query, *origin, *site;
-		int		 bot, read_only;
+		int		 bot, read_only, from_site;
 	} t[] = {
-		{ 0, 0, "GET", "", NULL, NULL, 0, 0 },
-		{ 0, 0, "GET", "automated", NULL, NULL, 0, 0 },
-		{ 1, 0, "GET", "automated", NULL, NULL, 1, 0 },
-		{ 1, 0, "GET", "automated=1", NULL, NULL, 1, 0 },
-		{ 1, 0, "GET", "path=%2F&automated", NULL, NULL, 1, 0 },
-		{ 1, 0, "GET", "", NULL, NULL, 0, 0 },
-		{ 1, 0, "GET", "automatedx", NULL, NULL, 0, 0 },
-		{ 0, 0, "HEAD", "", NULL, NULL, 0, 1 },
-		{ 0, 0, "GET", "peek", NULL, NULL, 0, 1 },
-		{ 0, 1, "GET", "", NULL, NULL, 0, 1 },
-		{ 0, 1, "POST", "", NULL, NULL, 0, 1 },
-		{ 0, 1, "GET", "", "https://good.example", NULL, 0, 0 },
-		{ 0, 1, "POST", "", "https://good.example", NULL, 0, 0 },
-		{ 0, 1, "GET", "", "https://bad.example", NULL, 0, 1 },
-		{ 0, 1, "GET", "", "null", NULL, 0, 1 },
-		{ 0, 1, "GET", "", NULL, "same-origin", 0, 0 },
-		{ 0, 1, "GET", "", NULL, "same-site", 0, 1 },
-		{ 0, 1, "GET", "", NULL, "cross-site", 0, 1 },
-		{ 0, 1, "GET", "", NULL, "none", 0, 1 },
-		{ 0, 1, "GET", "", NULL, "Same-Origin", 0, 1 },
-		{ 0, 1, "GET", "", NULL, "same-origin ", 0, 1 },
-		{ 0, 1, "GET", "peek", "https://good.example", NULL, 0, 1 },
-		{ 0, 1, "HEAD", "", "https://good.example", NULL, 0, 1 },
+		{ 0, 0, "GET", "", NULL, NULL, 0, 0, 0 },
+		{ 0, 0, "GET", "automated", NULL, NULL, 0, 0, 0 },
+		{ 1, 0, "GET", "automated", NULL, NULL, 1, 0, 0 },
+		{ 1, 0, "GET", "automated=1", NULL, NULL, 1, 0, 0 },
+		{ 1, 0, "GET", "path=%2F&automated", NULL, NULL, 1, 0, 0 },
+		{ 1, 0, "GET", "", NULL, NULL, 0, 0, 0 },
+		{ 1, 0, "GET", "automatedx", NULL, NULL, 0, 0, 0 },
+		{ 0, 0, "HEAD", "", NULL, NULL, 0, 1, 0 },
+		{ 0, 0, "GET", "peek", NULL, NULL, 0, 1, 0 },
+		{ 0, 1, "GET", "", NULL, NULL, 0, 1, 0 },
+		{ 0, 1, "POST", "", NULL, NULL, 0, 1, 0 },
+		{ 0, 1, "GET", "", "https://good.example", NULL, 0, 0, 1 },
+		{ 0, 1, "POST", "", "https://good.example", NULL, 0, 0, 1 },
+		{ 0, 1, "GET", "", "https://bad.example", NULL, 0, 1, 0 },
+		{ 0, 1, "GET", "", "null", NULL, 0, 1, 0 },
+		{ 0, 1, "GET", "", NULL, "same-origin", 0, 0, 1 },
+		{ 0, 1, "GET", "", NULL, "same-site", 0, 1, 0 },
+		{ 0, 1, "GET", "", NULL, "cross-site", 0, 1, 0 },
+		{ 0, 1, "GET", "", NULL, "none", 0, 1, 0 },
+		{ 0, 1, "GET", "", NULL, "Same-Origin", 0, 1, 0 },
+		{ 0, 1, "GET", "", NULL, "same-origin ", 0, 1, 0 },
+		{ 0, 1, "GET", "peek", "https://good.example", NULL, 0, 1, 1 },
+		{ 0, 1, "HEAD", "", "https://good.example", NULL, 0, 1, 1 },
 		{ 1, 1, "GET", "automated", "https://good.example", NULL,
-		    1, 0 },
+		    1, 0, 1 },
 	};
 	char		 m[40], q[100], o[100], f[100];
 	char		*envp[6];
@@ -380,8 +380,57 @@ Test(request, automation_origin)
 		cr_expect_eq(r.bot, t[i].bot, "row %zu: bot %d", i, r.bot);
 		cr_expect_eq(r.read_only, t[i].read_only, "row %zu: read_only "
 		    "%d", i, r.read_only);
+		cr_expect_eq(r.from_site, t[i].from_site, "row %zu: from_site "
+		    "%d", i, r.from_site);
 	}
 	c.automation_bot = c.require_origin = 0;
+}
+
+/*
+ * A page is only the path the query names (footfall(8), Pages); the
+ * Referer's path is the visit log's alone.
+ */
+Test(request, page)
+{
+	static const struct {
+		const char	*query, *referer;
+		int		 page;
+		const char	*path;
+	} t[] = {
+		{ "path=%2Fa", NULL, 1, "/a" },
+		{ "path=%2Fa%3Fb%3Dc", NULL, 1, "/a" },
+		{ "path=%2Fa%23top", NULL, 1, "/a" },
+		{ "path=%2Fcaf%25C3%25A9", NULL, 1, "/caf%C3%A9" },
+		{ "path=a", NULL, 0, "" },
+		{ "path=", NULL, 0, "" },
+		{ "path=%2Fcaf%C3%A9", NULL, 0, "" },
+		{ "path=%2Fa%00b", NULL, 0, "" },
+		{ "", "https://blog.example/post/1?x", 0, "/post/1" },
+		{ "path=a", "https://blog.example/post/1", 0, "/post/1" },
+		{ "path=%2Fq", "https://blog.example/post/1", 1, "/q" },
+	};
+	char		 q[100], ref[100];
+	char		*envp[5];
+	struct request	 r;
+	size_t		 i, n;
+
+	for (i = 0; i < NELEM(t); i++) {
+		n = 0;
+		envp[n++] = "REQUEST_METHOD=GET";
+		envp[n++] = "SCRIPT_NAME=/count";
+		snprintf(q, sizeof(q), "QUERY_STRING=%s", t[i].query);
+		envp[n++] = q;
+		if (t[i].referer != NULL) {
+			snprintf(ref, sizeof(ref), "HTTP_REFERER=%s",
+			    t[i].referer);
+			envp[n++] = ref;
+		}
+		envp[n] = NULL;
+		req_parse(envp, &c, &r);
+		cr_expect_eq(r.page, t[i].page, "row %zu: page %d", i, r.page);
+		cr_expect_str_eq(r.path, t[i].path, "row %zu: path %s", i,
+		    r.path);
+	}
 }
 
 /* A query that is not printable ASCII is not looked at at all. */
