@@ -126,6 +126,17 @@ AS $$
 	  FROM footfall_api.top(p_name, p_days, p_what, p_limit);
 $$;
 
+CREATE OR REPLACE FUNCTION footfall_api.top_pages(p_name text,
+    p_limit integer)
+RETURNS TABLE (path text, visits bigint, uniques bigint)
+LANGUAGE plproxy
+AS $$
+	CLUSTER 'footfall_cells';
+	RUN ON footfall_dir.cell_of(p_name);
+	SELECT path, visits, uniques
+	  FROM footfall_api.top_pages(p_name, p_limit);
+$$;
+
 CREATE OR REPLACE FUNCTION footfall_api.set_counter(p_name text,
     p_visits bigint, p_uniques bigint, p_reset_bots boolean)
 RETURNS TABLE (total_visits bigint, unique_visitors bigint, bots bigint,
