@@ -47,6 +47,11 @@ if stop_after ~= nil then
 end
 
 local floor, random = math.floor, math.random
+-- With BENCH_SITE=1, each visit says it is the site's own (Sec-Fetch-
+-- Site: same-origin, as footfall.js's fetch on the counter's origin):
+-- its page is then made and counted (footfall(8), Pages).  Without it
+-- no page is made, and footfall only looks the page up.
+local headers_extra = os.getenv("BENCH_SITE") == "1"
 
 function request()
 	local a
@@ -57,11 +62,16 @@ function request()
 		a = "10." .. floor(n / 65536) .. "." .. floor(n / 256) % 256 ..
 		    "." .. n % 256
 	end
-	-- The page, as footfall.js sends it, for the visit log (every
-	-- row gets it, so that each does the same work in nginx).
+	-- The page, as footfall.js sends it, for the visit log and the
+	-- page's numbers (every row gets it, so that each does the same
+	-- work in nginx).
 	local path = wrk.path
 	if not string.find(path, "?", 1, true) then
 		path = path .. "?path=%2Fp" .. random(50)
+	end
+	if headers_extra then
+		return wrk.format(nil, path, { ["X-Bench-Addr"] = a,
+		    ["Sec-Fetch-Site"] = "same-origin" })
 	end
 	return wrk.format(nil, path, { ["X-Bench-Addr"] = a })
 end
