@@ -320,6 +320,10 @@ BEGIN
 		    FROM unnest(v_cid, v_counted, p_pages) WITH ORDINALITY
 		        AS u(c, cnt, pa, i)
 		   ORDER BY u.i);
+	END IF;
+	-- Visits that count for no page (none made, or all refused) skip
+	-- the two statements below: each costs its execution, rows or not.
+	IF cardinality(array_remove(v_pid, NULL)) > 0 THEN
 		WITH firsts AS (
 			SELECT DISTINCT ON (u.ph) u.ph, u.pp, u.i
 			  FROM (SELECT sha256(u.h || int4send(u.g)) AS ph,
