@@ -334,6 +334,7 @@ struct handle_stats {
 	struct counts	 counts;
 	struct day_stat	 d[366];
 	size_t		 n;
+	int		 want_pages;	/* read the pages too (/stats) */
 	struct page_item pages[DB_PAGES_MAX];
 	size_t		 npages;
 	const char	*what;		/* db_top's column, or NULL */
@@ -358,7 +359,8 @@ handle_stats_fn(struct db *db, void *arg)
 		s->counts.found = 1;
 	if (!s->counts.found)
 		return DB_OK;
-	if ((st = db_top_pages(db, s->name, s->pages, &s->npages)) != DB_OK)
+	if (s->want_pages &&
+	    (st = db_top_pages(db, s->name, s->pages, &s->npages)) != DB_OK)
 		return st;
 	return db_daily_stats(db, s->name, s->days, s->d, &s->n);
 }
@@ -396,6 +398,8 @@ handle_stats_get(struct ctx *ctx, const struct request *req,
 	s->name = req->counter;
 	s->listed = ctx->conf->ncounters > 0;
 	s->days = req->days;
+	/* The admin API's days and top lists have no use for them. */
+	s->want_pages = req->route == ROUTE_STATS;
 	if (handle_stats_check(ctx, req, r) == -1)
 		return -1;
 	if ((st = batch_call_read(ctx->batch, handle_stats_fn, s,
