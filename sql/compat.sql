@@ -6,8 +6,8 @@
 --
 -- They go in the release after the next one: its first upgrade step
 -- drops them and this file.  Until then sql/apply runs it after
--- functions.sql, on every path.  Move to count_batch, read_counters and
--- purge(integer, integer, integer).
+-- functions.sql, on every path.  Move to count_batch, read_counters,
+-- export_history, import_history and purge(integer, integer, integer).
 SET ROLE footfall_owner;
 
 -- count_batch without pages (007): footfall before step 008 calls it.
@@ -25,6 +25,30 @@ AS $$
 	  FROM footfall_api.count_batch(p_counters, p_kinds, p_hashes, p_prev,
 	      p_paths, p_refs, p_browsers, p_window, p_interval,
 	      p_max_counters, p_log, NULL, NULL, NULL) b
+$$;
+
+-- export_days and import_days (before 009, without pages): footfall
+-- before step 009 calls them.
+CREATE OR REPLACE FUNCTION footfall_api.export_days()
+RETURNS TABLE (name text, day date, visits bigint, uniques bigint,
+    bots bigint)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT h.name, h.day, h.visits, h.uniques, h.bots
+	  FROM footfall_api.export_history() h
+	 WHERE h.path IS NULL
+$$;
+CREATE OR REPLACE FUNCTION footfall_api.import_days(p_names text[],
+    p_days date[], p_visits bigint[], p_uniques bigint[], p_bots bigint[])
+RETURNS TABLE (conflict integer)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT i.conflict
+	  FROM footfall_api.import_history(p_names,
+	      array_fill(NULL::text, ARRAY[cardinality(p_names)]), p_days,
+	      p_visits, p_uniques, p_bots) i
 $$;
 
 -- count_visits (005): one row of per-counter arrays and position lists.

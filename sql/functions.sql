@@ -322,7 +322,7 @@ BEGIN
 		   ORDER BY u.i);
 	END IF;
 	-- Visits that count for no page (none made, or all refused) skip
-	-- the two statements below: each costs its execution, rows or not.
+	-- the statements below: each costs its execution, rows or not.
 	IF cardinality(array_remove(v_pid, NULL)) > 0 THEN
 		WITH firsts AS (
 			SELECT DISTINCT ON (u.ph) u.ph, u.pp, u.i
@@ -362,6 +362,15 @@ BEGIN
 		 WHERE u.g IS NOT NULL
 		 GROUP BY u.g ORDER BY u.g
 		ON CONFLICT (page, slot) DO UPDATE
+		    SET visits = t.visits + excluded.visits,
+		        uniques = t.uniques + excluded.uniques;
+		INSERT INTO footfall.page_daily AS t
+		    (page, day, slot, visits, uniques)
+		SELECT u.g, v_day, v_slot, count(*), count(*) FILTER (WHERE u.nw)
+		  FROM unnest(v_pid, v_pnew) AS u(g, nw)
+		 WHERE u.g IS NOT NULL
+		 GROUP BY u.g ORDER BY u.g
+		ON CONFLICT (page, day, slot) DO UPDATE
 		    SET visits = t.visits + excluded.visits,
 		        uniques = t.uniques + excluded.uniques;
 	END IF;
@@ -878,62 +887,129 @@ BEGIN
 END
 $$;
 
--- Every counter's days that hold numbers, for an export (footfall
--- --export): one row a counter and day, the slots summed.
-CREATE OR REPLACE FUNCTION footfall_api.export_days()
-RETURNS TABLE (name text, day date, visits bigint, uniques bigint,
-    bots bigint)
+-- Everything an export holds (footfall --export), the slots summed:
+-- each counter's days that hold numbers (path NULL), then each of its
+-- pages' all-time numbers (day NULL) and days that hold numbers, by
+-- counter and path (COLLATE "C") and day.  A page's totals are there
+-- as well as its days because they hold more: a page made before step
+-- 009 has no days before it.
+CREATE OR REPLACE FUNCTION footfall_api.export_history()
+RETURNS TABLE (name text, path text, day date, visits bigint,
+    uniques bigint, bots bigint)
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT x.name, d.day, sum(d.visits)::bigint, sum(d.uniques)::bigint,
-	       sum(d.bots)::bigint
-	  FROM footfall.counter x
-	  JOIN footfall.daily d ON d.counter = x.id
-	 GROUP BY x.name, d.day
-	HAVING sum(d.visits) + sum(d.uniques) + sum(d.bots) > 0
-	 ORDER BY x.name COLLATE "C", d.day
+	SELECT h.* FROM (
+		SELECT x.name, NULL::text AS path, d.day,
+		       sum(d.visits)::bigint, sum(d.uniques)::bigint,
+		       sum(d.bots)::bigint
+		  FROM footfall.counter x
+		  JOIN footfall.daily d ON d.counter = x.id
+		 GROUP BY x.name, d.day
+		HAVING sum(d.visits) + sum(d.uniques) + sum(d.bots) > 0
+		UNION ALL
+		SELECT x.name, g.path, NULL, sum(t.visits)::bigint,
+		       sum(t.uniques)::bigint, 0
+		  FROM footfall.counter x
+		  JOIN footfall.page g ON g.counter = x.id
+		  JOIN footfall.page_total t ON t.page = g.id
+		 GROUP BY x.name, g.path
+		UNION ALL
+		SELECT x.name, g.path, d.day, sum(d.visits)::bigint,
+		       sum(d.uniques)::bigint, 0
+		  FROM footfall.counter x
+		  JOIN footfall.page g ON g.counter = x.id
+		  JOIN footfall.page_daily d ON d.page = g.id
+		 GROUP BY x.name, g.path, d.day
+		HAVING sum(d.visits) + sum(d.uniques) > 0) h
+	 ORDER BY h.name COLLATE "C", h.path COLLATE "C" NULLS FIRST,
+	     h.day NULLS FIRST
 $$;
 
 -- Import days of history (footfall --import): row i of the arrays adds
--- p_visits[i], p_uniques[i] and p_bots[i] to counter p_names[i] on day
--- p_days[i] and to its totals, making the counter if need be.  All or
--- nothing: if any of those days already holds numbers for its counter
--- (counted by footfall, or imported before), nothing is imported and
--- the rows' positions (1-based) are returned, so that a file cannot be
--- imported twice nor add to days footfall counted.  The caller checks
--- the rows themselves (footfall's history.c).  The table lock keeps a
--- batch from making one of those days between the check and the
--- insert; batches wait for the import's few statements.
-CREATE OR REPLACE FUNCTION footfall_api.import_days(p_names text[],
-    p_days date[], p_visits bigint[], p_uniques bigint[], p_bots bigint[])
+-- p_visits[i], p_uniques[i] and p_bots[i] on day p_days[i] to counter
+-- p_names[i] and its totals, or with p_paths[i] to that page of it and
+-- the page's totals (p_bots[i] 0: pages count no bots), making the
+-- counter or page if need be, whatever max_counters and max_pages say:
+-- the operator runs it.  A counter's row adds nothing to its pages, nor
+-- a page's to its counter.  All or nothing: if any of those days
+-- already holds numbers for its counter or page (counted by footfall,
+-- or imported before), nothing is imported and the rows' positions
+-- (1-based) are returned, so that a file cannot be imported twice nor
+-- add to days footfall counted.  The caller checks the rows themselves
+-- (footfall's history.c).  The table locks keep a batch from making one
+-- of those days between the check and the insert (taken in the order
+-- count_batch writes the tables, pages first, so that the two cannot
+-- deadlock); batches wait for the import's few statements.
+CREATE OR REPLACE FUNCTION footfall_api.import_history(p_names text[],
+    p_paths text[], p_days date[], p_visits bigint[], p_uniques bigint[],
+    p_bots bigint[])
 RETURNS TABLE (conflict integer)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET lock_timeout = '5s'
 AS $$
 BEGIN
+	LOCK TABLE footfall.page_daily IN SHARE ROW EXCLUSIVE MODE;
 	LOCK TABLE footfall.daily IN SHARE ROW EXCLUSIVE MODE;
 	RETURN QUERY
-	SELECT i.n::integer
-	  FROM unnest(p_names, p_days) WITH ORDINALITY AS i(name, day, n)
-	  JOIN footfall.counter x ON x.name = i.name
-	  JOIN footfall.daily d ON d.counter = x.id AND d.day = i.day
-	 GROUP BY i.n
-	HAVING sum(d.visits) + sum(d.uniques) + sum(d.bots) > 0
-	 ORDER BY i.n;
+	SELECT c.n FROM (
+		SELECT i.n::integer AS n
+		  FROM unnest(p_names, p_days, p_paths) WITH ORDINALITY
+		      AS i(name, day, path, n)
+		  JOIN footfall.counter x ON x.name = i.name
+		  JOIN footfall.daily d ON d.counter = x.id AND d.day = i.day
+		 WHERE i.path IS NULL
+		 GROUP BY i.n
+		HAVING sum(d.visits) + sum(d.uniques) + sum(d.bots) > 0
+		UNION ALL
+		SELECT i.n::integer
+		  FROM unnest(p_names, p_days, p_paths) WITH ORDINALITY
+		      AS i(name, day, path, n)
+		  JOIN footfall.counter x ON x.name = i.name
+		  JOIN footfall.page g ON g.counter = x.id AND g.path = i.path
+		  JOIN footfall.page_daily d ON d.page = g.id AND d.day = i.day
+		 GROUP BY i.n
+		HAVING sum(d.visits) + sum(d.uniques) > 0) c
+	 ORDER BY c.n;
 	IF FOUND THEN
 		RETURN;
 	END IF;
 	INSERT INTO footfall.counter (name)
 	SELECT DISTINCT i.name FROM unnest(p_names) AS i(name)
 	    ON CONFLICT (name) DO NOTHING;
+	INSERT INTO footfall.page (counter, path)
+	SELECT DISTINCT x.id, i.path
+	  FROM unnest(p_names, p_paths) AS i(name, path)
+	  JOIN footfall.counter x ON x.name = i.name
+	 WHERE i.path IS NOT NULL
+	    ON CONFLICT (counter, path) DO NOTHING;
+	INSERT INTO footfall.page_daily AS d (page, day, slot, visits, uniques)
+	SELECT g.id, i.day, 0, i.v, i.u
+	  FROM unnest(p_names, p_paths, p_days, p_visits, p_uniques)
+	       AS i(name, path, day, v, u)
+	  JOIN footfall.counter x ON x.name = i.name
+	  JOIN footfall.page g ON g.counter = x.id AND g.path = i.path
+	ON CONFLICT (page, day, slot) DO UPDATE
+	    SET visits = d.visits + excluded.visits,
+	        uniques = d.uniques + excluded.uniques;
+	INSERT INTO footfall.page_total AS t (page, slot, visits, uniques)
+	SELECT g.id, 0, sum(i.v), sum(i.u)
+	  FROM unnest(p_names, p_paths, p_visits, p_uniques)
+	       AS i(name, path, v, u)
+	  JOIN footfall.counter x ON x.name = i.name
+	  JOIN footfall.page g ON g.counter = x.id AND g.path = i.path
+	 GROUP BY g.id
+	ON CONFLICT (page, slot) DO UPDATE
+	    SET visits = t.visits + excluded.visits,
+	        uniques = t.uniques + excluded.uniques;
 	INSERT INTO footfall.daily AS d (counter, day, slot, visits, uniques,
 	    bots)
 	SELECT x.id, i.day, 0, i.v, i.u, i.b
-	  FROM unnest(p_names, p_days, p_visits, p_uniques, p_bots)
-	       AS i(name, day, v, u, b)
+	  FROM unnest(p_names, p_paths, p_days, p_visits, p_uniques, p_bots)
+	       AS i(name, path, day, v, u, b)
 	  JOIN footfall.counter x ON x.name = i.name
+	 WHERE i.path IS NULL
 	ON CONFLICT (counter, day, slot) DO UPDATE
 	    SET visits = d.visits + excluded.visits,
 	        uniques = d.uniques + excluded.uniques,
@@ -941,8 +1017,10 @@ BEGIN
 	INSERT INTO footfall.counter_total AS t (counter, slot, visits, uniques,
 	    bots)
 	SELECT x.id, 0, sum(i.v), sum(i.u), sum(i.b)
-	  FROM unnest(p_names, p_visits, p_uniques, p_bots) AS i(name, v, u, b)
+	  FROM unnest(p_names, p_paths, p_visits, p_uniques, p_bots)
+	       AS i(name, path, v, u, b)
 	  JOIN footfall.counter x ON x.name = i.name
+	 WHERE i.path IS NULL
 	 GROUP BY x.id
 	ON CONFLICT (counter, slot) DO UPDATE
 	    SET visits = t.visits + excluded.visits,

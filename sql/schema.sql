@@ -117,6 +117,18 @@ CREATE TABLE footfall.page_total (
 	uniques		bigint NOT NULL DEFAULT 0 CHECK (uniques >= 0),
 	PRIMARY KEY (page, slot)
 );
+-- The same numbers per day (UTC), as footfall.daily is the counter's,
+-- for export and import (step 009: a page made before it has days from
+-- then on, its totals from the start).
+CREATE TABLE footfall.page_daily (
+	page		integer NOT NULL REFERENCES footfall.page
+	    ON DELETE CASCADE,
+	day		date NOT NULL,
+	slot		smallint NOT NULL CHECK (slot >= 0 AND slot < 64),
+	visits		bigint NOT NULL DEFAULT 0 CHECK (visits >= 0),
+	uniques		bigint NOT NULL DEFAULT 0 CHECK (uniques >= 0),
+	PRIMARY KEY (page, day, slot)
+);
 -- A page's unique visitors, as footfall.visitor is the counter's: one
 -- row per visitor and page, its hash SHA-256(visitor hash || page id),
 -- so that it is as keyed as the visitor's and tells nothing more;

@@ -1501,14 +1501,15 @@ bad:
 
 static const char sql_export[] =
     "SELECT name, pg_catalog.to_char(day, 'YYYY-MM-DD'), visits, uniques, "
-    "bots FROM footfall_api.export_days()";
+    "bots, path FROM footfall_api.export_history()";
 static const char sql_import[] =
-    "SELECT conflict FROM footfall_api.import_days($1::text[], "
-    "$2::date[], $3::bigint[], $4::bigint[], $5::bigint[])";
+    "SELECT conflict FROM footfall_api.import_history($1::text[], "
+    "$6::text[], $2::date[], $3::bigint[], $4::bigint[], $5::bigint[])";
 
 /*
- * Every counter's days that hold numbers (footfall --export), by counter
- * and day, into *rows (the caller frees it) and *n.
+ * Every counter's days that hold numbers, then its pages' totals (date
+ * "") and days (footfall --export), by counter, page and day, into
+ * *rows (the caller frees them with history_free) and *n.
  */
 enum db_status
 db_export_days(struct db *db, struct history_row **rows, size_t *n)
@@ -1516,60 +1517,68 @@ db_export_days(struct db *db, struct history_row **rows, size_t *n)
 	PGresult		*res;
 	struct history_row	*r;
 	void			*p;
-	const char		*name, *date;
+	const char		*name, *date, *path;
 	int			 i, nrows;
 	enum db_status		 st;
 
 	*rows = NULL;
 	*n = 0;
-	if ((st = db_exec_list(db, sql_export, 0, NULL, 5, sizeof(*r),
-	    "export_days", &p, &nrows, &res)) != DB_OK)
+	if ((st = db_exec_list(db, sql_export, 0, NULL, 6, sizeof(*r),
+	    "export_history", &p, &nrows, &res)) != DB_OK)
 		return st;
 	r = p;
 	for (i = 0; i < nrows; i++) {
 		name = PQgetvalue(res, i, 0);
 		date = PQgetvalue(res, i, 1);
+		path = PQgetvalue(res, i, 5);
 		if (!route_counter_valid(name, strlen(name)) ||
-		    strlen(date) != 10 ||
+		    (PQgetisnull(res, i, 1) ? PQgetisnull(res, i, 5) :
+		    strlen(date) != 10) ||
+		    strlen(path) > REQ_LOG_PATH_MAX ||
 		    db_get_ll(res, i, 2, &r[i].visits) == -1 ||
 		    db_get_ll(res, i, 3, &r[i].uniques) == -1 ||
-		    db_get_ll(res, i, 4, &r[i].bots) == -1) {
-			free(r);
+		    db_get_ll(res, i, 4, &r[i].bots) == -1 ||
+		    (!PQgetisnull(res, i, 5) &&
+		    (r[i].page = strdup(path)) == NULL)) {
+			history_free(r, (size_t)nrows);
 			goto bad;
 		}
 		memcpy(r[i].name, name, strlen(name) + 1);
-		memcpy(r[i].date, date, 11);
+		memcpy(r[i].date, date, strlen(date) + 1);
 	}
 	*rows = r;
 	*n = (size_t)nrows;
 	PQclear(res);
 	return DB_OK;
 bad:
-	log_error("database: export_days returned a malformed answer");
+	log_error("database: export_history returned a malformed answer");
 	PQclear(res);
 	return DB_FAILED;
 }
 
 /*
- * PostgreSQL array literals of rows[0..n)'s columns into a[0..4]: names
+ * PostgreSQL array literals of rows[0..n)'s columns into a[0..5]: names
  * (quoted, since a counter may be called "null"), dates, visits,
- * uniques, bots.  Returns 0, or -1 when out of memory (a[] freed).
+ * uniques, bots, pages (NULL for a counter's row; quoted, a quote or
+ * backslash escaped, since a path may hold either and commas).  Returns
+ * 0, or -1 when out of memory (a[] freed).
  */
 static int
-db_history_arrays(const struct history_row *rows, size_t n, char *a[5])
+db_history_arrays(const struct history_row *rows, size_t n, char *a[6])
 {
-	size_t		 cap[5], off[5] = { 0, 0, 0, 0, 0 }, i, k;
+	size_t		 cap[6], off[6] = { 0, 0, 0, 0, 0, 0 }, i, k;
 	long long	 num[3];
-	const char	*sep;
+	const char	*sep, *pg;
 	int		 w;
 
 	cap[0] = n * (COUNTER_MAX + 3) + 3;
 	cap[1] = n * 11 + 3;
 	cap[2] = cap[3] = cap[4] = n * 21 + 3;
-	for (k = 0; k < 5; k++)
+	cap[5] = n * (2 * REQ_LOG_PATH_MAX + 3) + 3;
+	for (k = 0; k < 6; k++)
 		if ((a[k] = malloc(cap[k])) == NULL)
 			goto fail;
-	for (k = 0; k < 5; k++)
+	for (k = 0; k < 6; k++)
 		a[k][off[k]++] = '{';
 	for (i = 0; i < n; i++) {
 		sep = i > 0 ? "," : "";
@@ -1587,14 +1596,28 @@ db_history_arrays(const struct history_row *rows, size_t n, char *a[5])
 			    sep, num[k - 2]);
 			off[k] += (size_t)w;
 		}
+		if (i > 0)
+			a[5][off[5]++] = ',';
+		if ((pg = rows[i].page) == NULL) {
+			memcpy(a[5] + off[5], "NULL", 4);
+			off[5] += 4;
+			continue;
+		}
+		a[5][off[5]++] = '"';
+		for (; *pg != '\0' && off[5] + 3 < cap[5]; pg++) {
+			if (*pg == '"' || *pg == '\\')
+				a[5][off[5]++] = '\\';
+			a[5][off[5]++] = *pg;
+		}
+		a[5][off[5]++] = '"';
 	}
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < 6; k++) {
 		a[k][off[k]++] = '}';
 		a[k][off[k]] = '\0';
 	}
 	return 0;
 fail:
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < 6; k++) {
 		free(a[k]);
 		a[k] = NULL;
 	}
@@ -1614,7 +1637,7 @@ db_import_days(struct db *db, const struct history_row *rows, size_t n,
 {
 	PGresult	*res = NULL;
 	void		*p;
-	char		*a[5] = { NULL, NULL, NULL, NULL, NULL };
+	char		*a[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
 	long long	 pos;
 	int		 i, nrows, k;
 	enum db_status	 st = DB_FAILED;
@@ -1625,15 +1648,16 @@ db_import_days(struct db *db, const struct history_row *rows, size_t n,
 		log_error("database: out of memory");
 		return DB_FAILED;
 	}
-	if ((st = db_exec_list(db, sql_import, 5, (const char *const *)a, 1,
-	    sizeof(**conflicts), "import_days", &p, &nrows, &res)) != DB_OK)
+	if ((st = db_exec_list(db, sql_import, 6, (const char *const *)a, 1,
+	    sizeof(**conflicts), "import_history", &p, &nrows, &res)) !=
+	    DB_OK)
 		goto out;
 	*conflicts = p;
 	for (i = 0; i < nrows; i++) {
 		if (db_get_ll(res, i, 0, &pos) == -1 || pos < 1 ||
 		    (unsigned long long)pos > n) {
-			log_error("database: import_days returned a malformed "
-			    "answer");
+			log_error("database: import_history returned a "
+			    "malformed answer");
 			free(*conflicts);
 			*conflicts = NULL;
 			st = DB_FAILED;
@@ -1644,7 +1668,7 @@ db_import_days(struct db *db, const struct history_row *rows, size_t n,
 	*nconf = (size_t)nrows;
 out:
 	PQclear(res);
-	for (k = 0; k < 5; k++)
+	for (k = 0; k < 6; k++)
 		free(a[k]);
 	return st;
 }

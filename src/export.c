@@ -1,7 +1,7 @@
 /*
- * An export of every counter's days, the one path for footfall --export
- * and GET /admin/export.csv and .json (footfall(8), IMPORT AND EXPORT):
- * CSV in the format an import reads, or JSON with the counters' totals.
+ * An export of every counter's days and pages, the one path for footfall
+ * --export and GET /admin/export.csv and .json (footfall(8), IMPORT AND
+ * EXPORT): CSV in the format an import reads, or JSON with the totals.
  */
 #include "config.h"
 
@@ -52,8 +52,9 @@ export_free(struct export *ex)
 {
 	free(ex->out);
 	free(ex->c);
-	free(ex->rows);
+	history_free(ex->rows, ex->n);
 	ex->out = NULL;
 	ex->c = NULL;
 	ex->rows = NULL;
+	ex->n = 0;
 }

@@ -360,11 +360,12 @@ const unsigned char *badge_pixel(size_t *);
 
 struct history_row {
 	char		 name[COUNTER_MAX + 1];
-	char		 date[11];	/* YYYY-MM-DD, UTC */
+	char		 date[11];	/* YYYY-MM-DD, UTC; "": all time */
 	long long	 visits;
 	long long	 uniques;
 	long long	 bots;
 	size_t		 line;		/* in the file, from 1 */
+	char		*page;		/* a page's row, else NULL */
 };
 
 #define HISTORY_REPORT	20		/* bad lines told; the rest counted */
@@ -381,6 +382,7 @@ struct history_err {
 int		 history_parse(const char *, size_t, const char *,
 		    struct history_row **, size_t *, struct history_err *);
 char		*history_csv(const struct history_row *, size_t, size_t *);
+void		 history_free(struct history_row *, size_t);
 void		 history_report(struct history_err *, size_t, const char *);
 
 /* db.c */
@@ -549,8 +551,9 @@ struct import {
 	enum import_status	 status;
 	struct history_row	*rows;
 	size_t			 n;
-	long long		 visits;	/* IMPORT_OK: the sums */
-	long long		 uniques;
+	long long		 visits;	/* IMPORT_OK: the counters' */
+	long long		 uniques;	/* sums, and how many rows */
+	size_t			 page_days;	/* are pages' */
 	struct history_err	 err;		/* IMPORT_BAD, _CONFLICT */
 };
 

@@ -724,7 +724,8 @@ handle_admin_import(struct ctx *ctx, const struct request *req,
 		r->status = im.status == IMPORT_BAD ? 400 : 409;
 	if (im.status == IMPORT_OK)
 		log_info("admin: imported %zu days: %lld visits, %lld unique "
-		    "visitors", im.n, im.visits, im.uniques);
+		    "visitors; %zu days of pages", im.n - im.page_days,
+		    im.visits, im.uniques, im.page_days);
 	else
 		log_info("admin: import refused: %zu %s", im.err.count,
 		    im.status == IMPORT_BAD ? "bad lines" :

@@ -6,15 +6,18 @@
  *
  * The format is RFC 4180 with one header line,
  *
- *	counter,date,visits,unique_visitors,bots
+ *	counter,date,visits,unique_visitors,bots,page
  *
- * the bots column optional, one line per counter and day (UTC), LF or
- * CRLF line ends.  A site moving in keeps its history: the days come
- * before footfall counted, so a day must be before today, and a day a
- * file names twice is refused rather than summed (an export never does
- * it, and a file that does is more likely a mistake than a plan).  Every
- * bad line is reported with its number, and nothing is imported from a
- * file that has one.
+ * the bots and page columns optional (page only after bots), one line
+ * per counter, or page of a counter, and day (UTC), LF or CRLF line
+ * ends.  A line with an empty page is the counter's; one with a page is
+ * that page's, with no bots (pages count none).  A site moving in keeps
+ * its history: the days come before footfall counted, so a day must be
+ * before today, and a day a file names twice for one counter or page
+ * is refused rather than summed (an export never does it, and a file
+ * that does is more likely a mistake than a plan).  Every bad line is
+ * reported with its number, and nothing is imported from a file that
+ * has one.
  */
 #include "config.h"
 
@@ -27,6 +30,12 @@
 
 #define HISTORY_HEADER	"counter,date,visits,unique_visitors"
 #define HISTORY_BOTS	",bots"
+#define HISTORY_PAGE	",page"
+/*
+ * A line's bytes at most: a name, a date, three counts and a page of
+ * REQ_LOG_PATH_MAX quoted with every byte a doubled quote fit in less.
+ */
+#define HISTORY_LINE_MAX 1024
 /* A count: up to 18 digits, so that sums of a few stay in a bigint. */
 #define HISTORY_DIGITS	18
 
@@ -37,33 +46,47 @@ struct history_field {
 };
 
 /*
- * Split line[0..len) at its commas into at most max fields; a field may
- * be quoted ("name") if it holds no quote itself, as a spreadsheet may
- * write it.  Returns the number of fields, or -1 if a quote is where it
- * cannot be or there are more than max.
+ * Split line[0..len) at its commas into at most max fields, each
+ * copied without its quotes into buf (len bytes).  A field may be in
+ * double quotes (RFC 4180), as a spreadsheet may write it; inside, a
+ * doubled quote is one, and a comma is the field's own.  Returns the
+ * number of fields, or -1 if a quote is where it cannot be or there
+ * are more than max.
  */
 static int
 history_split(const char *line, size_t len, struct history_field *f,
-    int max)
+    int max, char *buf)
 {
-	size_t	 i = 0, start;
+	size_t	 i = 0, o = 0;
 	int	 n = 0;
 
 	for (;;) {
 		if (n == max)
 			return -1;
-		start = i;
-		while (i < len && line[i] != ',')
-			i++;
-		f[n].p = line + start;
-		f[n].len = i - start;
-		if (f[n].len >= 2 && f[n].p[0] == '"' &&
-		    f[n].p[f[n].len - 1] == '"') {
-			f[n].p++;
-			f[n].len -= 2;
+		f[n].p = buf + o;
+		if (i < len && line[i] == '"') {
+			for (i++; ; i++) {
+				if (i == len)
+					return -1;	/* never closed */
+				if (line[i] == '"') {
+					if (i + 1 < len && line[i + 1] == '"')
+						i++;
+					else
+						break;
+				}
+				buf[o++] = line[i];
+			}
+			i++;	/* the closing quote */
+			if (i < len && line[i] != ',')
+				return -1;
+		} else {
+			for (; i < len && line[i] != ','; i++) {
+				if (line[i] == '"')
+					return -1;
+				buf[o++] = line[i];
+			}
 		}
-		if (memchr(f[n].p, '"', f[n].len) != NULL)
-			return -1;
+		f[n].len = (size_t)(buf + o - f[n].p);
 		n++;
 		if (i == len)
 			return n;
@@ -122,12 +145,21 @@ static const char *
 history_row(const char *line, size_t len, int cols, const char *today,
     struct history_row *r)
 {
-	struct history_field	 f[5];
+	static const char *const	 want[] = {
+		"not 4 fields: counter,date,visits,unique_visitors",
+		"not 5 fields: counter,date,visits,unique_visitors,bots",
+		"not 6 fields: counter,date,visits,unique_visitors,bots,page",
+	};
+	struct history_field		 f[6];
+	char				 buf[HISTORY_LINE_MAX];
+	char				 path[REQ_LOG_PATH_MAX + 1];
+	char				 page[REQ_LOG_PATH_MAX + 1];
 
-	if (history_split(line, len, f, 5) != cols)
-		return cols == 5 ? "not 5 fields: counter,date,visits,"
-		    "unique_visitors,bots" : "not 4 fields: counter,date,"
-		    "visits,unique_visitors";
+	r->page = NULL;
+	if (len > sizeof(buf))
+		return "longer than 1024 bytes";
+	if (history_split(line, len, f, 6, buf) != cols)
+		return want[cols - 4];
 	if (!route_counter_valid(f[0].p, f[0].len))
 		return "not a counter name (A-Z a-z 0-9 . _ -, up to 64, "
 		    "starting with a letter or digit)";
@@ -138,12 +170,28 @@ history_row(const char *line, size_t len, int cols, const char *today,
 		    "before footfall counted";
 	if (history_count(&f[2], &r->visits) == -1 ||
 	    history_count(&f[3], &r->uniques) == -1 ||
-	    (cols == 5 && history_count(&f[4], &r->bots) == -1))
+	    (cols >= 5 && history_count(&f[4], &r->bots) == -1))
 		return "a count is not a whole number of up to 18 digits";
 	if (cols == 4)
 		r->bots = 0;
 	if (r->uniques > r->visits)
 		return "more unique visitors than visits";
+	if (cols == 6 && f[5].len > 0) {
+		/* As footfall keeps a page: the path alone, printable. */
+		if (f[5].len > REQ_LOG_PATH_MAX)
+			return "not a page: a path of up to 256 bytes";
+		memcpy(path, f[5].p, f[5].len);
+		path[f[5].len] = '\0';
+		if (!req_log_path(path, page, sizeof(page)) ||
+		    strcmp(page, path) != 0)
+			return "not a page: a path beginning with /, printable "
+			    "ASCII, no space, query or fragment, up to 256 "
+			    "bytes";
+		if (r->bots != 0)
+			return "bots on a page's line: pages count no bots";
+		if ((r->page = strdup(page)) == NULL)
+			return "out of memory";
+	}
 	memcpy(r->name, f[0].p, f[0].len);
 	r->name[f[0].len] = '\0';
 	memcpy(r->date, f[1].p, 10);
@@ -170,6 +218,15 @@ history_report(struct history_err *e, size_t line, const char *why)
 		e->text[used] = '\0';
 }
 
+/* Two rows' pages, the counter's own (NULL) first. */
+static int
+history_page_cmp(const char *x, const char *y)
+{
+	if (x == NULL || y == NULL)
+		return (x != NULL) - (y != NULL);
+	return strcmp(x, y);
+}
+
 static int
 history_cmp(const void *a, const void *b)
 {
@@ -179,6 +236,8 @@ history_cmp(const void *a, const void *b)
 
 	if ((c = strcmp(x->name, y->name)) != 0)
 		return c;
+	if ((c = history_page_cmp(x->page, y->page)) != 0)
+		return c;
 	if ((c = strcmp(x->date, y->date)) != 0)
 		return c;
 	return x->line < y->line ? -1 : x->line > y->line;
@@ -187,21 +246,22 @@ history_cmp(const void *a, const void *b)
 static int
 history_line_cmp(const void *a, const void *b)
 {
-	size_t	x = *(const size_t *)a, y = *(const size_t *)b;
+	size_t	x = (*(const struct history_row *const *)a)->line;
+	size_t	y = (*(const struct history_row *const *)b)->line;
 
 	return x < y ? -1 : x > y;
 }
 
 /*
- * Report each row of r[0..n) whose counter and day an earlier line
- * holds, in the file's order.  Returns -1 when out of memory (reported
+ * Report each row of r[0..n) whose counter, page and day an earlier
+ * line holds, in the file's order.  Returns -1 when out of memory (reported
  * too), else 0.
  */
 static int
 history_dups(const struct history_row *r, size_t n, struct history_err *e)
 {
-	const struct history_row	**ix;
-	size_t				 *dup = NULL, i, nd = 0;
+	const struct history_row	**ix, **dup = NULL;
+	size_t				  i, nd = 0;
 	int				  rc = -1;
 
 	if ((ix = calloc(n, sizeof(*ix))) == NULL ||
@@ -214,12 +274,14 @@ history_dups(const struct history_row *r, size_t n, struct history_err *e)
 	qsort(ix, n, sizeof(*ix), history_cmp);
 	for (i = 1; i < n; i++)
 		if (strcmp(ix[i]->name, ix[i - 1]->name) == 0 &&
+		    history_page_cmp(ix[i]->page, ix[i - 1]->page) == 0 &&
 		    strcmp(ix[i]->date, ix[i - 1]->date) == 0)
-			dup[nd++] = ix[i]->line;
+			dup[nd++] = ix[i];
 	qsort(dup, nd, sizeof(*dup), history_line_cmp);
 	for (i = 0; i < nd; i++)
-		history_report(e, dup[i], "this counter and day came "
-		    "before, on an earlier line");
+		history_report(e, dup[i]->line, dup[i]->page == NULL ?
+		    "this counter and day came before, on an earlier line" :
+		    "this page and day came before, on an earlier line");
 	rc = 0;
 out:
 	free(dup);
@@ -230,7 +292,7 @@ out:
 /*
  * Parse the CSV text[0..len) (HISTORY_MAX rows at most) against today
  * (YYYY-MM-DD, UTC).  Returns 0 with the rows in *rows (the caller
- * frees it), in the file's order, and their number in *n (0 for a
+ * frees them with history_free), in the file's order, and their number in *n (0 for a
  * header alone); or -1 with every bad line in e (the first
  * HISTORY_REPORT, each "line N: why", and e->count of them all) and
  * *rows NULL.  A line of the file is a line of e: numbers from 1, the
@@ -274,10 +336,15 @@ history_parse(const char *text, size_t len, const char *today,
 			    HISTORY_BOTS) - 1 && memcmp(line, HISTORY_HEADER
 			    HISTORY_BOTS, llen) == 0)
 				cols = 5;
+			else if (llen == sizeof(HISTORY_HEADER HISTORY_BOTS
+			    HISTORY_PAGE) - 1 && memcmp(line, HISTORY_HEADER
+			    HISTORY_BOTS HISTORY_PAGE, llen) == 0)
+				cols = 6;
 			else {
 				history_report(e, ln, "the header must be "
-				    HISTORY_HEADER " or " HISTORY_HEADER
-				    HISTORY_BOTS);
+				    HISTORY_HEADER ", with " HISTORY_BOTS
+				    " or " HISTORY_BOTS HISTORY_PAGE
+				    " after it or not");
 				goto fail;
 			}
 			continue;
@@ -317,26 +384,42 @@ history_parse(const char *text, size_t len, const char *today,
 	*rows = r;
 	return 0;
 fail:
-	free(r);
+	history_free(r, *n);
 	*n = 0;
 	return -1;
 }
 
+/* Free rows[0..n) and their pages. */
+void
+history_free(struct history_row *rows, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; rows != NULL && i < n; i++)
+		free(rows[i].page);
+	free(rows);
+}
+
 /*
  * The CSV of rows[0..n) (RFC 4180: CRLF line ends, the header with
- * bots), which history_parse reads back.  The fields are names, dates
- * and numbers, which need no quoting.  Returns a NUL-terminated buffer
- * the caller frees, its length in *len, or NULL when out of memory.
+ * bots and page), which history_parse reads back; a row without a date
+ * (a page's totals, in an export) has no line.  Names, dates and
+ * numbers need no quoting; a page does when it holds a comma or a
+ * quote (a path may).  Returns a NUL-terminated buffer the caller
+ * frees, its length in *len, or NULL when out of memory.
  */
 char *
 history_csv(const struct history_row *rows, size_t n, size_t *len)
 {
-	static const char	 hdr[] = HISTORY_HEADER HISTORY_BOTS "\r\n";
-	/* name, date, three counts, four commas, CRLF */
-	const size_t		 line_max = COUNTER_MAX + 10 + 3 * 20 + 4 + 2;
+	static const char	 hdr[] = HISTORY_HEADER HISTORY_BOTS
+	    HISTORY_PAGE "\r\n";
+	/* name, date, three counts, a page quoted, five commas, CRLF */
+	const size_t		 line_max = COUNTER_MAX + 10 + 3 * 20 +
+	    2 * REQ_LOG_PATH_MAX + 2 + 5 + 2;
+	const char		*pg;
 	char			*buf;
 	size_t			 size, off, i;
-	int			 w;
+	int			 w, quote;
 
 	if (n > (SIZE_MAX - sizeof(hdr)) / line_max)
 		return NULL;
@@ -346,15 +429,33 @@ history_csv(const struct history_row *rows, size_t n, size_t *len)
 	memcpy(buf, hdr, sizeof(hdr));
 	off = sizeof(hdr) - 1;
 	for (i = 0; i < n; i++) {
+		if (rows[i].date[0] == '\0')
+			continue;
 		w = snprintf(buf + off, size - off, "%.64s,%.10s,%lld,%lld,"
-		    "%lld\r\n", rows[i].name, rows[i].date, rows[i].visits,
+		    "%lld,", rows[i].name, rows[i].date, rows[i].visits,
 		    rows[i].uniques, rows[i].bots);
-		if (w < 0 || (size_t)w >= size - off) {
-			free(buf);
-			return NULL;
-		}
+		if (w < 0 || (size_t)w >= size - off)
+			goto fail;
 		off += (size_t)w;
+		pg = rows[i].page == NULL ? "" : rows[i].page;
+		if (strlen(pg) > REQ_LOG_PATH_MAX)
+			goto fail;
+		quote = strpbrk(pg, ",\"") != NULL;
+		if (quote)
+			buf[off++] = '"';
+		for (; *pg != '\0'; pg++) {
+			if (*pg == '"')
+				buf[off++] = '"';
+			buf[off++] = *pg;
+		}
+		if (quote)
+			buf[off++] = '"';
+		memcpy(buf + off, "\r\n", 3);
+		off += 2;
 	}
 	*len = off;
 	return buf;
+fail:
+	free(buf);
+	return NULL;
 }

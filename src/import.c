@@ -54,13 +54,15 @@ import_parse(struct import *im, const char *text, size_t len)
 enum db_status
 import_store(struct db *db, void *arg)
 {
-	struct import	*im = arg;
-	size_t		*conf = NULL, nconf = 0, i;
-	char		 why[COUNTER_MAX + 64];
-	unsigned int	 ms;
-	enum db_status	 st = DB_OK;
+	struct import		*im = arg;
+	const struct history_row *r;
+	size_t			*conf = NULL, nconf = 0, i;
+	char			 why[COUNTER_MAX + REQ_LOG_PATH_MAX + 64];
+	unsigned int		 ms;
+	enum db_status		 st = DB_OK;
 
 	im->visits = im->uniques = 0;
+	im->page_days = 0;
 	ms = db_timeout_raise(db, HISTORY_TIMEOUT_MS);
 	if (im->n > 0)
 		st = db_import_days(db, im->rows, im->n, &conf, &nconf);
@@ -70,13 +72,23 @@ import_store(struct db *db, void *arg)
 	if (nconf > 0) {
 		im->status = IMPORT_CONFLICT;
 		for (i = 0; i < nconf; i++) {
-			snprintf(why, sizeof(why), "counter %s on %s",
-			    im->rows[conf[i]].name, im->rows[conf[i]].date);
+			r = &im->rows[conf[i]];
+			if (r->page == NULL)
+				snprintf(why, sizeof(why), "counter %s on %s",
+				    r->name, r->date);
+			else
+				snprintf(why, sizeof(why), "page %s of counter "
+				    "%s on %s", r->page, r->name, r->date);
 			history_report(&im->err, im->rows[conf[i]].line, why);
 		}
 		goto out;
 	}
+	/* A page's visits are its counter's too: told apart, not added. */
 	for (i = 0; i < im->n; i++) {
+		if (im->rows[i].page != NULL) {
+			im->page_days++;
+			continue;
+		}
 		im->visits += im->rows[i].visits;
 		im->uniques += im->rows[i].uniques;
 	}
@@ -89,7 +101,7 @@ out:
 void
 import_free(struct import *im)
 {
-	free(im->rows);
+	history_free(im->rows, im->n);
 	im->rows = NULL;
 	im->n = 0;
 }

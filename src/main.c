@@ -306,8 +306,13 @@ import(const struct conf *conf, const char *path)
 		    "already hold numbers:\n%s", path, im.err.text);
 		goto out;
 	}
-	printf("imported %zu day%s: %lld visits, %lld unique visitors\n",
-	    im.n, im.n == 1 ? "" : "s", im.visits, im.uniques);
+	printf("imported %zu day%s: %lld visits, %lld unique visitors",
+	    im.n - im.page_days, im.n - im.page_days == 1 ? "" : "s",
+	    im.visits, im.uniques);
+	if (im.page_days > 0)
+		printf("; %zu day%s of pages", im.page_days,
+		    im.page_days == 1 ? "" : "s");
+	printf("\n");
 	rc = 0;
 out:
 	if (im.err.count > HISTORY_REPORT)

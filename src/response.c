@@ -401,47 +401,103 @@ resp_day_object(const char *date, long long visits, long long uniques,
 }
 
 /*
+ * Add row r (a page's totals or one of its days) to pages, an array of
+ * {"path":...,"total_visits":...,"unique_visitors":...,"days":[...]},
+ * starting a page object when r's path is not the last one's.  Returns
+ * 0, or -1 when out of memory.
+ */
+static int
+resp_export_page(json_object *pages, const struct history_row *r)
+{
+	json_object	*pg, *days, *day, *path;
+	size_t		 n;
+
+	n = json_object_array_length(pages);
+	pg = n > 0 ? json_object_array_get_idx(pages, n - 1) : NULL;
+	if (pg == NULL || !json_object_object_get_ex(pg, "path", &path) ||
+	    strcmp(json_object_get_string(path), r->page) != 0) {
+		if ((pg = json_object_new_object()) == NULL ||
+		    (days = json_object_new_array()) == NULL) {
+			json_object_put(pg);
+			return -1;
+		}
+		json_object_object_add(pg, "path",
+		    json_object_new_string(r->page));
+		json_object_object_add(pg, "total_visits",
+		    json_object_new_int64(0));
+		json_object_object_add(pg, "unique_visitors",
+		    json_object_new_int64(0));
+		json_object_object_add(pg, "days", days);
+		json_object_array_add(pages, pg);
+	}
+	if (r->date[0] == '\0') {
+		json_object_object_add(pg, "total_visits",
+		    json_object_new_int64(r->visits));
+		json_object_object_add(pg, "unique_visitors",
+		    json_object_new_int64(r->uniques));
+		return 0;
+	}
+	if ((day = resp_day_object(r->date, r->visits, r->uniques, 0)) ==
+	    NULL)
+		return -1;
+	json_object_object_del(day, "bots");	/* pages count none */
+	json_object_object_get_ex(pg, "days", &days);
+	json_object_array_add(days, day);
+	return 0;
+}
+
+/*
  * footfall --export json: every counter c[0..nc) as the admin API lists
- * it, each with "days", its rows of r[0..nr) (by counter and day, as
- * db_export_days gives them):
+ * it, each with "days" and "pages", its rows of r[0..nr) (by counter,
+ * page and day, as db_export_days gives them):
  * {"counters":[{"name":...,"days":[{"date":...,"visits":...,
- * "unique_visitors":...,"bots":...}]}]}.  Returns a malloc'd JSON text,
- * or NULL.
+ * "unique_visitors":...,"bots":...}],"pages":[{"path":...,
+ * "total_visits":...,"unique_visitors":...,"days":[{"date":...,
+ * "visits":...,"unique_visitors":...}]}]}]}.  Returns a malloc'd JSON
+ * text, or NULL.
  */
 char *
 resp_export_json(const struct counter_info *c, size_t nc,
     const struct history_row *r, size_t nr)
 {
-	json_object	*o, *a, *days, *day;
+	json_object	*o, *a, *ci, *days, *pages, *day;
 	size_t		 i, j = 0;
 
 	if ((o = resp_counter_list(c, nc, &a)) == NULL)
 		return NULL;
 	for (i = 0; i < nc; i++) {
-		if ((days = json_object_new_array()) == NULL) {
-			json_object_put(o);
-			return NULL;
-		}
-		json_object_object_add(json_object_array_get_idx(a, i), "days",
-		    days);
+		ci = json_object_array_get_idx(a, i);
+		if ((days = json_object_new_array()) == NULL)
+			goto fail;
+		json_object_object_add(ci, "days", days);
+		if ((pages = json_object_new_array()) == NULL)
+			goto fail;
+		json_object_object_add(ci, "pages", pages);
 		/* Both lists are in the same order (COLLATE "C"). */
 		while (j < nr && strcmp(r[j].name, c[i].name) < 0)
 			j++;
 		for (; j < nr && strcmp(r[j].name, c[i].name) == 0; j++) {
-			if ((day = resp_day_object(r[j].date, r[j].visits,
-			    r[j].uniques, r[j].bots)) == NULL) {
-				json_object_put(o);
-				return NULL;
+			if (r[j].page != NULL) {
+				if (resp_export_page(pages, &r[j]) == -1)
+					goto fail;
+				continue;
 			}
+			if ((day = resp_day_object(r[j].date, r[j].visits,
+			    r[j].uniques, r[j].bots)) == NULL)
+				goto fail;
 			json_object_array_add(days, day);
 		}
 	}
 	return resp_json_text(o);
+fail:
+	json_object_put(o);
+	return NULL;
 }
 
 /*
  * POST /admin/import's answer: {"imported":N,"visits":V,
- * "unique_visitors":U}, or for a file refused {"error":why,"lines":
+ * "unique_visitors":U,"page_days":P} (N and the sums the counters'
+ * days, P the pages'), or for a file refused {"error":why,"lines":
  * [{"line":N,"error":"..."}],"bad_lines":count}, the lines those of
  * im->err ("line N: why\n" each, the first HISTORY_REPORT).  Returns a
  * malloc'd JSON text, or NULL.
@@ -458,11 +514,13 @@ resp_import_json(const struct import *im)
 		return NULL;
 	if (im->status == IMPORT_OK) {
 		json_object_object_add(o, "imported",
-		    json_object_new_int64((long long)im->n));
+		    json_object_new_int64((long long)(im->n - im->page_days)));
 		json_object_object_add(o, "visits",
 		    json_object_new_int64(im->visits));
 		json_object_object_add(o, "unique_visitors",
 		    json_object_new_int64(im->uniques));
+		json_object_object_add(o, "page_days",
+		    json_object_new_int64((long long)im->page_days));
 		return resp_json_text(o);
 	}
 	json_object_object_add(o, "error", json_object_new_string(

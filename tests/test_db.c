@@ -44,7 +44,8 @@ setup(void)
 	cr_assert_eq(PQstatus(admin), CONNECTION_OK, "%s", PQerrorMessage(admin));
 	admin_exec("TRUNCATE footfall.visitor, footfall.visitor_key, "
 	    "footfall.visit_log, footfall.daily, footfall.counter_total, "
-	    "footfall.page, footfall.page_total, footfall.page_visitor; "
+	    "footfall.page, footfall.page_total, footfall.page_daily, "
+	    "footfall.page_visitor; "
 	    "DELETE FROM footfall.counter WHERE name <> 'default'");
 	db = db_open(dsn, 2000, 2);
 	cr_assert_not_null(db);

@@ -225,12 +225,13 @@ Test(response, import_json)
 
 	memset(&im, 0, sizeof(im));
 	im.status = IMPORT_OK;
-	im.n = 3;
+	im.n = 5;
+	im.page_days = 2;
 	im.visits = 110;
 	im.uniques = 49;
 	s = resp_import_json(&im);
 	cr_assert_str_eq(s, "{\"imported\":3,\"visits\":110,"
-	    "\"unique_visitors\":49}\n");
+	    "\"unique_visitors\":49,\"page_days\":2}\n");
 	free(s);
 
 	memset(&im, 0, sizeof(im));
@@ -252,5 +253,43 @@ Test(response, import_json)
 	cr_assert_str_eq(s, "{\"error\":\"these days already hold numbers: "
 	    "nothing imported\",\"lines\":[{\"line\":2,\"error\":\"counter "
 	    "blog on 2025-03-01\"}],\"bad_lines\":1}\n");
+	free(s);
+}
+
+/*
+ * The export: each counter with its days and pages, a page's totals
+ * from its row without a date, its days without bots; a counter with
+ * no rows has empty lists, and rows of a name not listed are skipped.
+ */
+Test(response, export_json)
+{
+	static const struct counter_info	 c[] = {
+		{ "a", 12, 5, 1, 100 },
+		{ "b", 0, 0, 0, 200 },
+	};
+	static const struct history_row		 r[] = {
+		{ "a", "2026-01-01", 12, 5, 1, 0, NULL },
+		{ "a", "", 9, 4, 0, 0, "/" },
+		{ "a", "2026-01-01", 2, 1, 0, 0, "/" },
+		{ "a", "2026-01-02", 7, 3, 0, 0, "/" },
+		{ "a", "2026-01-01", 1, 1, 0, 0, "/x" },
+		{ "ab", "2026-01-01", 1, 1, 0, 0, NULL },
+	};
+	char					*s;
+
+	s = resp_export_json(c, 2, r, 6);
+	cr_assert_str_eq(s, "{\"counters\":[{\"name\":\"a\","
+	    "\"total_visits\":12,\"unique_visitors\":5,\"bots\":1,"
+	    "\"created\":\"1970-01-01T00:01:40Z\",\"days\":[{\"date\":\"2026-01-01\","
+	    "\"visits\":12,\"unique_visitors\":5,\"bots\":1}],"
+	    "\"pages\":[{\"path\":\"/\",\"total_visits\":9,"
+	    "\"unique_visitors\":4,\"days\":[{\"date\":\"2026-01-01\","
+	    "\"visits\":2,\"unique_visitors\":1},{\"date\":\"2026-01-02\","
+	    "\"visits\":7,\"unique_visitors\":3}]},{\"path\":\"/x\","
+	    "\"total_visits\":0,\"unique_visitors\":0,\"days\":["
+	    "{\"date\":\"2026-01-01\",\"visits\":1,\"unique_visitors\":1}"
+	    "]}]},{\"name\":\"b\",\"total_visits\":0,\"unique_visitors\":0,"
+	    "\"bots\":0,\"created\":\"1970-01-01T00:03:20Z\",\"days\":[],"
+	    "\"pages\":[]}]}\n");
 	free(s);
 }
