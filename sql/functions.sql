@@ -128,6 +128,7 @@ DECLARE
 	v_batch	uuid := footfall.uuid7(now());
 	v_pid	integer[];
 	v_pnew	boolean[];
+	v_made	boolean := false;
 BEGIN
 	SELECT * INTO v_lim FROM footfall.limits();
 	-- Each connection adds to its own slot: no queue on one row.
@@ -288,39 +289,39 @@ BEGIN
 	-- above (a hash of its own per visitor and page, carried across a
 	-- key rotation), in hash order.
 	v_pnew := array_fill(false, ARRAY[v_n]);
-	IF p_pages IS NOT NULL THEN
-		IF EXISTS (SELECT FROM unnest(v_cid, v_counted, p_pages,
-		    p_page_make) AS u(c, cnt, pa, mk)
-		    WHERE u.cnt AND u.mk AND u.pa IS NOT NULL AND NOT EXISTS
-		    (SELECT FROM footfall.page g
-		      WHERE g.counter = u.c AND g.path = u.pa)) THEN
-			PERFORM pg_advisory_xact_lock(hashtext('footfall.page'));
-			-- Each counter's missing pages in order of first
-			-- appearance, as many as its cap leaves room for.
-			INSERT INTO footfall.page (counter, path)
-			SELECT m.c, m.pa
-			  FROM (SELECT n.c, n.pa, n.i, row_number() OVER
-			          (PARTITION BY n.c ORDER BY n.i) AS r
-			      FROM (SELECT u.c, u.pa, min(u.i) AS i
-			          FROM unnest(v_cid, v_counted, p_pages,
-			              p_page_make) WITH ORDINALITY
-			              AS u(c, cnt, pa, mk, i)
-			         WHERE u.cnt AND u.mk AND u.pa IS NOT NULL AND
-			             NOT EXISTS (SELECT FROM footfall.page g
-			             WHERE g.counter = u.c AND g.path = u.pa)
-			         GROUP BY u.c, u.pa) n) m
-			 WHERE m.r <= p_max_pages - (SELECT count(*)
-			     FROM footfall.page g WHERE g.counter = m.c)
-			 ORDER BY m.i
-			ON CONFLICT (counter, path) DO NOTHING;
-		END IF;
+	-- Each counted visit's page id, NULL if it has none: read once when
+	-- every page is there (most batches), again after making some.
+	WHILE p_pages IS NOT NULL LOOP
 		v_pid := ARRAY(SELECT CASE WHEN u.cnt THEN
 		        (SELECT g.id FROM footfall.page g
 		          WHERE g.counter = u.c AND g.path = u.pa) END
 		    FROM unnest(v_cid, v_counted, p_pages) WITH ORDINALITY
 		        AS u(c, cnt, pa, i)
 		   ORDER BY u.i);
-	END IF;
+		EXIT WHEN v_made OR NOT EXISTS (SELECT
+		    FROM unnest(v_pid, v_counted, p_pages, p_page_make)
+		        AS u(g, cnt, pa, mk)
+		   WHERE u.g IS NULL AND u.cnt AND u.mk AND u.pa IS NOT NULL);
+		PERFORM pg_advisory_xact_lock(hashtext('footfall.page'));
+		-- Each counter's missing pages in order of first appearance,
+		-- as many as its cap leaves room for.
+		INSERT INTO footfall.page (counter, path)
+		SELECT m.c, m.pa
+		  FROM (SELECT n.c, n.pa, n.i, row_number() OVER
+		          (PARTITION BY n.c ORDER BY n.i) AS r
+		      FROM (SELECT u.c, u.pa, min(u.i) AS i
+		          FROM unnest(v_cid, v_counted, p_pages, p_page_make)
+		              WITH ORDINALITY AS u(c, cnt, pa, mk, i)
+		         WHERE u.cnt AND u.mk AND u.pa IS NOT NULL AND
+		             NOT EXISTS (SELECT FROM footfall.page g
+		             WHERE g.counter = u.c AND g.path = u.pa)
+		         GROUP BY u.c, u.pa) n) m
+		 WHERE m.r <= p_max_pages - (SELECT count(*)
+		     FROM footfall.page g WHERE g.counter = m.c)
+		 ORDER BY m.i
+		ON CONFLICT (counter, path) DO NOTHING;
+		v_made := true;
+	END LOOP;
 	-- Visits that count for no page (none made, or all refused) skip
 	-- the statements below: each costs its execution, rows or not.
 	IF cardinality(array_remove(v_pid, NULL)) > 0 THEN
