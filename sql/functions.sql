@@ -64,8 +64,9 @@ $$;
 -- "repeat" otherwise); a visit that is new always counts.
 --
 -- A page counts the visits that count for its counter, and its own
--- unique visitors with the same window; it is made for a counted visit
--- that may make it while its counter has fewer than p_max_pages pages.
+-- unique visitors with the same window, in its totals and its day (as
+-- the counter's); it is made for a counted visit that may make it while
+-- its counter has fewer than p_max_pages pages.
 --
 -- Returns one row per visit, in order: whether it was refused, new,
 -- counted (a tracked visit that is not is a repeat), its counter's
