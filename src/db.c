@@ -1574,7 +1574,11 @@ db_history_arrays(const struct history_row *rows, size_t n, char *a[6])
 	cap[0] = n * (COUNTER_MAX + 3) + 3;
 	cap[1] = n * 11 + 3;
 	cap[2] = cap[3] = cap[4] = n * 21 + 3;
-	cap[5] = n * (2 * REQ_LOG_PATH_MAX + 3) + 3;
+	/* Each page as long as it is, escaped: a million rows may come. */
+	cap[5] = 3;
+	for (i = 0; i < n; i++)
+		cap[5] += rows[i].page == NULL ? 5 :
+		    2 * strnlen(rows[i].page, REQ_LOG_PATH_MAX) + 3;
 	for (k = 0; k < 6; k++)
 		if ((a[k] = malloc(cap[k])) == NULL)
 			goto fail;
@@ -1604,7 +1608,8 @@ db_history_arrays(const struct history_row *rows, size_t n, char *a[6])
 			continue;
 		}
 		a[5][off[5]++] = '"';
-		for (; *pg != '\0' && off[5] + 3 < cap[5]; pg++) {
+		for (; *pg != '\0' && off[5] + 3 < cap[5] &&
+		    pg - rows[i].page < REQ_LOG_PATH_MAX; pg++) {
 			if (*pg == '"' || *pg == '\\')
 				a[5][off[5]++] = '\\';
 			a[5][off[5]++] = *pg;

@@ -413,17 +413,26 @@ history_csv(const struct history_row *rows, size_t n, size_t *len)
 {
 	static const char	 hdr[] = HISTORY_HEADER HISTORY_BOTS
 	    HISTORY_PAGE "\r\n";
-	/* name, date, three counts, a page quoted, five commas, CRLF */
-	const size_t		 line_max = COUNTER_MAX + 10 + 3 * 20 +
-	    2 * REQ_LOG_PATH_MAX + 2 + 5 + 2;
+	/* name, date, three counts, five commas, CRLF; then the page */
+	const size_t		 line_max = COUNTER_MAX + 10 + 3 * 20 + 5 + 2;
 	const char		*pg;
 	char			*buf;
 	size_t			 size, off, i;
 	int			 w, quote;
 
-	if (n > (SIZE_MAX - sizeof(hdr)) / line_max)
-		return NULL;
-	size = sizeof(hdr) + n * line_max;
+	/*
+	 * Room for each line as long as it can be, its page quoted with
+	 * every byte doubled: an export holds a line a page and day, so
+	 * the page's own length, not the longest a page may have.
+	 */
+	size = sizeof(hdr);
+	for (i = 0; i < n; i++) {
+		off = line_max + (rows[i].page == NULL ? 0 :
+		    2 * strnlen(rows[i].page, REQ_LOG_PATH_MAX + 1) + 2);
+		if (size > SIZE_MAX - off)
+			return NULL;
+		size += off;
+	}
 	if ((buf = malloc(size)) == NULL)
 		return NULL;
 	memcpy(buf, hdr, sizeof(hdr));
