@@ -940,9 +940,13 @@ $$;
 -- (1-based) are returned, so that a file cannot be imported twice nor
 -- add to days footfall counted.  The caller checks the rows themselves
 -- (footfall's history.c).  The table locks keep a batch from making one
--- of those days between the check and the insert (taken in the order
--- count_batch writes the tables, pages first, so that the two cannot
--- deadlock); batches wait for the import's few statements.
+-- of those days between the check and the insert.  No batch may hold a
+-- row the import needs while it waits for a table the import holds:
+-- so first the locks under which count_batch makes counters and pages
+-- (a batch making one the import names holds its new row), then every
+-- table of numbers both write, in the order count_batch writes them (a
+-- batch on slot 0 adds to the rows the import adds to).  Batches wait
+-- for the import's few statements.
 CREATE OR REPLACE FUNCTION footfall_api.import_history(p_names text[],
     p_paths text[], p_days date[], p_visits bigint[], p_uniques bigint[],
     p_bots bigint[])
@@ -952,8 +956,10 @@ SET search_path = pg_catalog, pg_temp
 SET lock_timeout = '5s'
 AS $$
 BEGIN
-	LOCK TABLE footfall.page_daily IN SHARE ROW EXCLUSIVE MODE;
-	LOCK TABLE footfall.daily IN SHARE ROW EXCLUSIVE MODE;
+	PERFORM pg_advisory_xact_lock(hashtext('footfall.counter'));
+	PERFORM pg_advisory_xact_lock(hashtext('footfall.page'));
+	LOCK TABLE footfall.page_total, footfall.page_daily,
+	    footfall.counter_total, footfall.daily IN SHARE ROW EXCLUSIVE MODE;
 	RETURN QUERY
 	SELECT c.n FROM (
 		SELECT i.n::integer AS n
