@@ -1361,7 +1361,8 @@ db_get_counter(const PGresult *res, int i, int namecol,
 }
 
 /*
- * The start of each call that reads a list: db_exec, then check that the
+ * The start of each call that reads a list: db_exec (lengths and formats
+ * as PQexecParams takes them, NULL for text), then check that the
  * answer has nfields columns and allocate *out for its rows, size bytes
  * each (one at least, so that NULL is a failure).  Returns DB_OK with
  * *resp to clear and the rows in *nrows, else the failure, logged with
@@ -1369,15 +1370,16 @@ db_get_counter(const PGresult *res, int i, int namecol,
  */
 static enum db_status
 db_exec_list(struct db *db, const char *sql, int nparams,
-    const char *const *values, int nfields, size_t size, const char *what,
-    void **out, int *nrows, PGresult **resp)
+    const char *const *values, const int *lengths, const int *formats,
+    int nfields, size_t size, const char *what, void **out, int *nrows,
+    PGresult **resp)
 {
 	enum db_status	 st;
 
 	*out = NULL;
 	*nrows = 0;
-	if ((st = db_exec(db, sql, nparams, values, NULL, NULL, resp)) !=
-	    DB_OK)
+	if ((st = db_exec(db, sql, nparams, values, lengths, formats,
+	    resp)) != DB_OK)
 		return st;
 	if (PQnfields(*resp) != nfields) {
 		log_error("database: %s returned a malformed answer", what);
@@ -1406,7 +1408,7 @@ db_list_counters(struct db *db, struct counter_info **list, size_t *n)
 
 	*list = NULL;
 	*n = 0;
-	if ((st = db_exec_list(db, sql_list, 0, NULL, 5, sizeof(**list),
+	if ((st = db_exec_list(db, sql_list, 0, NULL, NULL, NULL, 5, sizeof(**list),
 	    "list_counters", &p, &rows, &res)) != DB_OK)
 		return st;
 	*list = p;
@@ -1523,7 +1525,7 @@ db_export_days(struct db *db, struct history_row **rows, size_t *n)
 
 	*rows = NULL;
 	*n = 0;
-	if ((st = db_exec_list(db, sql_export, 0, NULL, 6, sizeof(*r),
+	if ((st = db_exec_list(db, sql_export, 0, NULL, NULL, NULL, 6, sizeof(*r),
 	    "export_history", &p, &nrows, &res)) != DB_OK)
 		return st;
 	r = p;
@@ -1557,32 +1559,25 @@ bad:
 }
 
 /*
- * PostgreSQL array literals of rows[0..n)'s columns into a[0..5]: names
+ * PostgreSQL array literals of rows[0..n)'s columns into a[0..4]: names
  * (quoted, since a counter may be called "null"), dates, visits,
- * uniques, bots, pages (NULL for a counter's row; quoted, a quote or
- * backslash escaped, since a path may hold either and commas).  Returns
- * 0, or -1 when out of memory (a[] freed).
+ * uniques, bots.  Returns 0, or -1 when out of memory (a[] freed).
  */
 static int
-db_history_arrays(const struct history_row *rows, size_t n, char *a[6])
+db_history_arrays(const struct history_row *rows, size_t n, char *a[5])
 {
-	size_t		 cap[6], off[6] = { 0, 0, 0, 0, 0, 0 }, i, k;
+	size_t		 cap[5], off[5] = { 0, 0, 0, 0, 0 }, i, k;
 	long long	 num[3];
-	const char	*sep, *pg;
+	const char	*sep;
 	int		 w;
 
 	cap[0] = n * (COUNTER_MAX + 3) + 3;
 	cap[1] = n * 11 + 3;
 	cap[2] = cap[3] = cap[4] = n * 21 + 3;
-	/* Each page as long as it is, escaped: a million rows may come. */
-	cap[5] = 3;
-	for (i = 0; i < n; i++)
-		cap[5] += rows[i].page == NULL ? 5 :
-		    2 * strnlen(rows[i].page, REQ_LOG_PATH_MAX) + 3;
-	for (k = 0; k < 6; k++)
+	for (k = 0; k < 5; k++)
 		if ((a[k] = malloc(cap[k])) == NULL)
 			goto fail;
-	for (k = 0; k < 6; k++)
+	for (k = 0; k < 5; k++)
 		a[k][off[k]++] = '{';
 	for (i = 0; i < n; i++) {
 		sep = i > 0 ? "," : "";
@@ -1600,29 +1595,14 @@ db_history_arrays(const struct history_row *rows, size_t n, char *a[6])
 			    sep, num[k - 2]);
 			off[k] += (size_t)w;
 		}
-		if (i > 0)
-			a[5][off[5]++] = ',';
-		if ((pg = rows[i].page) == NULL) {
-			memcpy(a[5] + off[5], "NULL", 4);
-			off[5] += 4;
-			continue;
-		}
-		a[5][off[5]++] = '"';
-		for (; *pg != '\0' && off[5] + 3 < cap[5] &&
-		    pg - rows[i].page < REQ_LOG_PATH_MAX; pg++) {
-			if (*pg == '"' || *pg == '\\')
-				a[5][off[5]++] = '\\';
-			a[5][off[5]++] = *pg;
-		}
-		a[5][off[5]++] = '"';
 	}
-	for (k = 0; k < 6; k++) {
+	for (k = 0; k < 5; k++) {
 		a[k][off[k]++] = '}';
 		a[k][off[k]] = '\0';
 	}
 	return 0;
 fail:
-	for (k = 0; k < 6; k++) {
+	for (k = 0; k < 5; k++) {
 		free(a[k]);
 		a[k] = NULL;
 	}
@@ -1642,18 +1622,30 @@ db_import_days(struct db *db, const struct history_row *rows, size_t n,
 {
 	PGresult	*res = NULL;
 	void		*p;
-	char		*a[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
+	char		*a[5] = { NULL, NULL, NULL, NULL, NULL };
+	const char	*values[6], **pages = NULL;
+	unsigned char	*parr = NULL;
+	int		 lengths[6] = { 0 }, formats[6] = { 0, 0, 0, 0, 0, 1 };
 	long long	 pos;
 	int		 i, nrows, k;
 	enum db_status	 st = DB_FAILED;
 
 	*conflicts = NULL;
 	*nconf = 0;
-	if (db_history_arrays(rows, n, a) == -1) {
+	if (db_history_arrays(rows, n, a) == -1 ||
+	    (pages = calloc(n > 0 ? n : 1, sizeof(*pages))) == NULL) {
 		log_error("database: out of memory");
-		return DB_FAILED;
+		goto out;
 	}
-	if ((st = db_exec_list(db, sql_import, 6, (const char *const *)a, 1,
+	/* The pages in binary, as db_text_array sends the visits' pages. */
+	for (i = 0; (size_t)i < n; i++)
+		pages[i] = rows[i].page;
+	if ((parr = db_text_array(pages, n, &lengths[5])) == NULL)
+		goto out;
+	for (k = 0; k < 5; k++)
+		values[k] = a[k];
+	values[5] = (const char *)parr;
+	if ((st = db_exec_list(db, sql_import, 6, values, lengths, formats, 1,
 	    sizeof(**conflicts), "import_history", &p, &nrows, &res)) !=
 	    DB_OK)
 		goto out;
@@ -1673,7 +1665,9 @@ db_import_days(struct db *db, const struct history_row *rows, size_t n,
 	*nconf = (size_t)nrows;
 out:
 	PQclear(res);
-	for (k = 0; k < 6; k++)
+	free(parr);
+	free(pages);
+	for (k = 0; k < 5; k++)
 		free(a[k]);
 	return st;
 }

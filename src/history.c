@@ -227,6 +227,19 @@ history_page_cmp(const char *x, const char *y)
 	return strcmp(x, y);
 }
 
+/* Two rows' keys: counter, page and day. */
+static int
+history_key_cmp(const struct history_row *x, const struct history_row *y)
+{
+	int	 c;
+
+	if ((c = strcmp(x->name, y->name)) != 0)
+		return c;
+	if ((c = history_page_cmp(x->page, y->page)) != 0)
+		return c;
+	return strcmp(x->date, y->date);
+}
+
 static int
 history_cmp(const void *a, const void *b)
 {
@@ -234,11 +247,7 @@ history_cmp(const void *a, const void *b)
 	const struct history_row	*y = *(const struct history_row *const *)b;
 	int				 c;
 
-	if ((c = strcmp(x->name, y->name)) != 0)
-		return c;
-	if ((c = history_page_cmp(x->page, y->page)) != 0)
-		return c;
-	if ((c = strcmp(x->date, y->date)) != 0)
+	if ((c = history_key_cmp(x, y)) != 0)
 		return c;
 	return x->line < y->line ? -1 : x->line > y->line;
 }
@@ -254,8 +263,8 @@ history_line_cmp(const void *a, const void *b)
 
 /*
  * Report each row of r[0..n) whose counter, page and day an earlier
- * line holds, in the file's order.  Returns -1 when out of memory (reported
- * too), else 0.
+ * line holds, in the file's order.  Returns -1 when out of memory
+ * (reported too), else 0.
  */
 static int
 history_dups(const struct history_row *r, size_t n, struct history_err *e)
@@ -273,9 +282,7 @@ history_dups(const struct history_row *r, size_t n, struct history_err *e)
 		ix[i] = &r[i];
 	qsort(ix, n, sizeof(*ix), history_cmp);
 	for (i = 1; i < n; i++)
-		if (strcmp(ix[i]->name, ix[i - 1]->name) == 0 &&
-		    history_page_cmp(ix[i]->page, ix[i - 1]->page) == 0 &&
-		    strcmp(ix[i]->date, ix[i - 1]->date) == 0)
+		if (history_key_cmp(ix[i], ix[i - 1]) == 0)
 			dup[nd++] = ix[i];
 	qsort(dup, nd, sizeof(*dup), history_line_cmp);
 	for (i = 0; i < nd; i++)
@@ -292,8 +299,8 @@ out:
 /*
  * Parse the CSV text[0..len) (HISTORY_MAX rows at most) against today
  * (YYYY-MM-DD, UTC).  Returns 0 with the rows in *rows (the caller
- * frees them with history_free), in the file's order, and their number in *n (0 for a
- * header alone); or -1 with every bad line in e (the first
+ * frees them with history_free), in the file's order, and their number
+ * in *n (0 for a header alone); or -1 with every bad line in e (the first
  * HISTORY_REPORT, each "line N: why", and e->count of them all) and
  * *rows NULL.  A line of the file is a line of e: numbers from 1, the
  * header's included.
