@@ -290,6 +290,12 @@ batch_run_visits(struct batch_writer *w, struct batch_req **reqs, size_t n)
 		if (st == DB_OK)
 			*reqs[i]->out = w->counts[i];
 	}
+	/*
+	 * The database is failing or slow: a purge now would only add its
+	 * reconnect and its own wait to the visits queued behind it.
+	 */
+	if (st != DB_OK && w->purge_at < clock_now() + BATCH_PURGE_GAP)
+		w->purge_at = clock_now() + BATCH_PURGE_GAP;
 }
 
 /*
