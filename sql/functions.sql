@@ -43,6 +43,57 @@ AS $$
 	        * 1000)::bigint) FROM 3) FROM 1 FOR 6), 'hex')::uuid
 $$;
 
+-- count_batch's pages: each visit's page id where counted[i] and the
+-- visit names a page (NULL otherwise), making the missing pages that
+-- visits with make[i] name while their counter has fewer than p_max,
+-- under a lock so that racing batches cannot pass the cap together.
+-- The lookup runs once when every page is there (most batches), again
+-- after making some.  Not in footfall_api: count_batch alone calls it.
+CREATE OR REPLACE FUNCTION footfall.page_ids(p_cid integer[],
+    p_counted boolean[], p_pages text[], p_make boolean[], p_max integer)
+RETURNS integer[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_pid	integer[];
+	v_made	boolean := false;
+BEGIN
+	LOOP
+		v_pid := ARRAY(SELECT CASE WHEN u.cnt THEN
+		        (SELECT g.id FROM footfall.page g
+		          WHERE g.counter = u.c AND g.path = u.pa) END
+		    FROM unnest(p_cid, p_counted, p_pages) WITH ORDINALITY
+		        AS u(c, cnt, pa, i)
+		   ORDER BY u.i);
+		EXIT WHEN v_made OR NOT EXISTS (SELECT
+		    FROM unnest(v_pid, p_counted, p_pages, p_make)
+		        AS u(g, cnt, pa, mk)
+		   WHERE u.g IS NULL AND u.cnt AND u.mk AND u.pa IS NOT NULL);
+		PERFORM pg_advisory_xact_lock(hashtext('footfall.page'));
+		-- Each counter's missing pages in order of first appearance,
+		-- as many as its cap leaves room for.
+		INSERT INTO footfall.page (counter, path)
+		SELECT m.c, m.pa
+		  FROM (SELECT n.c, n.pa, n.i, row_number() OVER
+		          (PARTITION BY n.c ORDER BY n.i) AS r
+		      FROM (SELECT u.c, u.pa, min(u.i) AS i
+		          FROM unnest(p_cid, p_counted, p_pages, p_make)
+		              WITH ORDINALITY AS u(c, cnt, pa, mk, i)
+		         WHERE u.cnt AND u.mk AND u.pa IS NOT NULL AND
+		             NOT EXISTS (SELECT FROM footfall.page g
+		             WHERE g.counter = u.c AND g.path = u.pa)
+		         GROUP BY u.c, u.pa) n) m
+		 WHERE m.r <= p_max - (SELECT count(*)
+		     FROM footfall.page g WHERE g.counter = m.c)
+		 ORDER BY m.i
+		ON CONFLICT (counter, path) DO NOTHING;
+		v_made := true;
+	END LOOP;
+	RETURN v_pid;
+END
+$$;
+
 -- Record a batch of visits in one transaction.  Visit i (1-based) is for
 -- counter p_counters[i] and of kind p_kinds[i]: 't' tracked, with the
 -- visitor's hash p_hashes[i] under the current key and p_prev[i] under
@@ -63,10 +114,13 @@ $$;
 -- visitor's last counted visit is at least p_interval seconds old (a
 -- "repeat" otherwise); a visit that is new always counts.
 --
--- A page counts the visits that count for its counter, and its own
--- unique visitors with the same window, in its totals and its day (as
--- the counter's); it is made for a counted visit that may make it while
--- its counter has fewer than p_max_pages pages.
+-- A page counts the visits that count for its counter, in its totals
+-- and its day (as the counter's), and its unique visitors: a visitor
+-- is new for a page the first time it is counted there within its
+-- counter's window (the page ids are kept in its visitor row, so that
+-- a new visitor's page costs no row of its own).  A page is made for a
+-- counted visit that may make it while its counter has fewer than
+-- p_max_pages pages.
 --
 -- Returns one row per visit, in order: whether it was refused, new,
 -- counted (a tracked visit that is not is a repeat), its counter's
@@ -128,8 +182,8 @@ DECLARE
 	v_i	integer;
 	v_batch	uuid := footfall.uuid7(now());
 	v_pid	integer[];
-	v_pnew	boolean[];
-	v_made	boolean := false;
+	v_pnew	integer[] := '{}';
+	v_pnw	boolean[];
 BEGIN
 	SELECT * INTO v_lim FROM footfall.limits();
 	-- Each connection adds to its own slot: no queue on one row.
@@ -197,6 +251,17 @@ BEGIN
 	    FROM unnest(p_counters) WITH ORDINALITY AS u(c, i) ORDER BY u.i);
 	v_prev := coalesce(p_prev, array_fill(NULL::bytea, ARRAY[v_n]));
 
+	v_counted := ARRAY(SELECT u.c IS NOT NULL AND (u.k = 'u' OR
+	    (u.k = 't' AND p_interval = 0))
+	    FROM unnest(p_kinds, v_cid) WITH ORDINALITY AS u(k, c, i)
+	    ORDER BY u.i);
+	-- Without count_interval a visit counts unless refused or a bot's:
+	-- its page is known before the visitors' rows are written.
+	IF p_pages IS NOT NULL AND p_interval = 0 THEN
+		v_pid := footfall.page_ids(v_cid, v_counted, p_pages,
+		    p_page_make, p_max_pages);
+	END IF;
+
 	-- Tracked visits: the first position of each distinct hash is the
 	-- only candidate for "new".  Rows are upserted in hash order so
 	-- that two batches sharing visitors lock them in the same order (no
@@ -217,41 +282,49 @@ BEGIN
 	-- the table grew (bench/run saw the cost per visit triple in 15
 	-- seconds).  Probing the primary key per visit costs the same at
 	-- any size.
+	--
+	-- A visitor's row also holds the pages it was counted on in its
+	-- window (carried across a rotation too): a new visitor's row gets
+	-- its first visit's page when that is known here (v_pid, without
+	-- count_interval), so that the common case costs no statement more.
 	WITH firsts AS (
-		SELECT DISTINCT ON (u.h) u.h, u.p, u.i
-		  FROM unnest(p_hashes, v_prev, v_cid) WITH ORDINALITY
-		      AS u(h, p, c, i)
+		SELECT DISTINCT ON (u.h) u.h, u.p, u.g, u.i
+		  FROM unnest(p_hashes, v_prev, v_cid, v_pid) WITH ORDINALITY
+		      AS u(h, p, c, g, i)
 		 WHERE u.h IS NOT NULL AND u.c IS NOT NULL
 		 ORDER BY u.h, u.i
 	), src AS (
-		SELECT f.h, f.i, pv.counted_at AS carried,
-		       pv.seen_at AS carried_seen
+		SELECT f.h, f.g, f.i, pv.counted_at AS carried,
+		       pv.seen_at AS carried_seen, pv.pages AS carried_pages
 		  FROM firsts f
-		  LEFT JOIN LATERAL (SELECT x.counted_at, x.seen_at
+		  LEFT JOIN LATERAL (SELECT x.counted_at, x.seen_at, x.pages
 		      FROM footfall.visitor x
 		     WHERE x.hash = f.p AND x.counted_at > now()
 		         - make_interval(secs => p_window)
 		     LIMIT 1) pv ON true
 	), ins AS (
-		INSERT INTO footfall.visitor AS v (hash, counted_at, seen_at)
-		SELECT s.h, coalesce(s.carried, now()), s.carried_seen
+		INSERT INTO footfall.visitor AS v
+		    (hash, counted_at, seen_at, pages)
+		SELECT s.h, coalesce(s.carried, now()), s.carried_seen,
+		       CASE WHEN s.carried IS NOT NULL THEN s.carried_pages
+		           WHEN s.g IS NOT NULL THEN ARRAY[s.g]
+		           ELSE '{}' END
 		  FROM src s ORDER BY s.h
 		ON CONFLICT (hash) DO UPDATE
 		    SET counted_at = excluded.counted_at,
-		        seen_at = excluded.seen_at
+		        seen_at = excluded.seen_at,
+		        pages = excluded.pages
 		    WHERE v.counted_at <= now()
 		        - make_interval(secs => p_window)
 		RETURNING v.hash
 	)
-	SELECT coalesce(array_agg(s.i::integer ORDER BY s.i), '{}')
-	  INTO v_new
+	SELECT coalesce(array_agg(s.i::integer ORDER BY s.i), '{}'),
+	       coalesce(array_agg(s.i::integer ORDER BY s.i)
+	           FILTER (WHERE s.g IS NOT NULL), '{}')
+	  INTO v_new, v_pnew
 	  FROM src s JOIN ins ON ins.hash = s.h
 	 WHERE s.carried IS NULL;
 
-	v_counted := ARRAY(SELECT u.c IS NOT NULL AND (u.k = 'u' OR
-	    (u.k = 't' AND p_interval = 0))
-	    FROM unnest(p_kinds, v_cid) WITH ORDINALITY AS u(k, c, i)
-	    ORDER BY u.i);
 	IF p_interval > 0 THEN
 		-- Every visitor row of the batch is locked by the upsert
 		-- above.  A visitor's first visit in the batch counts if its
@@ -283,84 +356,66 @@ BEGIN
 	FOREACH v_i IN ARRAY v_new LOOP
 		v_isnew[v_i] := true;
 	END LOOP;
-
-	-- Pages: those the counted visits name, made if missing and
-	-- allowed, under a lock so that racing batches cannot pass the cap
-	-- together; then each page's unique visitors as the counter's
-	-- above (a hash of its own per visitor and page, carried across a
-	-- key rotation), in hash order.
-	v_pnew := array_fill(false, ARRAY[v_n]);
-	-- Each counted visit's page id, NULL if it has none: read once when
-	-- every page is there (most batches), again after making some.
-	WHILE p_pages IS NOT NULL LOOP
-		v_pid := ARRAY(SELECT CASE WHEN u.cnt THEN
-		        (SELECT g.id FROM footfall.page g
-		          WHERE g.counter = u.c AND g.path = u.pa) END
-		    FROM unnest(v_cid, v_counted, p_pages) WITH ORDINALITY
-		        AS u(c, cnt, pa, i)
-		   ORDER BY u.i);
-		EXIT WHEN v_made OR NOT EXISTS (SELECT
-		    FROM unnest(v_pid, v_counted, p_pages, p_page_make)
-		        AS u(g, cnt, pa, mk)
-		   WHERE u.g IS NULL AND u.cnt AND u.mk AND u.pa IS NOT NULL);
-		PERFORM pg_advisory_xact_lock(hashtext('footfall.page'));
-		-- Each counter's missing pages in order of first appearance,
-		-- as many as its cap leaves room for.
-		INSERT INTO footfall.page (counter, path)
-		SELECT m.c, m.pa
-		  FROM (SELECT n.c, n.pa, n.i, row_number() OVER
-		          (PARTITION BY n.c ORDER BY n.i) AS r
-		      FROM (SELECT u.c, u.pa, min(u.i) AS i
-		          FROM unnest(v_cid, v_counted, p_pages, p_page_make)
-		              WITH ORDINALITY AS u(c, cnt, pa, mk, i)
-		         WHERE u.cnt AND u.mk AND u.pa IS NOT NULL AND
-		             NOT EXISTS (SELECT FROM footfall.page g
-		             WHERE g.counter = u.c AND g.path = u.pa)
-		         GROUP BY u.c, u.pa) n) m
-		 WHERE m.r <= p_max_pages - (SELECT count(*)
-		     FROM footfall.page g WHERE g.counter = m.c)
-		 ORDER BY m.i
-		ON CONFLICT (counter, path) DO NOTHING;
-		v_made := true;
+	v_pnw := array_fill(false, ARRAY[v_n]);
+	FOREACH v_i IN ARRAY v_pnew LOOP
+		v_pnw[v_i] := true;
 	END LOOP;
+
+	-- With count_interval, which visits count is known only now.
+	IF p_pages IS NOT NULL AND p_interval > 0 THEN
+		v_pid := footfall.page_ids(v_cid, v_counted, p_pages,
+		    p_page_make, p_max_pages);
+	END IF;
 	-- Visits that count for no page (none made, or all refused) skip
 	-- the statements below: each costs its execution, rows or not.
 	IF cardinality(array_remove(v_pid, NULL)) > 0 THEN
-		WITH firsts AS (
-			SELECT DISTINCT ON (u.ph) u.ph, u.pp, u.i
-			  FROM (SELECT sha256(u.h || int4send(u.g)) AS ph,
-			          sha256(u.p || int4send(u.g)) AS pp, u.i
-			      FROM unnest(p_hashes, v_prev, v_pid)
-			          WITH ORDINALITY AS u(h, p, g, i)
-			     WHERE u.h IS NOT NULL AND u.g IS NOT NULL) u
-			 ORDER BY u.ph, u.i
-		), src AS (
-			SELECT f.ph, f.i, pv.counted_at AS carried
-			  FROM firsts f
-			  LEFT JOIN LATERAL (SELECT x.counted_at
-			      FROM footfall.page_visitor x
-			     WHERE x.hash = f.pp AND x.counted_at > now()
-			         - make_interval(secs => p_window)
-			     LIMIT 1) pv ON true
-		), ins AS (
-			INSERT INTO footfall.page_visitor AS v (hash, counted_at)
-			SELECT s.ph, coalesce(s.carried, now())
-			  FROM src s ORDER BY s.ph
-			ON CONFLICT (hash) DO UPDATE
-			    SET counted_at = excluded.counted_at
-			    WHERE v.counted_at <= now()
-			        - make_interval(secs => p_window)
-			RETURNING v.hash
-		)
-		SELECT coalesce(array_agg(s.i::integer), '{}') INTO v_pos
-		  FROM src s JOIN ins ON ins.hash = s.ph
-		 WHERE s.carried IS NULL;
-		FOREACH v_i IN ARRAY v_pos LOOP
-			v_pnew[v_i] := true;
-		END LOOP;
+		-- A tracked visit's page is new for its visitor if its row
+		-- (locked by the upsert above, which locks a row it leaves
+		-- as it is too) does not have it: the first of the batch's
+		-- visits of that visitor and page adds it.  Skipped when the
+		-- upsert gave every such visit's page to a new visitor.
+		IF EXISTS (SELECT FROM unnest(p_hashes, v_pid, v_pnw)
+		    AS u(h, g, nw)
+		    WHERE u.h IS NOT NULL AND u.g IS NOT NULL AND NOT u.nw) THEN
+			WITH pairs AS (
+				SELECT DISTINCT ON (u.h, u.g) u.h, u.g, u.i
+				  FROM unnest(p_hashes, v_pid) WITH ORDINALITY
+				      AS u(h, g, i)
+				 WHERE u.h IS NOT NULL AND u.g IS NOT NULL
+				 ORDER BY u.h, u.g, u.i
+			), fresh AS (
+				-- By the primary key, for the reason given above.
+				SELECT p.h, p.g, p.i
+				  FROM pairs p
+				  JOIN LATERAL (SELECT x.pages
+				      FROM footfall.visitor x
+				     WHERE x.hash = p.h
+				     LIMIT 1) x ON true
+				 WHERE p.g <> ALL (x.pages)
+			), upd AS (
+				-- Every row is there and locked: always the
+				-- conflict, found by the primary key whatever the
+				-- plan (an UPDATE ... WHERE hash = ANY (...),
+				-- planned while the table was small, read every
+				-- visitor: bench/run saw it).
+				INSERT INTO footfall.visitor AS v
+				    (hash, counted_at, pages)
+				SELECT f.h, now(), array_agg(f.g ORDER BY f.i)
+				  FROM fresh f
+				 GROUP BY f.h
+				 ORDER BY f.h
+				ON CONFLICT (hash) DO UPDATE
+				    SET pages = v.pages || excluded.pages
+			)
+			SELECT coalesce(array_agg(f.i::integer), '{}') INTO v_pos
+			  FROM fresh f;
+			FOREACH v_i IN ARRAY v_pos LOOP
+				v_pnw[v_i] := true;
+			END LOOP;
+		END IF;
 		INSERT INTO footfall.page_total AS t (page, slot, visits, uniques)
 		SELECT u.g, v_slot, count(*), count(*) FILTER (WHERE u.nw)
-		  FROM unnest(v_pid, v_pnew) AS u(g, nw)
+		  FROM unnest(v_pid, v_pnw) AS u(g, nw)
 		 WHERE u.g IS NOT NULL
 		 GROUP BY u.g ORDER BY u.g
 		ON CONFLICT (page, slot) DO UPDATE
@@ -369,7 +424,7 @@ BEGIN
 		INSERT INTO footfall.page_daily AS t
 		    (page, day, slot, visits, uniques)
 		SELECT u.g, v_day, v_slot, count(*), count(*) FILTER (WHERE u.nw)
-		  FROM unnest(v_pid, v_pnew) AS u(g, nw)
+		  FROM unnest(v_pid, v_pnw) AS u(g, nw)
 		 WHERE u.g IS NOT NULL
 		 GROUP BY u.g ORDER BY u.g
 		ON CONFLICT (page, day, slot) DO UPDATE
@@ -425,7 +480,7 @@ BEGIN
 	        coalesce(pt.u - sum(u.pnw::integer) OVER plater, pt.u)::bigint
 	    END
 	  FROM unnest(v_cid, v_counted, v_isnew,
-	      coalesce(v_pid, array_fill(NULL::integer, ARRAY[v_n])), v_pnew)
+	      coalesce(v_pid, array_fill(NULL::integer, ARRAY[v_n])), v_pnw)
 	      WITH ORDINALITY AS u(c, cnt, nw, g, pnw, i)
 	  LEFT JOIN (SELECT t.counter, sum(t.visits) AS v, sum(t.uniques) AS u
 	      FROM footfall.counter_total t WHERE t.counter = ANY (v_ids)
@@ -794,7 +849,6 @@ SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
 	v_lim	record;
-	v_pages	bigint;
 BEGIN
 	SELECT * INTO v_lim FROM footfall.limits();
 	IF p_window IS NULL OR p_window < v_lim.window_min OR
@@ -815,18 +869,6 @@ BEGIN
 	DELETE FROM footfall.visitor v USING doomed
 	 WHERE v.hash = doomed.hash;
 	GET DIAGNOSTICS visitors = ROW_COUNT;
-	-- The pages' visitors (008) likewise, counted with the visitors.
-	WITH doomed AS (
-		SELECT d.hash FROM footfall.page_visitor d
-		 WHERE d.counted_at <= now() - make_interval(secs => p_window)
-		 ORDER BY d.counted_at
-		 LIMIT p_limit
-		   FOR UPDATE SKIP LOCKED
-	)
-	DELETE FROM footfall.page_visitor v USING doomed
-	 WHERE v.hash = doomed.hash;
-	GET DIAGNOSTICS v_pages = ROW_COUNT;
-	visitors := visitors + v_pages;
 END
 $$;
 

@@ -34,11 +34,14 @@ CREATE TABLE footfall.schema_version (
 
 -- One row per visitor hash (HMAC-SHA256, 32 bytes; never an address).
 -- counted_at is when the visitor was last counted as unique; seen_at,
--- with count_interval on, when its visit last added to the total.
+-- with count_interval on, when its visit last added to the total;
+-- pages, the ids of the pages of its counter it was counted on since
+-- counted_at (a page's unique visitors: step 010).
 CREATE TABLE footfall.visitor (
 	hash		bytea PRIMARY KEY CHECK (octet_length(hash) = 32),
 	counted_at	timestamptz NOT NULL,
-	seen_at		timestamptz
+	seen_at		timestamptz,
+	pages		integer[] NOT NULL DEFAULT '{}'
 );
 -- The removal of expired visitors walks this index, oldest first.
 CREATE INDEX visitor_counted_at ON footfall.visitor (counted_at);
@@ -129,15 +132,6 @@ CREATE TABLE footfall.page_daily (
 	uniques		bigint NOT NULL DEFAULT 0 CHECK (uniques >= 0),
 	PRIMARY KEY (page, day, slot)
 );
--- A page's unique visitors, as footfall.visitor is the counter's: one
--- row per visitor and page, its hash SHA-256(visitor hash || page id),
--- so that it is as keyed as the visitor's and tells nothing more;
--- removed once its window has passed.
-CREATE TABLE footfall.page_visitor (
-	hash		bytea PRIMARY KEY CHECK (octet_length(hash) = 32),
-	counted_at	timestamptz NOT NULL
-);
-CREATE INDEX page_visitor_counted_at ON footfall.page_visitor (counted_at);
 
 -- The visit log (visit_log = on): one row per counted, tracked visit,
 -- kept for log_retention.  No hash, no address, no User-Agent: the time

@@ -44,8 +44,7 @@ setup(void)
 	cr_assert_eq(PQstatus(admin), CONNECTION_OK, "%s", PQerrorMessage(admin));
 	admin_exec("TRUNCATE footfall.visitor, footfall.visitor_key, "
 	    "footfall.visit_log, footfall.daily, footfall.counter_total, "
-	    "footfall.page, footfall.page_total, footfall.page_daily, "
-	    "footfall.page_visitor; "
+	    "footfall.page, footfall.page_total, footfall.page_daily; "
 	    "DELETE FROM footfall.counter WHERE name <> 'default'");
 	db = db_open(dsn, 2000, 2);
 	cr_assert_not_null(db);
@@ -1097,19 +1096,84 @@ page_call(void)
 }
 
 /*
- * count_batch reads the pages (sql/008) by their keys only, as the
- * visitors above: its plans made generic while the page tables were
- * empty, then 20,000 pages with their numbers and visitors arrive
- * without an ANALYZE.  A batch to pages that exist must scan none of
- * the three tables' heaps.
+ * One count_batch of tracked visits to default, hashes and previous
+ * hashes given as SQL arrays of bytea, each visit's page from paths,
+ * with count_interval interval: each visit's page numbers,
+ * "visits/uniques" (empty for none), space-separated.
+ */
+static const char *
+pages_batch(const char *hashes, const char *prev, const char *paths,
+    int interval)
+{
+	static char	 sql[1024];
+
+	snprintf(sql, sizeof(sql), "SELECT string_agg(concat_ws('/', "
+	    "b.page_visits, b.page_uniques), ' ' ORDER BY b.i) "
+	    "FROM footfall_api.count_batch(array_fill('default'::text, "
+	    "ARRAY[cardinality(%s::bytea[])]), array_fill('t'::text, "
+	    "ARRAY[cardinality(%s::bytea[])]), %s, %s, NULL, NULL, NULL, "
+	    "86400, %d, 100, false, %s, array_fill(true, "
+	    "ARRAY[cardinality(%s::text[])]), 100) WITH ORDINALITY AS "
+	    "b(refused, is_new, counted, visits, uniques, xact_id, batch_id, "
+	    "page_visits, page_uniques, i)", hashes, hashes, hashes, prev,
+	    interval, paths, paths);
+	return admin_get(sql);
+}
+
+/* The pages in visitor h's row (sql/010), by path. */
+static const char *
+visitor_pages(const char *h)
+{
+	static char	 sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT string_agg(g.path, ',' ORDER BY "
+	    "g.path) FROM footfall.visitor v, footfall.page g WHERE v.hash = "
+	    "sha256('%s') AND g.id = ANY (v.pages)", h);
+	return admin_get(sql);
+}
+
+/*
+ * A page's unique visitors are kept in the visitors' rows (sql/010): a
+ * visitor is new to a page the first time it is counted there in its
+ * window, within one batch too, across a key rotation too; with
+ * count_interval, a repeat counts for no page and makes none.
+ */
+Test(db, page_uniques_in_visitor_rows)
+{
+	cr_expect_str_eq(pages_batch("ARRAY[sha256('u1'), sha256('u1'), "
+	    "sha256('u1')]", "NULL", "ARRAY['/x', '/y', '/x']", 0),
+	    "1/1 1/1 2/1", "one new visitor, two pages, one twice");
+	cr_expect_str_eq(visitor_pages("u1"), "/x,/y");
+	cr_expect_str_eq(pages_batch("ARRAY[sha256('u2'), sha256('u2')]",
+	    "ARRAY[sha256('u1'), sha256('u1')]", "ARRAY['/x', '/z']", 0),
+	    "3/1 1/1", "after a rotation: /x seen in the window, /z not");
+	cr_expect_str_eq(visitor_pages("u2"), "/x,/y,/z",
+	    "the new key's row carries the pages");
+	cr_expect_str_eq(pages_batch("ARRAY[sha256('u3')]", "NULL",
+	    "ARRAY['/x']", 3600), "4/2", "count_interval: a new visitor");
+	cr_expect_str_eq(pages_batch("ARRAY[sha256('u3'), sha256('u3')]",
+	    "NULL", "ARRAY['/v', '/v']", 3600), " ",
+	    "count_interval: repeats count for no page");
+	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.page "
+	    "WHERE path = '/v'"), "0", "and make none");
+	cr_expect_str_eq(visitor_pages("u3"), "/x");
+}
+
+/*
+ * count_batch reads the pages (sql/008) and its visitors' pages (010) by
+ * their keys only, as the visitors above: its plans made generic while
+ * the tables were empty, then 20,000 pages with their numbers and
+ * 20,000 visitors who saw them arrive without an ANALYZE.  A batch to
+ * pages that exist must scan none of the three tables' heaps.
  */
 Test(db, page_lookups_by_key_only)
 {
 	static const char *const tables[] = {
-		"page", "page_total", "page_visitor"
+		"page", "page_total", "visitor"
 	};
-	char	 sql[128];
-	size_t	 i;
+	const char	*scanned;
+	char		 sql[128];
+	size_t		 i;
 
 	for (i = 0; i < NELEM(tables); i++) {
 		snprintf(sql, sizeof(sql), "ALTER TABLE footfall.%s "
@@ -1118,25 +1182,32 @@ Test(db, page_lookups_by_key_only)
 	}
 	admin_exec("SET plan_cache_mode = force_generic_plan");
 	cr_expect_str_eq(page_call(), "1/1 1/1 2/1");
+	/* A known visitor's new page: that statement's plan cached too. */
+	cr_expect_str_eq(pages_batch("ARRAY[sha256('pages a')]", "NULL",
+	    "ARRAY['/p3']", 0), "1/1");
 	/* No scan here either: the statistics count until flushed. */
 	admin_exec("WITH g AS (INSERT INTO footfall.page (counter, path) "
 	    "SELECT x.id, '/q' || i FROM footfall.counter x, "
 	    "generate_series(1, 20000) AS i WHERE x.name = 'default' "
 	    "RETURNING id) INSERT INTO footfall.page_total (page, slot, "
 	    "visits, uniques) SELECT id, 0, 1, 1 FROM g");
-	admin_exec("INSERT INTO footfall.page_visitor (hash, counted_at) "
-	    "SELECT sha256(convert_to('page ' || i, 'UTF8')), now() "
+	admin_exec("INSERT INTO footfall.visitor (hash, counted_at, pages) "
+	    "SELECT sha256(convert_to('page ' || i, 'UTF8')), now(), "
+	    "ARRAY[(SELECT max(id) FROM footfall.page)] "
 	    "FROM generate_series(1, 20000) AS i");
 	admin_exec("BEGIN");
 	cr_expect_str_eq(page_call(), "3/2 2/1 4/2",
 	    "a new visitor to /p1, one known to /p2, an untracked visit");
-	cr_expect_str_eq(admin_get("SELECT "
+	cr_expect_str_eq(pages_batch("ARRAY[sha256('pages a')]", "NULL",
+	    "ARRAY['/p1']", 0), "5/3", "a known visitor new to /p1");
+	scanned = admin_get("SELECT "
 	    "pg_stat_get_xact_tuples_returned('footfall.page'::regclass) "
 	    "|| '/' || pg_stat_get_xact_tuples_returned("
 	    "'footfall.page_total'::regclass) || '/' || "
 	    "pg_stat_get_xact_tuples_returned("
-	    "'footfall.page_visitor'::regclass)"), "0/0/0",
-	    "heap tuples scanned: page/page_total/page_visitor");
+	    "'footfall.visitor'::regclass)");
+	cr_expect_str_eq(scanned, "0/0/0", "heap tuples scanned: "
+	    "page/page_total/visitor: %s", scanned);
 	admin_exec("COMMIT");
 	for (i = 0; i < NELEM(tables); i++) {
 		snprintf(sql, sizeof(sql), "ALTER TABLE footfall.%s "
