@@ -130,9 +130,15 @@ stop_pid() {	# TERM a process and wait until it is gone
 ff_stop() { stop_pid "$(cat "$T/footfall.pid")"; rm -f "$T/footfall.pid"; }
 
 free_port() {	# a loopback port nobody listens on
-	local p
+	local p lo
+	# Below the ephemeral range: a port there may be the local end of
+	# any test's outgoing connection (curl, wrk, a client of
+	# PostgreSQL), which nobody listens on but which a server cannot
+	# bind (CI: nginx and Apache "Address already in use").
+	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || lo=32768
+	[ "$lo" -gt 21000 ] || lo=40000
 	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 20000))
+		p=$((20000 + RANDOM % (lo - 20000)))
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
 	done
 	return 1
