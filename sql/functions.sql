@@ -182,7 +182,6 @@ DECLARE
 	v_i	integer;
 	v_batch	uuid := footfall.uuid7(now());
 	v_pid	integer[];
-	v_pnew	integer[] := '{}';
 	v_pnw	boolean[];
 BEGIN
 	SELECT * INTO v_lim FROM footfall.limits();
@@ -321,9 +320,14 @@ BEGIN
 	SELECT coalesce(array_agg(s.i::integer ORDER BY s.i), '{}'),
 	       coalesce(array_agg(s.i::integer ORDER BY s.i)
 	           FILTER (WHERE s.g IS NOT NULL), '{}')
-	  INTO v_new, v_pnew
+	  INTO v_new, v_pos
 	  FROM src s JOIN ins ON ins.hash = s.h
 	 WHERE s.carried IS NULL;
+	-- Each visit's page new to its visitor: those the upsert wrote.
+	v_pnw := array_fill(false, ARRAY[v_n]);
+	FOREACH v_i IN ARRAY v_pos LOOP
+		v_pnw[v_i] := true;
+	END LOOP;
 
 	IF p_interval > 0 THEN
 		-- Every visitor row of the batch is locked by the upsert
@@ -355,10 +359,6 @@ BEGIN
 	v_isnew := array_fill(false, ARRAY[v_n]);
 	FOREACH v_i IN ARRAY v_new LOOP
 		v_isnew[v_i] := true;
-	END LOOP;
-	v_pnw := array_fill(false, ARRAY[v_n]);
-	FOREACH v_i IN ARRAY v_pnew LOOP
-		v_pnw[v_i] := true;
 	END LOOP;
 
 	-- With count_interval, which visits count is known only now.
@@ -395,9 +395,10 @@ BEGIN
 			), upd AS (
 				-- Every row is there and locked: always the
 				-- conflict, found by the primary key whatever the
-				-- plan (an UPDATE ... WHERE hash = ANY (...),
-				-- planned while the table was small, read every
-				-- visitor: bench/run saw it).
+				-- plan (an UPDATE, joined to fresh or by hash =
+				-- ANY (...), planned while the table was small,
+				-- read every visitor: bench/run and pgbench saw
+				-- it, doc/bench.md).
 				INSERT INTO footfall.visitor AS v
 				    (hash, counted_at, pages)
 				SELECT f.h, now(), array_agg(f.g ORDER BY f.i)

@@ -1421,8 +1421,8 @@ db_list_counters(struct db *db, struct counter_info **list, size_t *n)
 
 	*list = NULL;
 	*n = 0;
-	if ((st = db_exec_list(db, sql_list, 0, NULL, NULL, NULL, 5, sizeof(**list),
-	    "list_counters", &p, &rows, &res)) != DB_OK)
+	if ((st = db_exec_list(db, sql_list, 0, NULL, NULL, NULL, 5,
+	    sizeof(**list), "list_counters", &p, &rows, &res)) != DB_OK)
 		return st;
 	*list = p;
 	for (i = 0; i < rows; i++)
@@ -1538,8 +1538,8 @@ db_export_days(struct db *db, struct history_row **rows, size_t *n)
 
 	*rows = NULL;
 	*n = 0;
-	if ((st = db_exec_list(db, sql_export, 0, NULL, NULL, NULL, 6, sizeof(*r),
-	    "export_history", &p, &nrows, &res)) != DB_OK)
+	if ((st = db_exec_list(db, sql_export, 0, NULL, NULL, NULL, 6,
+	    sizeof(*r), "export_history", &p, &nrows, &res)) != DB_OK)
 		return st;
 	r = p;
 	for (i = 0; i < nrows; i++) {
