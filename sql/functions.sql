@@ -47,10 +47,19 @@ $$;
 -- visit names a page (NULL otherwise), making the missing pages that
 -- visits with make[i] name while their counter has fewer than p_max,
 -- under a lock so that racing batches cannot pass the cap together.
--- The lookup runs once when every page is there (most batches), again
--- after making some.  Not in footfall_api: count_batch alone calls it.
+-- The lookup runs once when every page is there or no counter with a
+-- missing page has room (most batches: no lock), again after making
+-- some.  With p_lock_only it takes the lock when it would make a page
+-- but makes none: count_batch with count_interval knows which visits
+-- count only after it has locked their visitors' rows, and must take
+-- the lock before them, as a batch without count_interval does, or
+-- the two could deadlock (tests/isolation/specs/page-lock.spec).
+-- Not in footfall_api: count_batch alone calls it.
+DROP FUNCTION IF EXISTS footfall.page_ids(integer[], boolean[], text[],
+    boolean[], integer);
 CREATE OR REPLACE FUNCTION footfall.page_ids(p_cid integer[],
-    p_counted boolean[], p_pages text[], p_make boolean[], p_max integer)
+    p_counted boolean[], p_pages text[], p_make boolean[], p_max integer,
+    p_lock_only boolean)
 RETURNS integer[]
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -67,10 +76,15 @@ BEGIN
 		        AS u(c, cnt, pa, i)
 		   ORDER BY u.i);
 		EXIT WHEN v_made OR NOT EXISTS (SELECT
-		    FROM unnest(v_pid, p_counted, p_pages, p_make)
-		        AS u(g, cnt, pa, mk)
-		   WHERE u.g IS NULL AND u.cnt AND u.mk AND u.pa IS NOT NULL);
+		    FROM (SELECT DISTINCT u.c
+		        FROM unnest(p_cid, v_pid, p_counted, p_pages, p_make)
+		            AS u(c, g, cnt, pa, mk)
+		       WHERE u.g IS NULL AND u.cnt AND u.mk
+		         AND u.pa IS NOT NULL) m
+		   WHERE (SELECT count(*) FROM footfall.page g
+		       WHERE g.counter = m.c) < p_max);
 		PERFORM pg_advisory_xact_lock(hashtext('footfall.page'));
+		EXIT WHEN p_lock_only;
 		-- Each counter's missing pages in order of first appearance,
 		-- as many as its cap leaves room for.
 		INSERT INTO footfall.page (counter, path)
@@ -255,10 +269,17 @@ BEGIN
 	    FROM unnest(p_kinds, v_cid) WITH ORDINALITY AS u(k, c, i)
 	    ORDER BY u.i);
 	-- Without count_interval a visit counts unless refused or a bot's:
-	-- its page is known before the visitors' rows are written.
+	-- its page is known before the visitors' rows are written.  With
+	-- it, which visits count is known only after them, but the lock
+	-- for making their pages is taken before them all the same.
 	IF p_pages IS NOT NULL AND p_interval = 0 THEN
 		v_pid := footfall.page_ids(v_cid, v_counted, p_pages,
-		    p_page_make, p_max_pages);
+		    p_page_make, p_max_pages, false);
+	ELSIF p_pages IS NOT NULL THEN
+		PERFORM footfall.page_ids(v_cid, ARRAY(SELECT u.c IS NOT NULL
+		    AND u.k <> 'b' FROM unnest(p_kinds, v_cid) WITH ORDINALITY
+		    AS u(k, c, i) ORDER BY u.i), p_pages, p_page_make,
+		    p_max_pages, true);
 	END IF;
 
 	-- Tracked visits: the first position of each distinct hash is the
@@ -364,7 +385,7 @@ BEGIN
 	-- With count_interval, which visits count is known only now.
 	IF p_pages IS NOT NULL AND p_interval > 0 THEN
 		v_pid := footfall.page_ids(v_cid, v_counted, p_pages,
-		    p_page_make, p_max_pages);
+		    p_page_make, p_max_pages, false);
 	END IF;
 	-- Visits that count for no page (none made, or all refused) skip
 	-- the statements below: each costs its execution, rows or not.
