@@ -141,15 +141,21 @@ $$;
 -- numbers as they were right after it (0 for a refused one), the
 -- transaction's id, the batch's id, written to footfall.batch in this
 -- transaction, and its page's numbers as they were right after it
--- (NULL if it counted for no page).  footfall reads the batch's id before it asks for
--- the commit; when the answer to the commit is lost it asks
--- batch_committed(id) instead of guessing: a blind retry would count
--- the visits twice, a blind error would deny visits that were counted.
+-- (NULL if it counted for no page).  footfall reads the batch's id
+-- before it asks for the commit; when the answer to the commit is lost
+-- it asks batch_committed(id) instead of guessing: a blind retry would
+-- count the visits twice, a blind error would deny visits that were
+-- counted.
 -- (xact_id is for footfall binaries before step 007, which asked
 -- pg_xact_status; it goes with compat.sql.)
 --
--- The pages are read by their keys, whatever plan PL/pgSQL cached while
--- the tables were small (test_db page_lookups_by_key_only).
+-- Every row is read by its key, whatever the tables' statistics said
+-- when PL/pgSQL cached a plan: a table analyzed while nearly empty
+-- (a manual ANALYZE, vacuumdb after pg_upgrade, autovacuum off) has
+-- its sequential scan costed at nothing, and the page lookups, so
+-- planned, read all 20,000 pages a visit (test_db
+-- page_lookups_by_key_only).  Hence enable_seqscan off: no statement
+-- here should read a table through.
 --
 -- 008 added the pages (three arguments, two result columns): the
 -- function of eleven arguments is now compat.sql's wrapper of this one.
@@ -178,6 +184,7 @@ RETURNS TABLE (refused boolean, is_new boolean, counted boolean,
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET lock_timeout = '1s'
+SET enable_seqscan = off
 AS $$
 DECLARE
 	v_n	integer := coalesce(cardinality(p_counters), 0);
