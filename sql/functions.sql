@@ -442,20 +442,25 @@ BEGIN
 				v_pnw[v_i] := true;
 			END LOOP;
 		END IF;
-		INSERT INTO footfall.page_total AS t (page, slot, visits, uniques)
-		SELECT u.g, v_slot, count(*), count(*) FILTER (WHERE u.nw)
-		  FROM unnest(v_pid, v_pnw) AS u(g, nw)
-		 WHERE u.g IS NOT NULL
-		 GROUP BY u.g ORDER BY u.g
-		ON CONFLICT (page, slot) DO UPDATE
-		    SET visits = t.visits + excluded.visits,
-		        uniques = t.uniques + excluded.uniques;
+		-- Each page's totals and day, in one statement (one
+		-- executor start and end less a batch).
+		WITH n AS (
+			SELECT u.g, count(*) AS v,
+			       count(*) FILTER (WHERE u.nw) AS nw
+			  FROM unnest(v_pid, v_pnw) AS u(g, nw)
+			 WHERE u.g IS NOT NULL
+			 GROUP BY u.g
+		), tot AS (
+			INSERT INTO footfall.page_total AS t
+			    (page, slot, visits, uniques)
+			SELECT n.g, v_slot, n.v, n.nw FROM n ORDER BY n.g
+			ON CONFLICT (page, slot) DO UPDATE
+			    SET visits = t.visits + excluded.visits,
+			        uniques = t.uniques + excluded.uniques
+		)
 		INSERT INTO footfall.page_daily AS t
 		    (page, day, slot, visits, uniques)
-		SELECT u.g, v_day, v_slot, count(*), count(*) FILTER (WHERE u.nw)
-		  FROM unnest(v_pid, v_pnw) AS u(g, nw)
-		 WHERE u.g IS NOT NULL
-		 GROUP BY u.g ORDER BY u.g
+		SELECT n.g, v_day, v_slot, n.v, n.nw FROM n ORDER BY n.g
 		ON CONFLICT (page, day, slot) DO UPDATE
 		    SET visits = t.visits + excluded.visits,
 		        uniques = t.uniques + excluded.uniques;
@@ -514,8 +519,9 @@ BEGIN
 	  LEFT JOIN (SELECT t.counter, sum(t.visits) AS v, sum(t.uniques) AS u
 	      FROM footfall.counter_total t WHERE t.counter = ANY (v_ids)
 	     GROUP BY t.counter) s ON s.counter = u.c
-	  LEFT JOIN LATERAL (SELECT sum(t.visits) AS v, sum(t.uniques) AS u
-	      FROM footfall.page_total t WHERE t.page = u.g) pt ON true
+	  LEFT JOIN (SELECT t.page, sum(t.visits) AS v, sum(t.uniques) AS u
+	      FROM footfall.page_total t WHERE t.page = ANY (v_pid)
+	     GROUP BY t.page) pt ON pt.page = u.g
 	WINDOW later AS (PARTITION BY u.c ORDER BY u.i DESC
 	    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
 	    plater AS (PARTITION BY u.g ORDER BY u.i DESC
