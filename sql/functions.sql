@@ -442,25 +442,14 @@ BEGIN
 				v_pnw[v_i] := true;
 			END LOOP;
 		END IF;
-		-- Each page's totals and day, in one statement (one
-		-- executor start and end less a batch).
-		WITH n AS (
-			SELECT u.g, count(*) AS v,
-			       count(*) FILTER (WHERE u.nw) AS nw
-			  FROM unnest(v_pid, v_pnw) AS u(g, nw)
-			 WHERE u.g IS NOT NULL
-			 GROUP BY u.g
-		), tot AS (
-			INSERT INTO footfall.page_total AS t
-			    (page, slot, visits, uniques)
-			SELECT n.g, v_slot, n.v, n.nw FROM n ORDER BY n.g
-			ON CONFLICT (page, slot) DO UPDATE
-			    SET visits = t.visits + excluded.visits,
-			        uniques = t.uniques + excluded.uniques
-		)
-		INSERT INTO footfall.page_daily AS t
+		-- Each page's day: one row a page and batch, moved into
+		-- page_total and page_daily by the purge (step 011).
+		INSERT INTO footfall.page_day AS t
 		    (page, day, slot, visits, uniques)
-		SELECT n.g, v_day, v_slot, n.v, n.nw FROM n ORDER BY n.g
+		SELECT u.g, v_day, v_slot, count(*), count(*) FILTER (WHERE u.nw)
+		  FROM unnest(v_pid, v_pnw) AS u(g, nw)
+		 WHERE u.g IS NOT NULL
+		 GROUP BY u.g ORDER BY u.g
 		ON CONFLICT (page, day, slot) DO UPDATE
 		    SET visits = t.visits + excluded.visits,
 		        uniques = t.uniques + excluded.uniques;
@@ -520,7 +509,7 @@ BEGIN
 	      FROM footfall.counter_total t WHERE t.counter = ANY (v_ids)
 	     GROUP BY t.counter) s ON s.counter = u.c
 	  LEFT JOIN (SELECT t.page, sum(t.visits) AS v, sum(t.uniques) AS u
-	      FROM footfall.page_total t WHERE t.page = ANY (v_pid)
+	      FROM footfall.page_sum t WHERE t.page = ANY (v_pid)
 	     GROUP BY t.page) pt ON pt.page = u.g
 	WINDOW later AS (PARTITION BY u.c ORDER BY u.i DESC
 	    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
@@ -639,7 +628,7 @@ BEGIN
 	  LEFT JOIN footfall.page g ON g.counter = x.id AND g.path = u.path
 	  LEFT JOIN LATERAL (
 		SELECT sum(p.visits) AS visits, sum(p.uniques) AS uniques
-		  FROM footfall.page_total p
+		  FROM footfall.page_sum p
 		 WHERE p.page = g.id) pt ON true
 	 ORDER BY u.i;
 END
@@ -656,7 +645,7 @@ AS $$
 	SELECT g.path, sum(t.visits)::bigint, sum(t.uniques)::bigint
 	  FROM footfall.counter x
 	  JOIN footfall.page g ON g.counter = x.id
-	  JOIN footfall.page_total t ON t.page = g.id
+	  JOIN footfall.page_sum t ON t.page = g.id
 	 WHERE x.name = p_name
 	 GROUP BY g.id, g.path
 	 ORDER BY 2 DESC, g.path
@@ -868,7 +857,8 @@ END
 $$;
 
 -- Remove what no window needs any more: every expired key, and at most
--- p_limit visitors whose window (p_window seconds) has passed.  footfall
+-- p_limit visitors whose window (p_window seconds) has passed; and move
+-- the pages' days that are over into their totals (below).  footfall
 -- calls it about once a second in small batches, so that removal never
 -- holds many locks or delays a visit for long; `footfall --purge` calls
 -- it until nothing is left.  SKIP LOCKED: a row a visit is renewing is
@@ -904,6 +894,36 @@ BEGIN
 	DELETE FROM footfall.visitor v USING doomed
 	 WHERE v.hash = doomed.hash;
 	GET DIAGNOSTICS visitors = ROW_COUNT;
+	-- The pages' days that no batch can write any more move from
+	-- page_day into page_total and page_daily (step 011).  A batch
+	-- writes the day its transaction began and lasts seconds, so from
+	-- 01:00 (UTC) yesterday is over.  One statement, in one
+	-- transaction: a reader sees a day's rows in page_day or in the
+	-- other two, never in both nor in neither; of two purges at once
+	-- the second waits for the first's rows and finds them gone.  In
+	-- the order of the import's locks (page_day first), and of the
+	-- rows' keys.  Not reported: bookkeeping.
+	WITH moved AS (
+		DELETE FROM footfall.page_day d
+		 WHERE d.day < ((now() - interval '1 hour')
+		     AT TIME ZONE 'UTC')::date
+		RETURNING d.page, d.day, d.slot, d.visits, d.uniques
+	), tot AS (
+		INSERT INTO footfall.page_total AS t
+		    (page, slot, visits, uniques)
+		SELECT m.page, m.slot, sum(m.visits), sum(m.uniques)
+		  FROM moved m
+		 GROUP BY m.page, m.slot ORDER BY m.page, m.slot
+		ON CONFLICT (page, slot) DO UPDATE
+		    SET visits = t.visits + excluded.visits,
+		        uniques = t.uniques + excluded.uniques
+	)
+	INSERT INTO footfall.page_daily AS t (page, day, slot, visits, uniques)
+	SELECT m.page, m.day, m.slot, m.visits, m.uniques
+	  FROM moved m ORDER BY m.page, m.day, m.slot
+	ON CONFLICT (page, day, slot) DO UPDATE
+	    SET visits = t.visits + excluded.visits,
+	        uniques = t.uniques + excluded.uniques;
 END
 $$;
 
@@ -991,14 +1011,14 @@ AS $$
 		       sum(t.uniques)::bigint, 0
 		  FROM footfall.counter x
 		  JOIN footfall.page g ON g.counter = x.id
-		  JOIN footfall.page_total t ON t.page = g.id
+		  JOIN footfall.page_sum t ON t.page = g.id
 		 GROUP BY x.name, g.path
 		UNION ALL
 		SELECT x.name, g.path, d.day, sum(d.visits)::bigint,
 		       sum(d.uniques)::bigint, 0
 		  FROM footfall.counter x
 		  JOIN footfall.page g ON g.counter = x.id
-		  JOIN footfall.page_daily d ON d.page = g.id
+		  JOIN footfall.page_days d ON d.page = g.id
 		 GROUP BY x.name, g.path, d.day
 		HAVING sum(d.visits) + sum(d.uniques) > 0) h
 	 ORDER BY h.name COLLATE "C", h.path COLLATE "C" NULLS FIRST,
@@ -1020,10 +1040,13 @@ $$;
 -- of those days between the check and the insert.  No batch may hold a
 -- row the import needs while it waits for a table the import holds:
 -- so first the locks under which count_batch makes counters and pages
--- (a batch making one the import names holds its new row), then every
--- table of numbers both write, in the order count_batch writes them (a
--- batch on slot 0 adds to the rows the import adds to).  Batches wait
--- for the import's few statements.
+-- (a batch making one the import names holds its new row), then the
+-- tables of numbers: page_day (a batch's page rows, which the import
+-- reads), page_total and page_daily (where the import writes a page's
+-- days, and the purge moves page_day's, in that order), then the
+-- counter's two, in the order count_batch writes them (a batch on slot
+-- 0 adds to the rows the import adds to).  Batches wait for the
+-- import's few statements.
 CREATE OR REPLACE FUNCTION footfall_api.import_history(p_names text[],
     p_paths text[], p_days date[], p_visits bigint[], p_uniques bigint[],
     p_bots bigint[])
@@ -1035,7 +1058,7 @@ AS $$
 BEGIN
 	PERFORM pg_advisory_xact_lock(hashtext('footfall.counter'));
 	PERFORM pg_advisory_xact_lock(hashtext('footfall.page'));
-	LOCK TABLE footfall.page_total, footfall.page_daily,
+	LOCK TABLE footfall.page_day, footfall.page_total, footfall.page_daily,
 	    footfall.counter_total, footfall.daily IN SHARE ROW EXCLUSIVE MODE;
 	RETURN QUERY
 	SELECT c.n FROM (
@@ -1053,7 +1076,7 @@ BEGIN
 		      AS i(name, day, path, n)
 		  JOIN footfall.counter x ON x.name = i.name
 		  JOIN footfall.page g ON g.counter = x.id AND g.path = i.path
-		  JOIN footfall.page_daily d ON d.page = g.id AND d.day = i.day
+		  JOIN footfall.page_days d ON d.page = g.id AND d.day = i.day
 		 GROUP BY i.n
 		HAVING sum(d.visits) + sum(d.uniques) > 0) c
 	 ORDER BY c.n;

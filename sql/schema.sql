@@ -133,6 +133,30 @@ CREATE TABLE footfall.page_daily (
 	PRIMARY KEY (page, day, slot)
 );
 
+-- The pages' numbers of the days a batch may still write (today's, and
+-- until 01:00 UTC yesterday's): a counted page visit writes this row
+-- alone, and footfall_api.purge moves a day's rows into page_total and
+-- page_daily once no batch can write it (step 011).
+CREATE TABLE footfall.page_day (
+	page		integer NOT NULL REFERENCES footfall.page
+	    ON DELETE CASCADE,
+	day		date NOT NULL,
+	slot		smallint NOT NULL CHECK (slot >= 0 AND slot < 64),
+	visits		bigint NOT NULL DEFAULT 0 CHECK (visits >= 0),
+	uniques		bigint NOT NULL DEFAULT 0 CHECK (uniques >= 0),
+	PRIMARY KEY (page, day, slot)
+);
+-- A page's numbers (summed over its rows) and its days' (summed by
+-- day): what was moved, and what is still to move.
+CREATE VIEW footfall.page_sum AS
+	SELECT t.page, t.visits, t.uniques FROM footfall.page_total t
+	UNION ALL
+	SELECT d.page, d.visits, d.uniques FROM footfall.page_day d;
+CREATE VIEW footfall.page_days AS
+	SELECT d.page, d.day, d.visits, d.uniques FROM footfall.page_daily d
+	UNION ALL
+	SELECT d.page, d.day, d.visits, d.uniques FROM footfall.page_day d;
+
 -- The visit log (visit_log = on): one row per counted, tracked visit,
 -- kept for log_retention.  No hash, no address, no User-Agent: the time
 -- to the minute (so that a row cannot be joined with a visitor's

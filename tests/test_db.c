@@ -44,7 +44,8 @@ setup(void)
 	cr_assert_eq(PQstatus(admin), CONNECTION_OK, "%s", PQerrorMessage(admin));
 	admin_exec("TRUNCATE footfall.visitor, footfall.visitor_key, "
 	    "footfall.visit_log, footfall.daily, footfall.counter_total, "
-	    "footfall.page, footfall.page_total, footfall.page_daily; "
+	    "footfall.page, footfall.page_total, footfall.page_daily, "
+	    "footfall.page_day; "
 	    "DELETE FROM footfall.counter WHERE name <> 'default'");
 	db = db_open(dsn, 2000, 2);
 	cr_assert_not_null(db);
@@ -1160,6 +1161,49 @@ Test(db, page_uniques_in_visitor_rows)
 }
 
 /*
+ * A page's numbers of a day no batch can write any more move from
+ * page_day into page_total and page_daily at the purge (sql/011), once:
+ * a page's numbers and days read the same before and after, and the
+ * day's rows are in one place.  Today's rows stay.
+ */
+Test(db, page_days_move_once_over)
+{
+	const char	*sums = "SELECT string_agg(g.path || ' ' || s.v || '/' "
+	    "|| s.u, ',' ORDER BY g.path) FROM footfall.page g, (SELECT "
+	    "page, sum(visits) AS v, sum(uniques) AS u FROM footfall.page_sum "
+	    "GROUP BY page) s WHERE s.page = g.id";
+	const char	*days = "SELECT string_agg(g.path || ' ' || "
+	    "((now() AT TIME ZONE 'UTC')::date - d.day) || ' ' || d.v, ',' "
+	    "ORDER BY g.path, "
+	    "d.day) FROM footfall.page g, (SELECT page, day, sum(visits) AS v "
+	    "FROM footfall.page_days GROUP BY page, day) d WHERE d.page = g.id";
+	const char	*rows = "SELECT (SELECT count(*) FROM footfall.page_day) "
+	    "|| '/' || (SELECT count(*) FROM footfall.page_daily) || '/' || "
+	    "(SELECT count(*) FROM footfall.page_total)";
+
+	cr_expect_str_eq(pages_batch("ARRAY[sha256('d1'), sha256('d2'), "
+	    "sha256('d1')]", "NULL", "ARRAY['/x', '/x', '/y']", 0),
+	    "1/1 2/2 1/1");
+	admin_exec("UPDATE footfall.page_day SET day = day - 2");
+	cr_expect_str_eq(pages_batch("ARRAY[sha256('d3')]", "NULL",
+	    "ARRAY['/x']", 0), "3/3", "a day old or not, the page's numbers");
+	cr_expect_str_eq(admin_get(rows), "3/0/0", "three page_day rows");
+	cr_expect_str_eq(admin_get(sums), "/x 3/3,/y 1/1");
+	cr_expect_str_eq(admin_get(days), "/x 2 2,/x 0 1,/y 2 1");
+	admin_exec("SELECT * FROM footfall_api.purge(86400, 1000, 86400)");
+	cr_expect_str_eq(admin_get(rows), "1/2/2",
+	    "the old day's two rows moved, today's stays");
+	cr_expect_str_eq(admin_get(sums), "/x 3/3,/y 1/1", "the same numbers");
+	cr_expect_str_eq(admin_get(days), "/x 2 2,/x 0 1,/y 2 1",
+	    "the same days");
+	admin_exec("SELECT * FROM footfall_api.purge(86400, 1000, 86400)");
+	cr_expect_str_eq(admin_get(rows), "1/2/2", "moved once");
+	cr_expect_str_eq(admin_get(sums), "/x 3/3,/y 1/1");
+	cr_expect_str_eq(pages_batch("ARRAY[sha256('d4')]", "NULL",
+	    "ARRAY['/y']", 0), "2/2", "the answer reads the moved numbers");
+}
+
+/*
  * count_batch reads the pages (sql/008) and its visitors' pages (010) by
  * their keys only, as the visitors above: its plans made generic while
  * the tables were analyzed nearly empty (1,000 visitors, no page yet),
@@ -1172,7 +1216,7 @@ Test(db, page_uniques_in_visitor_rows)
 Test(db, page_lookups_by_key_only)
 {
 	static const char *const tables[] = {
-		"page", "page_total", "visitor"
+		"page", "page_total", "page_day", "visitor"
 	};
 	const char	*scanned;
 	char		 sql[128];
@@ -1196,8 +1240,10 @@ Test(db, page_lookups_by_key_only)
 	admin_exec("WITH g AS (INSERT INTO footfall.page (counter, path) "
 	    "SELECT x.id, '/q' || i FROM footfall.counter x, "
 	    "generate_series(1, 20000) AS i WHERE x.name = 'default' "
-	    "RETURNING id) INSERT INTO footfall.page_total (page, slot, "
-	    "visits, uniques) SELECT id, 0, 1, 1 FROM g");
+	    "RETURNING id), t AS (INSERT INTO footfall.page_total (page, "
+	    "slot, visits, uniques) SELECT id, 0, 1, 1 FROM g) "
+	    "INSERT INTO footfall.page_day (page, day, slot, visits, uniques) "
+	    "SELECT id, (now() AT TIME ZONE 'UTC')::date, 0, 1, 1 FROM g");
 	admin_exec("INSERT INTO footfall.visitor (hash, counted_at, pages) "
 	    "SELECT sha256(convert_to('page ' || i, 'UTF8')), now(), "
 	    "ARRAY[(SELECT max(id) FROM footfall.page)] "
@@ -1212,9 +1258,11 @@ Test(db, page_lookups_by_key_only)
 	    "|| '/' || pg_stat_get_xact_tuples_returned("
 	    "'footfall.page_total'::regclass) || '/' || "
 	    "pg_stat_get_xact_tuples_returned("
+	    "'footfall.page_day'::regclass) || '/' || "
+	    "pg_stat_get_xact_tuples_returned("
 	    "'footfall.visitor'::regclass)");
-	cr_expect_str_eq(scanned, "0/0/0", "heap tuples scanned: "
-	    "page/page_total/visitor: %s", scanned);
+	cr_expect_str_eq(scanned, "0/0/0/0", "heap tuples scanned: "
+	    "page/page_total/page_day/visitor: %s", scanned);
 	admin_exec("COMMIT");
 	for (i = 0; i < NELEM(tables); i++) {
 		snprintf(sql, sizeof(sql), "ALTER TABLE footfall.%s "
