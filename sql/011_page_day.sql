@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS footfall.page_day (
 	PRIMARY KEY (page, day, slot)
 );
 ALTER TABLE footfall.page_day OWNER TO footfall_owner;
+CREATE INDEX IF NOT EXISTS page_day_day ON footfall.page_day (day);
 CREATE OR REPLACE VIEW footfall.page_sum AS
 	SELECT t.page, t.visits, t.uniques FROM footfall.page_total t
 	UNION ALL

@@ -1272,17 +1272,19 @@ Test(db, page_lookups_by_key_only)
 }
 
 /*
- * The purge (once a second) reads the visitors and the visit log by
- * their indexes, whatever plans the connection cached: made generic
- * while both tables were empty and analyzed so, then 20,000 rows each
- * arrive within the window and the retention.  The purge must scan
- * neither heap.
+ * The purge (once a second) reads the visitors, the visit log and the
+ * pages' days (sql/011) by their indexes, whatever plans the connection
+ * cached: made generic while the tables were empty and analyzed so,
+ * then 20,000 rows each arrive within the window, the retention and
+ * today.  The purge must scan none of the three heaps.
  */
 Test(db, purge_reads_by_index)
 {
 	admin_exec("ALTER TABLE footfall.visitor "
 	    "SET (autovacuum_enabled = off)");
 	admin_exec("ALTER TABLE footfall.visit_log "
+	    "SET (autovacuum_enabled = off)");
+	admin_exec("ALTER TABLE footfall.page_day "
 	    "SET (autovacuum_enabled = off)");
 	admin_exec("ANALYZE");
 	admin_exec("SET plan_cache_mode = force_generic_plan");
@@ -1295,6 +1297,12 @@ Test(db, purge_reads_by_index)
 	admin_exec("INSERT INTO footfall.visit_log (at, counter, path, is_new) "
 	    "SELECT now() - i * interval '1 second', 1 + i % 5, '/', true "
 	    "FROM generate_series(1, 20000) AS i");
+	admin_exec("WITH g AS (INSERT INTO footfall.page (counter, path) "
+	    "SELECT x.id, '/d' || i FROM footfall.counter x, "
+	    "generate_series(1, 20000) AS i WHERE x.name = 'default' "
+	    "RETURNING id) INSERT INTO footfall.page_day (page, day, slot, "
+	    "visits, uniques) SELECT id, (now() AT TIME ZONE 'UTC')::date, 0, "
+	    "1, 1 FROM g");
 	admin_exec("BEGIN");
 	cr_expect_str_eq(admin_get("SELECT visitors || '/' || log_rows "
 	    "FROM footfall_api.purge(86400, 1000, 86400)"), "0/0",
@@ -1302,11 +1310,14 @@ Test(db, purge_reads_by_index)
 	cr_expect_str_eq(admin_get("SELECT "
 	    "pg_stat_get_xact_tuples_returned('footfall.visitor'::regclass) "
 	    "|| '/' || pg_stat_get_xact_tuples_returned("
-	    "'footfall.visit_log'::regclass)"), "0/0",
-	    "heap tuples scanned: visitor/visit_log");
+	    "'footfall.visit_log'::regclass) || '/' || "
+	    "pg_stat_get_xact_tuples_returned('footfall.page_day'::regclass)"),
+	    "0/0/0", "heap tuples scanned: visitor/visit_log/page_day");
 	admin_exec("COMMIT");
 	admin_exec("ALTER TABLE footfall.visitor RESET (autovacuum_enabled)");
 	admin_exec("ALTER TABLE footfall.visit_log "
+	    "RESET (autovacuum_enabled)");
+	admin_exec("ALTER TABLE footfall.page_day "
 	    "RESET (autovacuum_enabled)");
 }
 
