@@ -1174,9 +1174,9 @@ Test(db, page_days_move_once_over)
 	    "GROUP BY page) s WHERE s.page = g.id";
 	const char	*days = "SELECT string_agg(g.path || ' ' || "
 	    "((now() AT TIME ZONE 'UTC')::date - d.day) || ' ' || d.v, ',' "
-	    "ORDER BY g.path, "
-	    "d.day) FROM footfall.page g, (SELECT page, day, sum(visits) AS v "
-	    "FROM footfall.page_days GROUP BY page, day) d WHERE d.page = g.id";
+	    "ORDER BY g.path, d.day) FROM footfall.page g, (SELECT page, day, "
+	    "sum(visits) AS v FROM footfall.page_days GROUP BY page, day) d "
+	    "WHERE d.page = g.id";
 	const char	*rows = "SELECT (SELECT count(*) FROM footfall.page_day) "
 	    "|| '/' || (SELECT count(*) FROM footfall.page_daily) || '/' || "
 	    "(SELECT count(*) FROM footfall.page_total)";
