@@ -7,6 +7,14 @@
 -- SECURITY DEFINER with a pinned search_path: they run as
 -- footfall_owner, so the caller needs no table privileges, and cannot
 -- redirect the names used inside.
+--
+-- Those that turn enable_seqscan off (each says why) turn JIT off with
+-- it: enable_seqscan off prices a sequential scan at 10^10, so a plan
+-- that keeps one (the purge's few visitor keys have no index to read
+-- by) passes jit_above_cost, and PostgreSQL compiled its expressions at
+-- every execution: 20 to 50 ms of CPU a purge, once a second (bench/run
+-- with pg_stat_statements; test_db functions_never_jit).  No statement
+-- of footfall's reads enough rows for JIT to pay.
 SET ROLE footfall_owner;
 
 -- The limits the functions check, in one place.  The 64 slots are also
@@ -185,6 +193,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET lock_timeout = '1s'
 SET enable_seqscan = off
+SET jit = off
 AS $$
 DECLARE
 	v_n	integer := coalesce(cardinality(p_counters), 0);
@@ -580,6 +589,7 @@ RETURNS TABLE (found boolean, total_visits bigint, unique_visitors bigint,
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET enable_seqscan = off
+SET jit = off
 AS $$
 BEGIN
 	RETURN QUERY
@@ -607,6 +617,7 @@ RETURNS TABLE (found boolean, total_visits bigint, unique_visitors bigint,
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET enable_seqscan = off
+SET jit = off
 AS $$
 BEGIN
 	IF cardinality(p_paths) IS DISTINCT FROM cardinality(p_names) THEN
@@ -667,6 +678,7 @@ RETURNS TABLE (day date, visits bigint, uniques bigint, bots bigint)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET enable_seqscan = off
+SET jit = off
 AS $$
 DECLARE
 	v_to	date := (now() AT TIME ZONE 'UTC')::date;
@@ -875,6 +887,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_custom_plan
 SET enable_seqscan = off
+SET jit = off
 AS $$
 DECLARE
 	v_lim	record;

@@ -1321,6 +1321,57 @@ Test(db, purge_reads_by_index)
 	    "RESET (autovacuum_enabled)");
 }
 
+/* Set when a notice to the admin session holds a plan that used JIT. */
+static int	jit_seen;
+
+static void
+jit_notice(void *arg, const PGresult *res)
+{
+	(void)arg;
+	if (strstr(PQresultErrorMessage(res), "JIT:") != NULL)
+		jit_seen = 1;
+}
+
+/*
+ * The functions that turn enable_seqscan off turn JIT off too (the top
+ * of sql/functions.sql): with the sequential scan priced at 10^10, the
+ * purge's plan for the visitor keys passed jit_above_cost and was
+ * compiled at every call.  auto_explain sends every plan run inside
+ * them to this session; none may have used JIT.  The control: a plain
+ * query priced so in this session does.
+ */
+Test(db, functions_never_jit)
+{
+	if (strcmp(admin_get("SELECT pg_jit_available()"), "t") != 0)
+		cr_skip_test("the server has no JIT");
+	PQsetNoticeReceiver(admin, jit_notice, NULL);
+	admin_exec("LOAD 'auto_explain'");
+	admin_exec("SET auto_explain.log_min_duration = 0");
+	admin_exec("SET auto_explain.log_nested_statements = on");
+	admin_exec("SET client_min_messages = log");
+	admin_exec("SET enable_seqscan = off");
+	admin_get("SELECT count(*) FROM footfall.visitor_key "
+	    "WHERE expires_at <= now()");
+	cr_assert_eq(jit_seen, 1, "a plain query with enable_seqscan off "
+	    "used JIT (the control)");
+	admin_exec("RESET enable_seqscan");
+	jit_seen = 0;
+	admin_exec("SELECT * FROM footfall_api.visitor_keys(86400, 86400, "
+	    "sha256('k'))");
+	admin_exec("SELECT * FROM footfall_api.purge(86400, 1000)");
+	admin_exec("SELECT * FROM footfall_api.purge(86400, 1000, 86400)");
+	cr_expect_eq(jit_seen, 0, "the purge used JIT");
+	jit_seen = 0;
+	cr_expect_str_eq(page_call(), "1/1 1/1 2/1");
+	admin_get("SELECT * FROM footfall_api.read_counters(ARRAY['default'])");
+	admin_get("SELECT * FROM footfall_api.read_pages(ARRAY['default'], "
+	    "ARRAY['/p1'])");
+	admin_get("SELECT count(*) FROM footfall_api.daily_stats('default', "
+	    "30)");
+	cr_expect_eq(jit_seen, 0, "count_batch or a reader used JIT");
+	admin_exec("RESET client_min_messages");
+}
+
 /*
  * The visit log: one row per counted tracked visit, the time cut to the
  * minute, the fields as given; untracked, bot, repeat and refused visits
