@@ -409,16 +409,20 @@ BEGIN
 		-- A tracked visit's page is new for its visitor if its row
 		-- (locked by the upsert above, which locks a row it leaves
 		-- as it is too) does not have it: the first of the batch's
-		-- visits of that visitor and page adds it.  Skipped when the
-		-- upsert gave every such visit's page to a new visitor.
+		-- visits of that visitor and page adds it.  Only the visits
+		-- whose page the upsert did not write are looked at (a new
+		-- visitor's row has its first visit's page): most of a
+		-- batch's are new visitors', and each costs a probe of the
+		-- visitor table.
 		IF EXISTS (SELECT FROM unnest(p_hashes, v_pid, v_pnw)
 		    AS u(h, g, nw)
 		    WHERE u.h IS NOT NULL AND u.g IS NOT NULL AND NOT u.nw) THEN
 			WITH pairs AS (
 				SELECT DISTINCT ON (u.h, u.g) u.h, u.g, u.i
-				  FROM unnest(p_hashes, v_pid) WITH ORDINALITY
-				      AS u(h, g, i)
+				  FROM unnest(p_hashes, v_pid, v_pnw)
+				      WITH ORDINALITY AS u(h, g, nw, i)
 				 WHERE u.h IS NOT NULL AND u.g IS NOT NULL
+				   AND NOT u.nw
 				 ORDER BY u.h, u.g, u.i
 			), fresh AS (
 				-- By the primary key, for the reason given above.
