@@ -1106,7 +1106,7 @@ static const char *
 pages_batch(const char *hashes, const char *prev, const char *paths,
     int interval)
 {
-	static char	 sql[1024];
+	static char	 sql[2048];
 
 	snprintf(sql, sizeof(sql), "SELECT string_agg(concat_ws('/', "
 	    "b.page_visits, b.page_uniques), ' ' ORDER BY b.i) "
@@ -1269,6 +1269,40 @@ Test(db, page_lookups_by_key_only)
 		    "RESET (autovacuum_enabled)", tables[i]);
 		admin_exec(sql);
 	}
+}
+
+/*
+ * count_batch's statements are planned once a session, not at every
+ * call (sql/functions.sql): left to choose, PostgreSQL planned ten of
+ * them again for every batch of a few visits.  pg_stat_statements (set
+ * up by tests/db.test) counts the plans of each statement inside it:
+ * 16 batches of 1 to 16 visits with pages, in one session, may plan a
+ * statement run by each of them at most 3 times (once, and again if
+ * autovacuum's ANALYZE of a table invalidated the plan).
+ */
+Test(db, count_batch_plans_once)
+{
+	const char	*seen;
+	char		 hashes[128], paths[128];
+	int		 i;
+
+	admin_exec("SELECT pg_stat_statements_reset()");
+	for (i = 1; i <= 16; i++) {
+		snprintf(hashes, sizeof(hashes), "ARRAY(SELECT sha256("
+		    "convert_to('plan %d ' || i, 'UTF8')) "
+		    "FROM generate_series(1, %d) AS i)", i % 4, i);
+		snprintf(paths, sizeof(paths), "ARRAY(SELECT '/p' || i %% 3 "
+		    "FROM generate_series(1, %d) AS i)", i);
+		pages_batch(hashes, "NULL", paths, 0);
+	}
+	seen = admin_get("SELECT concat_ws(' ', count(*), max(plans)) "
+	    "FROM pg_stat_statements WHERE NOT toplevel AND calls >= 16 "
+	    "AND query LIKE '%footfall.%' AND plans > 3");
+	cr_expect_str_eq(seen, "0", "statements planned more than 3 times "
+	    "in 16 calls, and the most plans of one: %s", seen);
+	seen = admin_get("SELECT count(*) >= 5 FROM pg_stat_statements "
+	    "WHERE NOT toplevel AND calls >= 16 AND query LIKE '%footfall.%'");
+	cr_expect_str_eq(seen, "t", "count_batch's statements are counted");
 }
 
 /*
