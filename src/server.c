@@ -342,24 +342,32 @@ srv_accept(struct srv *s)
 }
 
 /*
- * Let fd queue FCGIREC_MAX bytes, so that srv_peek can see a request's
- * records to the end of its parameters at once.  A TCP socket advertises
- * about half of its receive buffer, 128 KiB by default on Linux, and
- * Linux doubles what is set here for its own bookkeeping (capped at
- * net.core.rmem_max).  A Unix socket queues what its sender's buffer
- * holds instead (208 KiB by default), and nginx writes a request in one
- * call.
+ * Let each connection accepted on the listening socket fd queue
+ * FCGIREC_MAX bytes, so that srv_peek can see a request's records to the
+ * end of its parameters at once.  A TCP socket advertises about half of
+ * its receive buffer, 128 KiB by default on Linux, and Linux doubles
+ * what is set here for its own bookkeeping (capped at
+ * net.core.rmem_max).  Set on the listener, it is copied to every
+ * connection it accepts: once at start rather than two system calls a
+ * request.  A Unix socket queues what its sender's buffer holds instead
+ * (208 KiB by default), and nginx writes a request in one call: it is
+ * left alone.
  */
 static void
 srv_rcvbuf(int fd)
 {
-	int		 cur = 0, want = 2 * FCGIREC_MAX;
-	socklen_t	 len = sizeof(cur);
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	int			 cur = 0, want = 2 * FCGIREC_MAX;
 
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1 ||
+	    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+		return;
+	len = sizeof(cur);
 	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &cur, &len) == 0 &&
-	    cur < 2 * want)
-		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want,
-		    sizeof(want));
+	    cur < 2 * want &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want)) == -1)
+		log_warn("SO_RCVBUF: %s", strerror(errno));
 }
 
 /*
@@ -481,7 +489,6 @@ srv_serve(struct srv *s, struct ctx *ctx, int fd, unsigned char *buf)
 	 * accept).  FCGX_Finish_r then closes it unless the web server
 	 * asked to keep it (fastcgi_keep_conn).
 	 */
-	srv_rcvbuf(fd);
 	FCGX_InitRequest(&req, -1, 0);
 	req.ipcFd = fd;
 	req.keepConnection = 1;
@@ -806,6 +813,7 @@ srv_run(const struct conf *conf, const unsigned char *key)
 		log_error("FCGX_Init failed");
 		goto out;
 	}
+	srv_rcvbuf(s.listen_fd);
 	if ((fl = fcntl(s.listen_fd, F_GETFL)) == -1 ||
 	    fcntl(s.listen_fd, F_SETFL, fl | O_NONBLOCK) == -1) {
 		log_error("fcntl: %s", strerror(errno));
