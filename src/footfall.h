@@ -34,6 +34,9 @@ enum log_level {
 
 void		 log_init(enum log_level, int use_syslog);
 void		 log_close(void);
+void		 log_hold(void);
+void		 log_release(void);
+void		 log_flush(void);
 extern const char *const log_names[LOGL__MAX + 1];
 void		 log_msg(enum log_level, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));

@@ -116,19 +116,23 @@ srv_answer(struct ctx *ctx, char *const *envp,
 	char		*out;
 	size_t		 len;
 	double		 t0;
+	int		 rc = -1;
 
 	t0 = clock_now();
+	log_hold();
 	handle_request(ctx, envp, &r, &req);
 	out = resp_render(&r, &len);
 	resp_clear(&r);
-	if (out == NULL) {
+	if (out == NULL)
 		log_error("out of memory rendering a response");
-		return -1;
+	else {
+		(void)put(arg, out, len);
+		free(out);
+		handle_account(&req, &r, clock_now() - t0, ctx->db_seconds);
+		rc = 0;
 	}
-	(void)put(arg, out, len);
-	free(out);
-	handle_account(&req, &r, clock_now() - t0, ctx->db_seconds);
-	return 0;
+	log_release();
+	return rc;
 }
 
 /*
