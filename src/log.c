@@ -4,8 +4,8 @@
  * interleave.  Callers never pass raw client addresses, keys or request
  * bytes here (see STYLE.md).
  *
- * A busy server logs a line per request: a write(2) each was one system
- * call in eight of footfall's own.  While requests are in flight
+ * A busy server logs a line per request: a write(2) each was one of the
+ * 13 system calls footfall made a request.  While requests are in flight
  * (log_hold), info and debug lines wait in one buffer and go out
  * together: when no request is left in flight, when the buffer is full,
  * when its first line is LOG_HOLD_SECONDS old, with any warning or
