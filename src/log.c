@@ -71,17 +71,6 @@ log_hold(void)
 	atomic_fetch_add(&log_holds, 1);
 }
 
-/* A request has ended: if it was the last in flight, write out. */
-void
-log_release(void)
-{
-	if (atomic_fetch_sub(&log_holds, 1) != 1)
-		return;
-	pthread_mutex_lock(&log_lock);
-	log_write_held();
-	pthread_mutex_unlock(&log_lock);
-}
-
 /* Write the lines held, whatever is in flight (at exit). */
 void
 log_flush(void)
@@ -89,6 +78,14 @@ log_flush(void)
 	pthread_mutex_lock(&log_lock);
 	log_write_held();
 	pthread_mutex_unlock(&log_lock);
+}
+
+/* A request has ended: if it was the last in flight, write out. */
+void
+log_release(void)
+{
+	if (atomic_fetch_sub(&log_holds, 1) == 1)
+		log_flush();
 }
 
 void

@@ -129,6 +129,13 @@ stop_pid() {	# TERM a process and wait until it is gone
 }
 ff_stop() { stop_pid "$(cat "$T/footfall.pid")"; rm -f "$T/footfall.pid"; }
 
+port_wait() {	# port_wait PORT: until something listens on 127.0.0.1:PORT, 5 s at most
+	for _ in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
 free_port() {	# a loopback port nobody listens on
 	local p lo
 	# Below the ephemeral range: a port there may be the local end of
