@@ -118,8 +118,8 @@ $$;
 
 -- Record a batch of visits in one transaction.  Visit i (1-based) is for
 -- counter p_counters[i] and of kind p_kinds[i]: 't' tracked, with the
--- visitor's hash p_hashes[i] under the current key and p_prev[i] under
--- the previous one; 'u' untracked (do not track: adds to the total, no
+-- visitor's key p_hashes[i] (16 bytes) under the current HMAC key and
+-- p_prev[i] under the previous one; 'u' untracked (do not track: adds to the total, no
 -- hash); 'b' a known bot (adds to the counter's bots only).  p_paths,
 -- p_refs and p_browsers are the visit log's fields (NULL arrays with
 -- p_log false).  p_pages[i] is the visit's page (a normalised path, or
@@ -223,6 +223,8 @@ DECLARE
 	v_batch	uuid := footfall.uuid7(now());
 	v_pid	integer[];
 	v_pnw	boolean[];
+	v_bad	boolean;
+	v_long	boolean;
 BEGIN
 	SELECT * INTO v_lim FROM footfall.limits();
 	-- Each connection adds to its own slot: no queue on one row.
@@ -240,17 +242,33 @@ BEGIN
 		RAISE EXCEPTION 'between 1 and % visits, one entry each, expected',
 		    v_lim.batch_max USING ERRCODE = '22023';
 	END IF;
-	IF EXISTS (SELECT FROM unnest(p_counters, p_kinds, p_hashes)
+	-- A visitor's key is 16 bytes (step 012); a footfall from before
+	-- it sends 32, cut here as the stored keys were.
+	SELECT EXISTS (SELECT FROM unnest(p_counters, p_kinds, p_hashes)
 	    AS u(c, k, h)
 	    WHERE c IS NULL OR k IS NULL OR k NOT IN ('t', 'u', 'b') OR
-	    (k = 't') <> (h IS NOT NULL) OR octet_length(h) <> 32) OR
+	    (k = 't') <> (h IS NOT NULL) OR octet_length(h) NOT IN (16, 32)) OR
 	   EXISTS (SELECT FROM unnest(p_prev) h
-	    WHERE h IS NOT NULL AND octet_length(h) <> 32) OR
+	    WHERE octet_length(h) NOT IN (16, 32)) OR
 	   EXISTS (SELECT FROM unnest(p_pages, p_page_make) AS u(pa, mk)
 	    WHERE u.pa IS NOT NULL AND (u.mk IS NULL OR
 	    octet_length(u.pa) NOT BETWEEN 1 AND 256 OR
-	    left(u.pa, 1) <> '/')) THEN
+	    left(u.pa, 1) <> '/')),
+	   EXISTS (SELECT FROM unnest(p_hashes) h WHERE octet_length(h) = 32) OR
+	   EXISTS (SELECT FROM unnest(p_prev) h WHERE octet_length(h) = 32)
+	  INTO v_bad, v_long;
+	IF v_bad THEN
 		RAISE EXCEPTION 'malformed visit' USING ERRCODE = '22023';
+	END IF;
+	IF v_long THEN
+		p_hashes := ARRAY(SELECT substring(u.h FROM 1 FOR 16)
+		    FROM unnest(p_hashes) WITH ORDINALITY AS u(h, i)
+		    ORDER BY u.i);
+		IF p_prev IS NOT NULL THEN
+			p_prev := ARRAY(SELECT substring(u.h FROM 1 FOR 16)
+			    FROM unnest(p_prev) WITH ORDINALITY AS u(h, i)
+			    ORDER BY u.i);
+		END IF;
 	END IF;
 	IF p_window IS NULL OR p_window < v_lim.window_min OR
 	    p_window > v_lim.window_max OR p_interval IS NULL OR p_interval < 0 OR p_interval > p_window THEN

@@ -32,13 +32,14 @@ CREATE TABLE footfall.schema_version (
 	applied_at	timestamptz NOT NULL DEFAULT now()
 );
 
--- One row per visitor hash (HMAC-SHA256, 32 bytes; never an address).
+-- One row per visitor key (the first 16 bytes of an HMAC-SHA256, step
+-- 012; never an address).
 -- counted_at is when the visitor was last counted as unique; seen_at,
 -- with count_interval on, when its visit last added to the total;
 -- pages, the ids of the pages of its counter it was counted on since
 -- counted_at (a page's unique visitors: step 010).
 CREATE TABLE footfall.visitor (
-	hash		bytea PRIMARY KEY CHECK (octet_length(hash) = 32),
+	hash		bytea PRIMARY KEY CHECK (octet_length(hash) = 16),
 	counted_at	timestamptz NOT NULL,
 	seen_at		timestamptz,
 	pages		integer[] NOT NULL DEFAULT '{}'

@@ -89,8 +89,8 @@ struct batch_writer {
 	double		 keys_at;	/* when last asked; 0: never */
 	double		 purge_at;	/* first thread: next purge */
 	/* Scratch for one batch, allocated once. */
-	unsigned char	(*hashes)[HASH_LEN];
-	unsigned char	(*prev)[HASH_LEN];
+	unsigned char	(*hashes)[VISITOR_LEN];
+	unsigned char	(*prev)[VISITOR_LEN];
 	struct counts	*counts;
 	struct batch_req **reqs;
 	struct batch_req **vreqs;	/* the visits among reqs */
@@ -249,9 +249,9 @@ batch_hash(struct batch_writer *w, struct batch_req **reqs, size_t n)
 		d->hash = d->prev = NULL;
 		if (v->kind != VISIT_TRACKED)
 			continue;
-		if (hash_hmac(w->key[0], HASH_KEY_LEN, v->ident, v->identlen,
+		if (hash_visitor(w->key[0], v->ident, v->identlen,
 		    w->hashes[i]) == -1 || (w->key_start[1] != 0 &&
-		    hash_hmac(w->key[1], HASH_KEY_LEN, v->ident, v->identlen,
+		    hash_visitor(w->key[1], v->ident, v->identlen,
 		    w->prev[i]) == -1)) {
 			log_error("hashing failed");
 			return -1;
@@ -282,8 +282,8 @@ batch_run_visits(struct batch_writer *w, struct batch_req **reqs, size_t n)
 		metrics_batch(n);
 	}
 	if (tracked) {
-		hash_wipe(w->hashes, n * HASH_LEN);
-		hash_wipe(w->prev, n * HASH_LEN);
+		hash_wipe(w->hashes, n * VISITOR_LEN);
+		hash_wipe(w->prev, n * VISITOR_LEN);
 	}
 	for (i = 0; i < n; i++) {
 		reqs[i]->st = st;
@@ -704,8 +704,8 @@ batch_open(const struct conf *conf, const unsigned char *secret, int purge)
 			batch_close(b);
 			goto nomem;
 		}
-		w->hashes = calloc(DB_BATCH_MAX, HASH_LEN);
-		w->prev = calloc(DB_BATCH_MAX, HASH_LEN);
+		w->hashes = calloc(DB_BATCH_MAX, VISITOR_LEN);
+		w->prev = calloc(DB_BATCH_MAX, VISITOR_LEN);
 		w->counts = calloc(DB_BATCH_MAX, sizeof(*w->counts));
 		w->reqs = calloc(DB_BATCH_MAX, sizeof(*w->reqs));
 		w->vreqs = calloc(DB_BATCH_MAX, sizeof(*w->vreqs));

@@ -1003,7 +1003,7 @@ db_visit_field(const struct db_visit *v, enum db_param p, int *len)
 	static const char *const kinds[VISIT__MAX] = { "t", "u", "b" };
 	const char	*s = NULL;
 
-	*len = HASH_LEN;
+	*len = VISITOR_LEN;
 	switch (p) {
 	case DBP_HASHES:
 		return v->kind == VISIT_TRACKED ? v->hash : NULL;

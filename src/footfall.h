@@ -16,6 +16,7 @@
 #define CONF_IGNORE_MAX	 64	/* networks in ignore = ... */
 #define HASH_KEY_LEN	 32	/* HMAC-SHA256 key, bytes */
 #define HASH_LEN	 32	/* HMAC-SHA256 output, bytes */
+#define VISITOR_LEN	 16	/* a visitor's stored key: HASH_LEN cut */
 #define AGENT_MAX	 512	/* User-Agent bytes that join the identity */
 #define COUNTER_MAX	 64	/* a counter's name, bytes */
 /* The identity message: counter, NUL, family, address, agent. */
@@ -301,6 +302,8 @@ int		 req_ref_host(const char *, char *, size_t);
 /* hash.c */
 int		 hash_hmac(const unsigned char *, size_t, const void *, size_t,
 		    unsigned char [HASH_LEN]);
+int		 hash_visitor(const unsigned char [HASH_KEY_LEN], const void *,
+		    size_t, unsigned char [VISITOR_LEN]);
 int		 hash_sha256(const void *, size_t, unsigned char [HASH_LEN]);
 int		 hash_equal(const void *, const void *, size_t);
 int		 hash_random(unsigned char *, size_t);
@@ -437,7 +440,7 @@ enum outcome {
 struct db_visit {
 	const char		*counter;	/* a valid name */
 	enum visit_kind		 kind;
-	const unsigned char	*hash;		/* VISIT_TRACKED: current key */
+	const unsigned char	*hash;		/* VISIT_TRACKED: VISITOR_LEN */
 	const unsigned char	*prev;		/* previous key's, or NULL */
 	const char		*path;		/* the visit log's, or NULL */
 	const char		*ref;

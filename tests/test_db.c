@@ -59,11 +59,11 @@ teardown(void)
 }
 
 static void
-hash_of(int n, unsigned char h[HASH_LEN])
+hash_of(int n, unsigned char h[VISITOR_LEN])
 {
-	memset(h, 0, HASH_LEN);
+	memset(h, 0, VISITOR_LEN);
 	h[0] = (unsigned char)n;
-	h[31] = 0xff;	/* not valid UTF-8: must travel as bytea */
+	h[VISITOR_LEN - 1] = 0xff;	/* not valid UTF-8: must travel as bytea */
 }
 
 /*
@@ -72,8 +72,8 @@ hash_of(int n, unsigned char h[HASH_LEN])
  * batch, as footfall records them.
  */
 static enum db_status
-record(struct db *d, const unsigned char (*h)[HASH_LEN],
-    const unsigned char (*p)[HASH_LEN], size_t nt, size_t nu,
+record(struct db *d, const unsigned char (*h)[VISITOR_LEN],
+    const unsigned char (*p)[VISITOR_LEN], size_t nt, size_t nu,
     struct counts *c)
 {
 	static struct db_visit	 v[DB_BATCH_MAX + 1];
@@ -95,9 +95,9 @@ record(struct db *d, const unsigned char (*h)[HASH_LEN],
 
 /* One tracked visit of h. */
 static enum db_status
-record1(struct db *d, const unsigned char h[HASH_LEN], struct counts *c)
+record1(struct db *d, const unsigned char h[VISITOR_LEN], struct counts *c)
 {
-	return record(d, (const unsigned char (*)[HASH_LEN])h, NULL, 1, 0, c);
+	return record(d, (const unsigned char (*)[VISITOR_LEN])h, NULL, 1, 0, c);
 }
 
 /* The numbers of "default", as a GET of /count reads them. */
@@ -113,7 +113,7 @@ TestSuite(db, .init = setup, .fini = teardown);
 
 Test(db, first_and_repeat_visits)
 {
-	unsigned char	 h[HASH_LEN];
+	unsigned char	 h[VISITOR_LEN];
 	struct counts	 c;
 
 	hash_of(1, h);
@@ -138,7 +138,7 @@ Test(db, first_and_repeat_visits)
 
 Test(db, window_is_24_hours)
 {
-	unsigned char	 h[HASH_LEN];
+	unsigned char	 h[VISITOR_LEN];
 	struct counts	 c;
 
 	hash_of(3, h);
@@ -164,7 +164,7 @@ Test(db, window_is_24_hours)
 
 Test(db, stores_only_the_hash)
 {
-	unsigned char	 h[HASH_LEN];
+	unsigned char	 h[VISITOR_LEN];
 	struct counts	 c;
 	PGresult	*res;
 
@@ -173,7 +173,7 @@ Test(db, stores_only_the_hash)
 	res = PQexec(admin, "SELECT encode(hash, 'hex') FROM footfall.visitor");
 	cr_assert_eq(PQntuples(res), 1);
 	cr_assert_str_eq(PQgetvalue(res, 0, 0),
-	    "04000000000000000000000000000000000000000000000000000000000000ff");
+	    "040000000000000000000000000000ff");
 	PQclear(res);
 }
 
@@ -237,7 +237,7 @@ Test(db, unreachable_database_is_unavailable)
 {
 	struct db	*bad;
 	struct counts	 c;
-	unsigned char	 h[HASH_LEN];
+	unsigned char	 h[VISITOR_LEN];
 
 	bad = db_open("host=/nonexistent-footfall-dir dbname=x", 2000, 2);
 	cr_assert_not_null(bad);
@@ -264,13 +264,13 @@ Test(db, batch_results_are_per_visit)
 		{ 1, 1, 1, 1 }, { 2, 2, 2, 1 }, { 1, 3, 2, 0 }, { 3, 4, 3, 1 },
 		{ 1, 5, 3, 0 }, { 2, 6, 3, 0 }, { 4, 7, 4, 1 },
 	};
-	unsigned char	 h[7][HASH_LEN];
+	unsigned char	 h[7][VISITOR_LEN];
 	struct counts	 c[7];
 	size_t		 i;
 
 	for (i = 0; i < 7; i++)
 		hash_of(t[i].who, h[i]);
-	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	cr_assert_eq(record(db, (const unsigned char (*)[VISITOR_LEN])h,
 	    NULL, 7, 0, c), DB_OK);
 	for (i = 0; i < 7; i++) {
 		cr_expect_eq(c[i].total, t[i].total, "visit %zu total", i);
@@ -281,7 +281,7 @@ Test(db, batch_results_are_per_visit)
 	hash_of(4, h[0]);
 	hash_of(5, h[1]);
 	hash_of(1, h[2]);
-	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	cr_assert_eq(record(db, (const unsigned char (*)[VISITOR_LEN])h,
 	    NULL, 3, 0, c), DB_OK);
 	cr_expect(c[0].total == 8 && c[0].uniques == 4 && !c[0].is_new);
 	cr_expect(c[1].total == 9 && c[1].uniques == 5 && c[1].is_new);
@@ -293,7 +293,7 @@ Test(db, batch_results_are_per_visit)
 /* A visitor whose window ran out is new again, also inside a batch. */
 Test(db, batch_window)
 {
-	unsigned char	 h[3][HASH_LEN];
+	unsigned char	 h[3][VISITOR_LEN];
 	struct counts	 c[3];
 
 	hash_of(1, h[0]);
@@ -302,7 +302,7 @@ Test(db, batch_window)
 	    "interval '25 hours'");
 	hash_of(1, h[1]);
 	hash_of(1, h[2]);
-	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	cr_assert_eq(record(db, (const unsigned char (*)[VISITOR_LEN])h,
 	    NULL, 3, 0, c), DB_OK);
 	cr_expect(c[0].is_new == 1 && c[1].is_new == 0 && c[2].is_new == 0,
 	    "the first visit after the window is new, the rest are not");
@@ -314,12 +314,12 @@ Test(db, batch_is_atomic)
 {
 	PGresult	*res;
 	struct counts	 c;
-	unsigned char	 h[DB_BATCH_MAX + 1][HASH_LEN];
+	unsigned char	 h[DB_BATCH_MAX + 1][VISITOR_LEN];
 
 	memset(h, 0, sizeof(h));
-	cr_expect_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	cr_expect_eq(record(db, (const unsigned char (*)[VISITOR_LEN])h,
 	    NULL, 0, 0, &c), DB_FAILED, "an empty batch is refused");
-	cr_expect_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	cr_expect_eq(record(db, (const unsigned char (*)[VISITOR_LEN])h,
 	    NULL, DB_BATCH_MAX + 1, 0, &c), DB_FAILED, "so is one too big");
 	cr_assert_eq(read_default(&c), DB_OK);
 	cr_expect_eq(c.total, 0, "nothing was counted");
@@ -331,16 +331,16 @@ Test(db, batch_is_atomic)
 /* The largest batch footfall sends, in one round trip. */
 Test(db, batch_max)
 {
-	static unsigned char	 h[DB_BATCH_MAX][HASH_LEN];
+	static unsigned char	 h[DB_BATCH_MAX][VISITOR_LEN];
 	static struct counts	 c[DB_BATCH_MAX];
 	size_t			 i;
 
 	for (i = 0; i < DB_BATCH_MAX; i++) {
-		memset(h[i], 0xab, HASH_LEN);
+		memset(h[i], 0xab, VISITOR_LEN);
 		h[i][0] = (unsigned char)(i & 0xff);
 		h[i][1] = (unsigned char)(i >> 8);
 	}
-	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	cr_assert_eq(record(db, (const unsigned char (*)[VISITOR_LEN])h,
 	    NULL, DB_BATCH_MAX, 0, c), DB_OK);
 	for (i = 0; i < DB_BATCH_MAX; i++)
 		cr_expect(c[i].total == (long long)i + 1 &&
@@ -424,7 +424,7 @@ Test(db, visitor_keys)
  */
 Test(db, previous_key_carries_the_window)
 {
-	unsigned char	 h[3][HASH_LEN], p[3][HASH_LEN];
+	unsigned char	 h[3][VISITOR_LEN], p[3][VISITOR_LEN];
 	struct counts	 c[3];
 	int		 i;
 
@@ -434,25 +434,25 @@ Test(db, previous_key_carries_the_window)
 	}
 	/* p[0]: seen 22 h ago; p[1]: 25 h ago; p[2]: never. */
 	admin_exec("INSERT INTO footfall.visitor VALUES "
-	    "('\\x14000000000000000000000000000000000000000000000000000000000000ff',"
+	    "('\\x140000000000000000000000000000ff',"
 	    " now() - interval '22 hours'), "
-	    "('\\x15000000000000000000000000000000000000000000000000000000000000ff',"
+	    "('\\x150000000000000000000000000000ff',"
 	    " now() - interval '25 hours')");
-	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
-	    (const unsigned char (*)[HASH_LEN])p, 3, 0, c), DB_OK);
+	cr_assert_eq(record(db, (const unsigned char (*)[VISITOR_LEN])h,
+	    (const unsigned char (*)[VISITOR_LEN])p, 3, 0, c), DB_OK);
 	cr_expect(!c[0].is_new, "seen 22 h ago under the previous key");
 	cr_expect(c[1].is_new, "seen 25 h ago: the window had passed");
 	cr_expect(c[2].is_new, "never seen");
 	cr_expect(c[2].total == 3 && c[2].uniques == 2);
 	/* The carried row expires when the old one would have. */
 	admin_exec("DO $$ BEGIN IF (SELECT counted_at FROM footfall.visitor "
-	    "WHERE hash = '\\x0a000000000000000000000000000000000000000000000000000000000000ff')"
+	    "WHERE hash = '\\x0a0000000000000000000000000000ff')"
 	    " > now() - interval '21 hours' THEN "
 	    "RAISE 'counted_at was not carried'; END IF; END $$");
 	/* Two hours later (simulated) the carried visitor is new again. */
 	admin_exec("UPDATE footfall.visitor SET "
 	    "counted_at = counted_at - interval '2 hours'");
-	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	cr_assert_eq(record(db, (const unsigned char (*)[VISITOR_LEN])h,
 	    NULL, 1, 0, c), DB_OK);
 	cr_expect(c[0].is_new, "its window, carried over, has passed");
 }
@@ -460,7 +460,7 @@ Test(db, previous_key_carries_the_window)
 /* Untracked visits (DNT): in the total, nowhere else. */
 Test(db, untracked_visits)
 {
-	unsigned char	 h[2][HASH_LEN];
+	unsigned char	 h[2][VISITOR_LEN];
 	struct counts	 c[5];
 
 	hash_of(1, h[0]);
@@ -470,7 +470,7 @@ Test(db, untracked_visits)
 	    c[0].total, c[1].total);
 	cr_expect(c[0].uniques == 0 && c[1].uniques == 0);
 	cr_expect(!c[0].is_new && !c[1].is_new);
-	cr_assert_eq(record(db, (const unsigned char (*)[HASH_LEN])h,
+	cr_assert_eq(record(db, (const unsigned char (*)[VISITOR_LEN])h,
 	    NULL, 2, 3, c), DB_OK);
 	cr_expect(c[0].is_new && c[1].is_new && !c[2].is_new &&
 	    !c[3].is_new && !c[4].is_new);
@@ -484,7 +484,7 @@ Test(db, purge)
 {
 	long long	 n[3] = { -1, -1, -1 };
 
-	admin_exec("INSERT INTO footfall.visitor SELECT sha256(i::text::bytea),"
+	admin_exec("INSERT INTO footfall.visitor SELECT vkey(i::text::bytea),"
 	    " now() - make_interval(hours => CASE WHEN i <= 5 THEN 25 "
 	    "ELSE 23 END) FROM generate_series(1, 8) i");
 	admin_exec("INSERT INTO footfall.visitor_key VALUES "
@@ -633,7 +633,7 @@ Test(db, batch_ids_ordered_and_purged)
 }
 
 /* Visitor hashes hs[1..15], as hash_of makes them. */
-static unsigned char hs[16][HASH_LEN];
+static unsigned char hs[16][VISITOR_LEN];
 
 /* A visit for counter c of kind k; a tracked one is visitor who's. */
 static struct db_visit
@@ -833,8 +833,8 @@ ParameterizedTest(struct outcome_case *t, db_outcome, table)
  */
 Test(db, counters_are_separate)
 {
-	unsigned char	 key[HASH_KEY_LEN], id[IDENT_MAX], ha[HASH_LEN];
-	unsigned char	 hb[HASH_LEN];
+	unsigned char	 key[HASH_KEY_LEN], id[IDENT_MAX], ha[VISITOR_LEN];
+	unsigned char	 hb[VISITOR_LEN];
 	struct addr	 a;
 	struct db_visit	 v[5];
 	struct counts	 c[5];
@@ -844,9 +844,9 @@ Test(db, counters_are_separate)
 	memset(key, 0x42, sizeof(key));
 	cr_assert_eq(addr_parse("192.0.2.1", &a), 0);
 	cr_assert_eq(ident_build("a", &a, 64, NULL, 0, id, sizeof(id), &len), 0);
-	cr_assert_eq(hash_hmac(key, sizeof(key), id, len, ha), 0);
+	cr_assert_eq(hash_visitor(key, id, len, ha), 0);
 	cr_assert_eq(ident_build("b", &a, 64, NULL, 0, id, sizeof(id), &len), 0);
-	cr_assert_eq(hash_hmac(key, sizeof(key), id, len, hb), 0);
+	cr_assert_eq(hash_visitor(key, id, len, hb), 0);
 	v[0] = visit("a", VISIT_TRACKED, 0);
 	v[0].hash = ha;
 	v[1] = visit("b", VISIT_TRACKED, 0);
@@ -1002,7 +1002,7 @@ Test(db, count_interval)
 	batch(&o, "other:t2 other:t2", "1/1/NCT 2/1/CT");
 	cr_expect_str_eq(admin_get("SELECT seen_at IS NULL FROM footfall.visitor "
 	    "WHERE hash = "
-	    "'\\x02000000000000000000000000000000000000000000000000000000000000ff'"),
+	    "'\\x020000000000000000000000000000ff'"),
 	    "t");
 }
 
@@ -1022,9 +1022,9 @@ lookups_call(int interval)
 	    "',' ORDER BY b.i) FILTER (WHERE b.is_new), '') || '}' "
 	    "FROM footfall_api.count_batch("
 	    "ARRAY['default','default','default'], ARRAY['t','t','t'], "
-	    "ARRAY[sha256(random()::text::bytea), sha256('lookups a'), "
-	    "sha256('stored 1')], "
-	    "ARRAY[sha256('stored 2'), NULL, sha256('stored 3')], "
+	    "ARRAY[vkey(random()::text::bytea), vkey('lookups a'), "
+	    "vkey('stored 1')], "
+	    "ARRAY[vkey('stored 2'), NULL, vkey('stored 3')], "
 	    "ARRAY['/','/',NULL], ARRAY[NULL,NULL,NULL]::text[], "
 	    "ARRAY['Firefox',NULL,NULL], %d, %d, 100, true) WITH ORDINALITY "
 	    "AS b(refused, is_new, counted, visits, uniques, xact_id, batch_id, "
@@ -1053,9 +1053,9 @@ Test(db, visitor_lookups_by_hash_only)
 	cr_expect_str_eq(lookups_call(0), "{1,2,3}");
 	cr_expect_str_eq(lookups_call(60), "{1}");
 	admin_exec("DELETE FROM footfall.visitor "
-	    "WHERE hash = sha256('stored 1')");
+	    "WHERE hash = vkey('stored 1')");
 	admin_exec("INSERT INTO footfall.visitor (hash, counted_at) "
-	    "SELECT sha256(convert_to('stored ' || i, 'UTF8')), "
+	    "SELECT vkey(convert_to('stored ' || i, 'UTF8')), "
 	    "now() - i * interval '1 second' "
 	    "FROM generate_series(1, 20000) AS i");
 	for (interval = 0; interval <= 60; interval += 60) {
@@ -1089,8 +1089,8 @@ page_call(void)
 	return admin_get("SELECT string_agg(concat_ws('/', b.page_visits, "
 	    "b.page_uniques), ' ' ORDER BY b.i) "
 	    "FROM footfall_api.count_batch(ARRAY['default','default',"
-	    "'default'], ARRAY['t','t','u'], ARRAY[sha256(random()::text::"
-	    "bytea), sha256('pages a'), NULL], NULL, NULL, NULL, NULL, 86400, "
+	    "'default'], ARRAY['t','t','u'], ARRAY[vkey(random()::text::"
+	    "bytea), vkey('pages a'), NULL], NULL, NULL, NULL, NULL, 86400, "
 	    "0, 100, false, ARRAY['/p1','/p2','/p1'], ARRAY[true,true,true], "
 	    "100000) WITH ORDINALITY AS b(refused, is_new, counted, visits, "
 	    "uniques, xact_id, batch_id, page_visits, page_uniques, i)");
@@ -1129,7 +1129,7 @@ visitor_pages(const char *h)
 
 	snprintf(sql, sizeof(sql), "SELECT string_agg(g.path, ',' ORDER BY "
 	    "g.path) FROM footfall.visitor v, footfall.page g WHERE v.hash = "
-	    "sha256('%s') AND g.id = ANY (v.pages)", h);
+	    "vkey('%s') AND g.id = ANY (v.pages)", h);
 	return admin_get(sql);
 }
 
@@ -1141,18 +1141,18 @@ visitor_pages(const char *h)
  */
 Test(db, page_uniques_in_visitor_rows)
 {
-	cr_expect_str_eq(pages_batch("ARRAY[sha256('u1'), sha256('u1'), "
-	    "sha256('u1')]", "NULL", "ARRAY['/x', '/y', '/x']", 0),
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('u1'), vkey('u1'), "
+	    "vkey('u1')]", "NULL", "ARRAY['/x', '/y', '/x']", 0),
 	    "1/1 1/1 2/1", "one new visitor, two pages, one twice");
 	cr_expect_str_eq(visitor_pages("u1"), "/x,/y");
-	cr_expect_str_eq(pages_batch("ARRAY[sha256('u2'), sha256('u2')]",
-	    "ARRAY[sha256('u1'), sha256('u1')]", "ARRAY['/x', '/z']", 0),
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('u2'), vkey('u2')]",
+	    "ARRAY[vkey('u1'), vkey('u1')]", "ARRAY['/x', '/z']", 0),
 	    "3/1 1/1", "after a rotation: /x seen in the window, /z not");
 	cr_expect_str_eq(visitor_pages("u2"), "/x,/y,/z",
 	    "the new key's row carries the pages");
-	cr_expect_str_eq(pages_batch("ARRAY[sha256('u3')]", "NULL",
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('u3')]", "NULL",
 	    "ARRAY['/x']", 3600), "4/2", "count_interval: a new visitor");
-	cr_expect_str_eq(pages_batch("ARRAY[sha256('u3'), sha256('u3')]",
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('u3'), vkey('u3')]",
 	    "NULL", "ARRAY['/v', '/v']", 3600), " ",
 	    "count_interval: repeats count for no page");
 	cr_expect_str_eq(admin_get("SELECT count(*) FROM footfall.page "
@@ -1181,11 +1181,11 @@ Test(db, page_days_move_once_over)
 	    "|| '/' || (SELECT count(*) FROM footfall.page_daily) || '/' || "
 	    "(SELECT count(*) FROM footfall.page_total)";
 
-	cr_expect_str_eq(pages_batch("ARRAY[sha256('d1'), sha256('d2'), "
-	    "sha256('d1')]", "NULL", "ARRAY['/x', '/x', '/y']", 0),
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('d1'), vkey('d2'), "
+	    "vkey('d1')]", "NULL", "ARRAY['/x', '/x', '/y']", 0),
 	    "1/1 2/2 1/1");
 	admin_exec("UPDATE footfall.page_day SET day = day - 2");
-	cr_expect_str_eq(pages_batch("ARRAY[sha256('d3')]", "NULL",
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('d3')]", "NULL",
 	    "ARRAY['/x']", 0), "3/3", "a day old or not, the page's numbers");
 	cr_expect_str_eq(admin_get(rows), "3/0/0", "three page_day rows");
 	cr_expect_str_eq(admin_get(sums), "/x 3/3,/y 1/1");
@@ -1199,7 +1199,7 @@ Test(db, page_days_move_once_over)
 	admin_exec("SELECT * FROM footfall_api.purge(86400, 1000, 86400)");
 	cr_expect_str_eq(admin_get(rows), "1/2/2", "moved once");
 	cr_expect_str_eq(admin_get(sums), "/x 3/3,/y 1/1");
-	cr_expect_str_eq(pages_batch("ARRAY[sha256('d4')]", "NULL",
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('d4')]", "NULL",
 	    "ARRAY['/y']", 0), "2/2", "the answer reads the moved numbers");
 }
 
@@ -1228,13 +1228,13 @@ Test(db, page_lookups_by_key_only)
 		admin_exec(sql);
 	}
 	admin_exec("INSERT INTO footfall.visitor (hash, counted_at) "
-	    "SELECT sha256(convert_to('small ' || i, 'UTF8')), now() "
+	    "SELECT vkey(convert_to('small ' || i, 'UTF8')), now() "
 	    "FROM generate_series(1, 1000) AS i");
 	admin_exec("ANALYZE");
 	admin_exec("SET plan_cache_mode = force_generic_plan");
 	cr_expect_str_eq(page_call(), "1/1 1/1 2/1");
 	/* A known visitor's new page: that statement's plan cached too. */
-	cr_expect_str_eq(pages_batch("ARRAY[sha256('pages a')]", "NULL",
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('pages a')]", "NULL",
 	    "ARRAY['/p3']", 0), "1/1");
 	/* No scan here either: the statistics count until flushed. */
 	admin_exec("WITH g AS (INSERT INTO footfall.page (counter, path) "
@@ -1245,13 +1245,13 @@ Test(db, page_lookups_by_key_only)
 	    "INSERT INTO footfall.page_day (page, day, slot, visits, uniques) "
 	    "SELECT id, (now() AT TIME ZONE 'UTC')::date, 0, 1, 1 FROM g");
 	admin_exec("INSERT INTO footfall.visitor (hash, counted_at, pages) "
-	    "SELECT sha256(convert_to('page ' || i, 'UTF8')), now(), "
+	    "SELECT vkey(convert_to('page ' || i, 'UTF8')), now(), "
 	    "ARRAY[(SELECT max(id) FROM footfall.page)] "
 	    "FROM generate_series(1, 20000) AS i");
 	admin_exec("BEGIN");
 	cr_expect_str_eq(page_call(), "3/2 2/1 4/2",
 	    "a new visitor to /p1, one known to /p2, an untracked visit");
-	cr_expect_str_eq(pages_batch("ARRAY[sha256('pages a')]", "NULL",
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('pages a')]", "NULL",
 	    "ARRAY['/p1']", 0), "5/3", "a known visitor new to /p1");
 	scanned = admin_get("SELECT "
 	    "pg_stat_get_xact_tuples_returned('footfall.page'::regclass) "
@@ -1288,7 +1288,7 @@ Test(db, count_batch_plans_once)
 
 	admin_exec("SELECT pg_stat_statements_reset()");
 	for (i = 1; i <= 16; i++) {
-		snprintf(hashes, sizeof(hashes), "ARRAY(SELECT sha256("
+		snprintf(hashes, sizeof(hashes), "ARRAY(SELECT vkey("
 		    "convert_to('plan %d ' || i, 'UTF8')) "
 		    "FROM generate_series(1, %d) AS i)", i % 4, i);
 		snprintf(paths, sizeof(paths), "ARRAY(SELECT '/p' || i %% 3 "
@@ -1325,7 +1325,7 @@ Test(db, purge_reads_by_index)
 	admin_exec("SELECT * FROM footfall_api.purge(86400, 1000, 86400)");
 	admin_exec("SELECT * FROM footfall_api.purge(86400, 1000, 86400)");
 	admin_exec("INSERT INTO footfall.visitor (hash, counted_at) "
-	    "SELECT sha256(convert_to('purge ' || i, 'UTF8')), "
+	    "SELECT vkey(convert_to('purge ' || i, 'UTF8')), "
 	    "now() - i * interval '1 second' "
 	    "FROM generate_series(1, 20000) AS i");
 	admin_exec("INSERT INTO footfall.visit_log (at, counter, path, is_new) "
@@ -1921,6 +1921,12 @@ Test(db, count_batch_bad_arguments)
 		    "NULL, 86400, 0, 100, false",
 		"ARRAY['a'], ARRAY['t'], ARRAY[sha256('x')], ARRAY['\\x00'::bytea],"
 		    " NULL, NULL, NULL, 86400, 0, 100, false",
+		/* A key of neither 16 bytes nor 32 (cut: before step 012). */
+		"ARRAY['a'], ARRAY['t'], ARRAY[substring(sha256('x') FOR 17)], "
+		    "NULL, NULL, NULL, NULL, 86400, 0, 100, false",
+		"ARRAY['a'], ARRAY['t'], ARRAY[vkey('x')], "
+		    "ARRAY[substring(sha256('x') FOR 31)], NULL, NULL, NULL, "
+		    "86400, 0, 100, false",
 		"ARRAY[NULL]::text[], ARRAY['u'], ARRAY[NULL]::bytea[], NULL, "
 		    "NULL, NULL, NULL, 86400, 0, 100, false",
 		"'{}'::text[], '{}'::text[], '{}'::bytea[], NULL, NULL, NULL, "
@@ -1979,7 +1985,7 @@ Test(db, count_batch_bad_arguments)
 	cr_expect_str_eq(cell(app, "SELECT string_agg(concat_ws('/', refused, "
 	    "is_new, counted, visits, uniques), ' ' ORDER BY i) "
 	    "FROM footfall_api.count_batch(ARRAY['a','a'], ARRAY['t','u'], "
-	    "ARRAY[sha256('x'), NULL], NULL, ARRAY['/', NULL], "
+	    "ARRAY[vkey('x'), NULL], NULL, ARRAY['/', NULL], "
 	    "ARRAY[NULL, NULL], ARRAY['Other', NULL], 86400, 0, 100, true) "
 	    "WITH ORDINALITY AS b(refused, is_new, counted, visits, uniques, "
 	    "xact_id, batch_id, i)"), "f/t/t/1/1 f/f/t/2/1", "one row per visit");
@@ -1995,9 +2001,50 @@ Test(db, count_batch_bad_arguments)
 	cr_expect_str_eq(cell(app, "SELECT concat_ws(' ', visits, uniques, "
 	    "new_positions, refused_positions, repeat_positions) "
 	    "FROM footfall_api.count_visits(ARRAY['a','b','a','c','a','c'], "
-	    "ARRAY['t','t','u','t','t','b'], ARRAY[sha256('y'), sha256('z'), "
-	    "NULL, sha256('w'), sha256('y'), NULL], NULL, NULL, NULL, NULL, "
+	    "ARRAY['t','t','u','t','t','b'], ARRAY[vkey('y'), vkey('z'), "
+	    "NULL, vkey('w'), vkey('y'), NULL], NULL, NULL, NULL, NULL, "
 	    "86400, 60, 3, false)"), "{4,1,NULL} {2,1,NULL} {1,2} {4,6} {5}");
+	PQfinish(app);
+}
+
+/*
+ * A footfall from before step 012 sends the whole 32-byte HMAC as a
+ * visitor's key: count_batch cuts it to the 16 bytes stored, as the
+ * step cut the stored keys, so that the visitor is the one today's
+ * binary sends, and a previous key's 32 bytes find its row too.
+ */
+#define LONG_CALL	"SELECT string_agg(b.is_new::text, ' ') " \
+	"FROM footfall_api.count_batch(ARRAY['default'], ARRAY['t'], " \
+	"ARRAY[%s], %s, NULL, NULL, NULL, 86400, 0, NULL, false) b"
+
+static const char *
+long_call(PGconn *c, const char *hash, const char *prev)
+{
+	char	 sql[512];
+
+	snprintf(sql, sizeof(sql), LONG_CALL, hash, prev);
+	return cell(c, sql);
+}
+
+Test(db, count_batch_cuts_long_keys)
+{
+	PGconn	*app;
+
+	app = PQconnectdb(getenv("FOOTFALL_TEST_DSN"));
+	cr_assert_eq(PQstatus(app), CONNECTION_OK);
+	cr_expect_str_eq(long_call(app, "sha256('long')", "NULL"), "true");
+	cr_expect_str_eq(admin_get("SELECT string_agg(octet_length(hash) || "
+	    "' ' || (hash = vkey('long')), ',') FROM footfall.visitor"),
+	    "16 true", "stored cut to 16 bytes");
+	cr_expect_str_eq(long_call(app, "vkey('long')", "NULL"), "false",
+	    "the same visitor, sent as today's footfall sends it");
+	cr_expect_str_eq(long_call(app, "sha256('other')",
+	    "ARRAY[sha256('long')]"), "false",
+	    "a 32-byte previous key finds the visitor's row");
+	cr_expect_str_eq(long_call(app, "sha256('third')", "NULL"), "true");
+	cr_expect_str_eq(admin_get("SELECT count(*) FILTER (WHERE "
+	    "octet_length(hash) = 16) || '/' || count(*) "
+	    "FROM footfall.visitor"), "3/3");
 	PQfinish(app);
 }
 

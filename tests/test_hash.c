@@ -55,6 +55,25 @@ Test(hash, hmac_rfc4231)
 	}
 }
 
+/*
+ * A visitor's key is the first 16 bytes of the HMAC.  HMAC pads a key
+ * shorter than SHA-256's block with zeros, so RFC 4231's case 2 ("Jefe")
+ * is also the HMAC under "Jefe" and 28 zero bytes, a HASH_KEY_LEN key.
+ */
+Test(hash, visitor_is_hmac_cut)
+{
+	unsigned char	 key[HASH_KEY_LEN] = { 'J', 'e', 'f', 'e' };
+	unsigned char	 out[VISITOR_LEN + 1];
+	char		 got[2 * VISITOR_LEN + 1];
+	const char	*data = "what do ya want for nothing?";
+
+	memset(out, 0xee, sizeof(out));
+	cr_assert_eq(hash_visitor(key, data, strlen(data), out), 0);
+	hex(out, VISITOR_LEN, got);
+	cr_assert_str_eq(got, "5bdcc146bf60754e6a042426089575c7");
+	cr_assert_eq(out[VISITOR_LEN], 0xee, "wrote past VISITOR_LEN bytes");
+}
+
 Test(hash, sha256_fips180)
 {
 	static const struct {
