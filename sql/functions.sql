@@ -74,16 +74,24 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	v_pid	integer[];
+	v_want	boolean;
 	v_made	boolean := false;
 BEGIN
 	LOOP
-		v_pid := ARRAY(SELECT CASE WHEN u.cnt THEN
-		        (SELECT g.id FROM footfall.page g
-		          WHERE g.counter = u.c AND g.path = u.pa) END
-		    FROM unnest(p_cid, p_counted, p_pages) WITH ORDINALITY
-		        AS u(c, cnt, pa, i)
-		   ORDER BY u.i);
-		EXIT WHEN v_made OR NOT EXISTS (SELECT
+		-- Each page by its key (LIMIT 1: the planner cannot make the
+		-- probes a join that reads every page), and whether a page
+		-- that may be made is missing, in one statement.
+		SELECT array_agg(g.id ORDER BY u.i),
+		       coalesce(bool_or(g.id IS NULL AND u.cnt AND u.mk AND
+		           u.pa IS NOT NULL), false)
+		  INTO v_pid, v_want
+		  FROM unnest(p_cid, p_counted, p_pages, p_make) WITH ORDINALITY
+		      AS u(c, cnt, pa, mk, i)
+		  LEFT JOIN LATERAL (SELECT x.id FROM footfall.page x
+		      WHERE u.cnt AND x.counter = u.c AND x.path = u.pa
+		      LIMIT 1) g ON true;
+		EXIT WHEN v_made OR NOT v_want;
+		EXIT WHEN NOT EXISTS (SELECT
 		    FROM (SELECT DISTINCT u.c
 		        FROM unnest(p_cid, v_pid, p_counted, p_pages, p_make)
 		            AS u(c, g, cnt, pa, mk)
@@ -207,9 +215,13 @@ SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
 	v_n	integer := coalesce(cardinality(p_counters), 0);
-	v_names	text[];
-	v_ids	integer[];
-	v_lim	record;
+	v_slots	integer;
+	v_bmax	integer;
+	v_wmin	integer;
+	v_wmax	integer;
+	v_shape	boolean;
+	v_missing boolean;
+	v_made	boolean := false;
 	v_slot	smallint;
 	v_day	date := (now() AT TIME ZONE 'UTC')::date;
 	v_have	bigint;
@@ -226,10 +238,12 @@ DECLARE
 	v_bad	boolean;
 	v_long	boolean;
 BEGIN
-	SELECT * INTO v_lim FROM footfall.limits();
-	-- Each connection adds to its own slot: no queue on one row.
-	v_slot := pg_backend_pid() % v_lim.slots;
-	IF v_n < 1 OR v_n > v_lim.batch_max OR array_ndims(p_counters) <> 1 OR
+	-- The limits and every check of the arguments in one statement:
+	-- each statement costs its executor's start and end, whatever it
+	-- reads.  A visitor's key is 16 bytes (step 012); a footfall from
+	-- before it sends 32, cut here as the stored keys were.
+	SELECT l.slots, l.batch_max, l.window_min, l.window_max,
+	    v_n < 1 OR v_n > l.batch_max OR array_ndims(p_counters) <> 1 OR
 	    cardinality(p_kinds) IS DISTINCT FROM v_n OR
 	    cardinality(p_hashes) IS DISTINCT FROM v_n OR
 	    (p_prev IS NOT NULL AND cardinality(p_prev) <> v_n) OR
@@ -238,27 +252,32 @@ BEGIN
 	    cardinality(p_browsers) IS DISTINCT FROM v_n)) OR
 	    (p_pages IS NOT NULL AND (cardinality(p_pages) <> v_n OR
 	    cardinality(p_page_make) IS DISTINCT FROM v_n OR
-	    p_max_pages IS NULL OR p_max_pages < 0)) THEN
-		RAISE EXCEPTION 'between 1 and % visits, one entry each, expected',
-		    v_lim.batch_max USING ERRCODE = '22023';
-	END IF;
-	-- A visitor's key is 16 bytes (step 012); a footfall from before
-	-- it sends 32, cut here as the stored keys were.
-	SELECT EXISTS (SELECT FROM unnest(p_counters, p_kinds, p_hashes)
+	    p_max_pages IS NULL OR p_max_pages < 0)),
+	    EXISTS (SELECT FROM unnest(p_counters, p_kinds, p_hashes)
 	    AS u(c, k, h)
 	    WHERE c IS NULL OR k IS NULL OR k NOT IN ('t', 'u', 'b') OR
 	    (k = 't') <> (h IS NOT NULL) OR octet_length(h) NOT IN (16, 32)) OR
-	   EXISTS (SELECT FROM unnest(p_prev) h
+	    EXISTS (SELECT FROM unnest(p_prev) h
 	    WHERE octet_length(h) NOT IN (16, 32)) OR
-	   EXISTS (SELECT FROM unnest(p_pages, p_page_make) AS u(pa, mk)
+	    EXISTS (SELECT FROM unnest(p_pages, p_page_make) AS u(pa, mk)
 	    WHERE u.pa IS NOT NULL AND (u.mk IS NULL OR
 	    octet_length(u.pa) NOT BETWEEN 1 AND 256 OR
 	    left(u.pa, 1) <> '/')),
-	   EXISTS (SELECT FROM unnest(p_hashes) h WHERE octet_length(h) = 32) OR
-	   EXISTS (SELECT FROM unnest(p_prev) h WHERE octet_length(h) = 32)
-	  INTO v_bad, v_long;
+	    EXISTS (SELECT FROM unnest(p_hashes) h WHERE octet_length(h) = 32) OR
+	    EXISTS (SELECT FROM unnest(p_prev) h WHERE octet_length(h) = 32)
+	  INTO v_slots, v_bmax, v_wmin, v_wmax, v_shape, v_bad, v_long
+	  FROM footfall.limits() l;
+	IF v_shape THEN
+		RAISE EXCEPTION 'between 1 and % visits, one entry each, expected',
+		    v_bmax USING ERRCODE = '22023';
+	END IF;
 	IF v_bad THEN
 		RAISE EXCEPTION 'malformed visit' USING ERRCODE = '22023';
+	END IF;
+	IF p_window IS NULL OR p_window < v_wmin OR p_window > v_wmax OR
+	    p_interval IS NULL OR p_interval < 0 OR p_interval > p_window THEN
+		RAISE EXCEPTION 'window or interval out of range'
+		    USING ERRCODE = '22023';
 	END IF;
 	IF v_long THEN
 		p_hashes := ARRAY(SELECT substring(u.h FROM 1 FOR 16)
@@ -270,20 +289,25 @@ BEGIN
 			    ORDER BY u.i);
 		END IF;
 	END IF;
-	IF p_window IS NULL OR p_window < v_lim.window_min OR
-	    p_window > v_lim.window_max OR p_interval IS NULL OR p_interval < 0 OR p_interval > p_window THEN
-		RAISE EXCEPTION 'window or interval out of range'
-		    USING ERRCODE = '22023';
-	END IF;
+	-- Each connection adds to its own slot: no queue on one row.
+	v_slot := pg_backend_pid() % v_slots;
 
-	-- The counters, in order of first appearance; make the missing
-	-- ones a visit other than a bot's asks for, under a lock so that
-	-- racing batches cannot pass the cap together.
-	v_names := ARRAY(SELECT u.c FROM unnest(p_counters)
-	    WITH ORDINALITY AS u(c, i) GROUP BY u.c ORDER BY min(u.i));
-	IF EXISTS (SELECT FROM unnest(p_counters, p_kinds) AS u(c, k)
-	    WHERE u.k <> 'b' AND NOT EXISTS
-	    (SELECT FROM footfall.counter x WHERE x.name = u.c)) THEN
+	-- Each visit's counter id (NULL if refused) and whether it counts,
+	-- in one statement.  A visit other than a bot's for a counter that
+	-- does not exist makes it, under a lock so that racing batches
+	-- cannot pass the cap together (in order of first appearance), and
+	-- the ids are read again.  (Per-visit state is kept in arrays, not a
+	-- temporary table: a SECURITY DEFINER function must not use a table
+	-- the caller could have made in pg_temp.)
+	LOOP
+		SELECT array_agg(x.id ORDER BY u.i),
+		       array_agg(x.id IS NOT NULL AND (u.k = 'u' OR
+		           (u.k = 't' AND p_interval = 0)) ORDER BY u.i),
+		       coalesce(bool_or(x.id IS NULL AND u.k <> 'b'), false)
+		  INTO v_cid, v_counted, v_missing
+		  FROM unnest(p_counters, p_kinds) WITH ORDINALITY AS u(c, k, i)
+		  LEFT JOIN footfall.counter x ON x.name = u.c;
+		EXIT WHEN NOT v_missing OR v_made;
 		PERFORM pg_advisory_xact_lock(hashtext('footfall.counter'));
 		SELECT count(*) INTO v_have FROM footfall.counter;
 		INSERT INTO footfall.counter (name)
@@ -297,21 +321,10 @@ BEGIN
 		 LIMIT CASE WHEN p_max_counters IS NULL THEN NULL
 		     ELSE greatest(p_max_counters - v_have, 0) END
 		ON CONFLICT (name) DO NOTHING;
-	END IF;
-	v_ids := ARRAY(SELECT x.id FROM unnest(v_names) WITH ORDINALITY
-	    AS u(c, i) LEFT JOIN footfall.counter x ON x.name = u.c
-	    ORDER BY u.i);
-	-- Each visit's counter id, NULL if refused.  (Per-visit state is
-	-- kept in arrays, not a temporary table: a SECURITY DEFINER function
-	-- must not use a table the caller could have made in pg_temp.)
-	v_cid := ARRAY(SELECT v_ids[array_position(v_names, u.c)]
-	    FROM unnest(p_counters) WITH ORDINALITY AS u(c, i) ORDER BY u.i);
+		v_made := true;
+	END LOOP;
 	v_prev := coalesce(p_prev, array_fill(NULL::bytea, ARRAY[v_n]));
 
-	v_counted := ARRAY(SELECT u.c IS NOT NULL AND (u.k = 'u' OR
-	    (u.k = 't' AND p_interval = 0))
-	    FROM unnest(p_kinds, v_cid) WITH ORDINALITY AS u(k, c, i)
-	    ORDER BY u.i);
 	-- Without count_interval a visit counts unless refused or a bot's:
 	-- its page is known before the visitors' rows are written.  With
 	-- it, which visits count is known only after them, but the lock
@@ -507,6 +520,8 @@ BEGIN
 	    SET visits = t.visits + excluded.visits,
 	        uniques = t.uniques + excluded.uniques,
 	        bots = t.bots + excluded.bots;
+	-- The batch's id, for batch_committed, with the day's numbers.
+	WITH b AS (INSERT INTO footfall.batch (id) VALUES (v_batch))
 	INSERT INTO footfall.daily AS t
 	    (counter, day, slot, visits, uniques, bots)
 	SELECT u.c, v_day, v_slot, count(*) FILTER (WHERE u.cnt),
@@ -529,8 +544,6 @@ BEGIN
 		 ORDER BY u.i;
 	END IF;
 
-	INSERT INTO footfall.batch (id) VALUES (v_batch);
-
 	-- Each visit sees its counter's numbers, and its page's, less what
 	-- the visits after it in the batch added.
 	RETURN QUERY
@@ -547,7 +560,7 @@ BEGIN
 	      coalesce(v_pid, array_fill(NULL::integer, ARRAY[v_n])), v_pnw)
 	      WITH ORDINALITY AS u(c, cnt, nw, g, pnw, i)
 	  LEFT JOIN (SELECT t.counter, sum(t.visits) AS v, sum(t.uniques) AS u
-	      FROM footfall.counter_total t WHERE t.counter = ANY (v_ids)
+	      FROM footfall.counter_total t WHERE t.counter = ANY (v_cid)
 	     GROUP BY t.counter) s ON s.counter = u.c
 	  LEFT JOIN (SELECT t.page, sum(t.visits) AS v, sum(t.uniques) AS u
 	      FROM footfall.page_sum t WHERE t.page = ANY (v_pid)
