@@ -221,6 +221,7 @@ DECLARE
 	v_wmax	integer;
 	v_shape	boolean;
 	v_missing boolean;
+	v_want	boolean;
 	v_made	boolean := false;
 	v_slot	smallint;
 	v_day	date := (now() AT TIME ZONE 'UTC')::date;
@@ -303,10 +304,18 @@ BEGIN
 		SELECT array_agg(x.id ORDER BY u.i),
 		       array_agg(x.id IS NOT NULL AND (u.k = 'u' OR
 		           (u.k = 't' AND p_interval = 0)) ORDER BY u.i),
-		       coalesce(bool_or(x.id IS NULL AND u.k <> 'b'), false)
-		  INTO v_cid, v_counted, v_missing
-		  FROM unnest(p_counters, p_kinds) WITH ORDINALITY AS u(c, k, i)
-		  LEFT JOIN footfall.counter x ON x.name = u.c;
+		       coalesce(bool_or(x.id IS NULL AND u.k <> 'b'), false),
+		       array_agg(g.id ORDER BY u.i),
+		       coalesce(bool_or(g.id IS NULL AND x.id IS NOT NULL AND
+		           u.k <> 'b' AND u.mk AND u.pa IS NOT NULL), false)
+		  INTO v_cid, v_counted, v_missing, v_pid, v_want
+		  FROM unnest(p_counters, p_kinds, p_pages, p_page_make)
+		      WITH ORDINALITY AS u(c, k, pa, mk, i)
+		  LEFT JOIN footfall.counter x ON x.name = u.c
+		  LEFT JOIN LATERAL (SELECT y.id FROM footfall.page y
+		      WHERE p_interval = 0 AND u.k <> 'b' AND y.counter = x.id
+		        AND y.path = u.pa
+		      LIMIT 1) g ON true;
 		EXIT WHEN NOT v_missing OR v_made;
 		PERFORM pg_advisory_xact_lock(hashtext('footfall.counter'));
 		SELECT count(*) INTO v_have FROM footfall.counter;
@@ -326,13 +335,16 @@ BEGIN
 	v_prev := coalesce(p_prev, array_fill(NULL::bytea, ARRAY[v_n]));
 
 	-- Without count_interval a visit counts unless refused or a bot's:
-	-- its page is known before the visitors' rows are written.  With
-	-- it, which visits count is known only after them, but the lock
-	-- for making their pages is taken before them all the same.
-	IF p_pages IS NOT NULL AND p_interval = 0 THEN
+	-- its page is known before the visitors' rows are written, looked
+	-- up with its counter above (by the page's key: LIMIT 1 keeps the
+	-- probes from becoming a join that reads every page); page_ids
+	-- runs only to make a missing page that may be made.  With
+	-- count_interval, which visits count is known only after them, but
+	-- the lock for making their pages is taken before them all the same.
+	IF p_pages IS NOT NULL AND p_interval = 0 AND v_want THEN
 		v_pid := footfall.page_ids(v_cid, v_counted, p_pages,
 		    p_page_make, p_max_pages, false);
-	ELSIF p_pages IS NOT NULL THEN
+	ELSIF p_pages IS NOT NULL AND p_interval > 0 THEN
 		PERFORM footfall.page_ids(v_cid, ARRAY(SELECT u.c IS NOT NULL
 		    AND u.k <> 'b' FROM unnest(p_kinds, v_cid) WITH ORDINALITY
 		    AS u(k, c, i) ORDER BY u.i), p_pages, p_page_make,
