@@ -55,9 +55,10 @@ $$;
 -- visit names a page (NULL otherwise), making the missing pages that
 -- visits with make[i] name while their counter has fewer than p_max,
 -- under a lock so that racing batches cannot pass the cap together.
--- The lookup runs once when every page is there or no counter with a
--- missing page has room (most batches: no lock), again after making
--- some.  With p_lock_only it takes the lock when it would make a page
+-- count_batch looks the pages up itself and calls this only when one
+-- that may be made is missing, or with count_interval.  The lookup runs
+-- once when every page is there or no counter with a missing page has
+-- room (no lock), again after making some.  With p_lock_only it takes the lock when it would make a page
 -- but makes none: count_batch with count_interval knows which visits
 -- count only after it has locked their visitors' rows, and must take
 -- the lock before them, as a batch without count_interval does, or
