@@ -294,8 +294,9 @@ BEGIN
 	-- Each connection adds to its own slot: no queue on one row.
 	v_slot := pg_backend_pid() % v_slots;
 
-	-- Each visit's counter id (NULL if refused) and whether it counts,
-	-- in one statement.  A visit other than a bot's for a counter that
+	-- Each visit's counter id (NULL if refused), whether it counts and,
+	-- without count_interval, its page's id (below), in one statement.
+	-- A visit other than a bot's for a counter that
 	-- does not exist makes it, under a lock so that racing batches
 	-- cannot pass the cap together (in order of first appearance), and
 	-- the ids are read again.  (Per-visit state is kept in arrays, not a
