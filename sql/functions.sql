@@ -58,11 +58,12 @@ $$;
 -- count_batch looks the pages up itself and calls this only when one
 -- that may be made is missing, or with count_interval.  The lookup runs
 -- once when every page is there or no counter with a missing page has
--- room (no lock), again after making some.  With p_lock_only it takes the lock when it would make a page
--- but makes none: count_batch with count_interval knows which visits
--- count only after it has locked their visitors' rows, and must take
--- the lock before them, as a batch without count_interval does, or
--- the two could deadlock (tests/isolation/specs/page-lock.spec).
+-- room (no lock), again after making some.  With p_lock_only it takes
+-- the lock when it would make a page but makes none: count_batch with
+-- count_interval knows which visits count only after it has locked
+-- their visitors' rows, and must take the lock before them, as a batch
+-- without count_interval does, or the two could deadlock
+-- (tests/isolation/specs/page-lock.spec).
 -- Not in footfall_api: count_batch alone calls it.
 DROP FUNCTION IF EXISTS footfall.page_ids(integer[], boolean[], text[],
     boolean[], integer);
@@ -125,16 +126,16 @@ BEGIN
 END
 $$;
 
--- Record a batch of visits in one transaction.  Visit i (1-based) is for
--- counter p_counters[i] and of kind p_kinds[i]: 't' tracked, with the
--- visitor's key p_hashes[i] (16 bytes) under the current HMAC key and
--- p_prev[i] under the previous one; 'u' untracked (do not track: adds to the total, no
--- hash); 'b' a known bot (adds to the counter's bots only).  p_paths,
--- p_refs and p_browsers are the visit log's fields (NULL arrays with
--- p_log false).  p_pages[i] is the visit's page (a normalised path, or
--- NULL; the whole array NULL with pages off), p_page_make[i] whether
--- the visit may make its page if it does not exist (it came from an
--- allowed origin).
+-- Record a batch of visits in one transaction.  Visit i (1-based) is
+-- for counter p_counters[i] and of kind p_kinds[i]: 't' tracked, with
+-- the visitor's key p_hashes[i] (16 bytes) under the current HMAC key
+-- and p_prev[i] under the previous one; 'u' untracked (do not track:
+-- adds to the total, no hash); 'b' a known bot (adds to the counter's
+-- bots only).  p_paths, p_refs and p_browsers are the visit log's
+-- fields (NULL arrays with p_log false).  p_pages[i] is the visit's
+-- page (a normalised path, or NULL; the whole array NULL with pages
+-- off), p_page_make[i] whether the visit may make its page if it does
+-- not exist (it came from an allowed origin).
 --
 -- A counter that does not exist is made for a visit that is not a bot's
 -- while fewer than p_max_counters exist (NULL: no cap; footfall checked
@@ -265,8 +266,7 @@ BEGIN
 	    WHERE u.pa IS NOT NULL AND (u.mk IS NULL OR
 	    octet_length(u.pa) NOT BETWEEN 1 AND 256 OR
 	    left(u.pa, 1) <> '/')),
-	    EXISTS (SELECT FROM unnest(p_hashes) h WHERE octet_length(h) = 32) OR
-	    EXISTS (SELECT FROM unnest(p_prev) h WHERE octet_length(h) = 32)
+	    32 IN (SELECT octet_length(h) FROM unnest(p_hashes || p_prev) h)
 	  INTO v_slots, v_bmax, v_wmin, v_wmax, v_shape, v_bad, v_long
 	  FROM footfall.limits() l;
 	IF v_shape THEN
@@ -296,10 +296,10 @@ BEGIN
 
 	-- Each visit's counter id (NULL if refused), whether it counts and,
 	-- without count_interval, its page's id (below), in one statement.
-	-- A visit other than a bot's for a counter that
-	-- does not exist makes it, under a lock so that racing batches
-	-- cannot pass the cap together (in order of first appearance), and
-	-- the ids are read again.  (Per-visit state is kept in arrays, not a
+	-- A visit other than a bot's for a counter that does not exist
+	-- makes it, under a lock so that racing batches cannot pass the cap
+	-- together (in order of first appearance), and the ids are read
+	-- again.  (Per-visit state is kept in arrays, not a
 	-- temporary table: a SECURITY DEFINER function must not use a table
 	-- the caller could have made in pg_temp.)
 	LOOP

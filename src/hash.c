@@ -6,8 +6,9 @@
  * apart (among a billion in one window, the odds that two share a key
  * are below 10^-20), and the index of the visitor table's key, which
  * every counted visit probes and writes at a random place, is a third
- * smaller than with all 32 (sql/012_visitor_key16.sql).  A plain SHA-256 of an IPv4 address is no protection: all
- * 2^32 candidates are hashed in minutes.  The key is what keeps the
+ * smaller than with all 32 (sql/012_visitor_key16.sql).  A plain
+ * SHA-256 of an IPv4 address is no protection: all 2^32 candidates are
+ * hashed in minutes.  The key is what keeps the
  * stored hashes from being reversed, and it rotates (batch.c): each
  * period's key is HMAC-SHA256(secret, period key), where the period key
  * is random, lives in the database and is deleted when no window needs
