@@ -84,6 +84,7 @@ struct batch_writer {
 	int		 started;
 	/* The derived keys (hash.c): current and, if alive, previous. */
 	unsigned char	 key[2][HASH_KEY_LEN];
+	struct hash_keyed *keyed[2];	/* each ready to hash with, or NULL */
 	long long	 key_start[2];	/* their periods, 0: none */
 	double		 key_expiry[2];	/* when the database deletes them */
 	double		 keys_at;	/* when last asked; 0: never */
@@ -132,6 +133,7 @@ static enum db_status
 batch_keys(struct batch_writer *w)
 {
 	struct db_key	 keys[2];
+	struct hash_keyed *keyed;
 	unsigned char	 cand[HASH_KEY_LEN], k[HASH_KEY_LEN];
 	double		 now, left;
 	size_t		 n = 0, i;
@@ -156,6 +158,8 @@ batch_keys(struct batch_writer *w)
 	for (i = 0; i < 2; i++) {
 		if (i >= n) {
 			hash_wipe(w->key[i], HASH_KEY_LEN);
+			hash_keyed_free(w->keyed[i]);
+			w->keyed[i] = NULL;
 			w->key_start[i] = 0;
 			continue;
 		}
@@ -172,6 +176,16 @@ batch_keys(struct batch_writer *w)
 			log_info("visitor key: using the key of the period "
 			    "starting at %lld, current for %.0f s more",
 			    keys[0].period_start, left);
+		if (changed || w->keyed[i] == NULL) {
+			if ((keyed = hash_keyed_new(k)) == NULL) {
+				log_error("hashing failed setting a visitor key");
+				st = DB_FAILED;
+				w->keys_at = 0;
+				goto out;
+			}
+			hash_keyed_free(w->keyed[i]);
+			w->keyed[i] = keyed;
+		}
 		memcpy(w->key[i], k, HASH_KEY_LEN);
 		w->key_start[i] = keys[i].period_start;
 		w->key_expiry[i] = now + keys[i].expires_in;
@@ -200,6 +214,8 @@ batch_forget(struct batch_writer *w, double now)
 		log_info("visitor key of the period starting at %lld "
 		    "forgotten: no window needs it any more", w->key_start[i]);
 		hash_wipe(w->key[i], HASH_KEY_LEN);
+		hash_keyed_free(w->keyed[i]);
+		w->keyed[i] = NULL;
 		w->key_start[i] = 0;
 		w->keys_at = 0;		/* ask again before the next hash */
 	}
@@ -249,15 +265,16 @@ batch_hash(struct batch_writer *w, struct batch_req **reqs, size_t n)
 		d->hash = d->prev = NULL;
 		if (v->kind != VISIT_TRACKED)
 			continue;
-		if (hash_visitor(w->key[0], v->ident, v->identlen,
-		    w->hashes[i]) == -1 || (w->key_start[1] != 0 &&
-		    hash_visitor(w->key[1], v->ident, v->identlen,
+		if (w->keyed[0] == NULL ||
+		    hash_visitor(w->keyed[0], v->ident, v->identlen,
+		    w->hashes[i]) == -1 || (w->keyed[1] != NULL &&
+		    hash_visitor(w->keyed[1], v->ident, v->identlen,
 		    w->prev[i]) == -1)) {
 			log_error("hashing failed");
 			return -1;
 		}
 		d->hash = w->hashes[i];
-		d->prev = w->key_start[1] != 0 ? w->prev[i] : NULL;
+		d->prev = w->keyed[1] != NULL ? w->prev[i] : NULL;
 	}
 	return 0;
 }
@@ -634,6 +651,8 @@ batch_free(struct batch *b)
 		db_close(b->w[i].db);
 		db_close(b->w[i].rdb);
 		hash_wipe(b->w[i].key, sizeof(b->w[i].key));
+		hash_keyed_free(b->w[i].keyed[0]);
+		hash_keyed_free(b->w[i].keyed[1]);
 		free(b->w[i].hashes);
 		free(b->w[i].prev);
 		free(b->w[i].counts);

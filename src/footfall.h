@@ -300,10 +300,13 @@ int		 req_log_path(const char *, char *, size_t);
 int		 req_ref_host(const char *, char *, size_t);
 
 /* hash.c */
+struct hash_keyed;
 int		 hash_hmac(const unsigned char *, size_t, const void *, size_t,
 		    unsigned char [HASH_LEN]);
-int		 hash_visitor(const unsigned char [HASH_KEY_LEN], const void *,
-		    size_t, unsigned char [VISITOR_LEN]);
+struct hash_keyed *hash_keyed_new(const unsigned char [HASH_KEY_LEN]);
+void		 hash_keyed_free(struct hash_keyed *);
+int		 hash_visitor(struct hash_keyed *, const void *, size_t,
+		    unsigned char [VISITOR_LEN]);
 int		 hash_sha256(const void *, size_t, unsigned char [HASH_LEN]);
 int		 hash_equal(const void *, const void *, size_t);
 int		 hash_random(unsigned char *, size_t);

@@ -835,6 +835,7 @@ Test(db, counters_are_separate)
 {
 	unsigned char	 key[HASH_KEY_LEN], id[IDENT_MAX], ha[VISITOR_LEN];
 	unsigned char	 hb[VISITOR_LEN];
+	struct hash_keyed *k;
 	struct addr	 a;
 	struct db_visit	 v[5];
 	struct counts	 c[5];
@@ -844,9 +845,11 @@ Test(db, counters_are_separate)
 	memset(key, 0x42, sizeof(key));
 	cr_assert_eq(addr_parse("192.0.2.1", &a), 0);
 	cr_assert_eq(ident_build("a", &a, 64, NULL, 0, id, sizeof(id), &len), 0);
-	cr_assert_eq(hash_visitor(key, id, len, ha), 0);
+	cr_assert_not_null(k = hash_keyed_new(key));
+	cr_assert_eq(hash_visitor(k, id, len, ha), 0);
 	cr_assert_eq(ident_build("b", &a, 64, NULL, 0, id, sizeof(id), &len), 0);
-	cr_assert_eq(hash_visitor(key, id, len, hb), 0);
+	cr_assert_eq(hash_visitor(k, id, len, hb), 0);
+	hash_keyed_free(k);
 	v[0] = visit("a", VISIT_TRACKED, 0);
 	v[0].hash = ha;
 	v[1] = visit("b", VISIT_TRACKED, 0);

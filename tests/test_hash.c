@@ -59,19 +59,53 @@ Test(hash, hmac_rfc4231)
  * A visitor's key is the first 16 bytes of the HMAC.  HMAC pads a key
  * shorter than SHA-256's block with zeros, so RFC 4231's case 2 ("Jefe")
  * is also the HMAC under "Jefe" and 28 zero bytes, a HASH_KEY_LEN key.
+ * The keyed state is made once and serves every visit: a second visit,
+ * and one after another message, hash from the key alone again.
  */
 Test(hash, visitor_is_hmac_cut)
 {
-	unsigned char	 key[HASH_KEY_LEN] = { 'J', 'e', 'f', 'e' };
-	unsigned char	 out[VISITOR_LEN + 1];
-	char		 got[2 * VISITOR_LEN + 1];
-	const char	*data = "what do ya want for nothing?";
+	unsigned char		 key[HASH_KEY_LEN] = { 'J', 'e', 'f', 'e' };
+	unsigned char		 out[VISITOR_LEN + 1];
+	char			 got[2 * VISITOR_LEN + 1];
+	const char		*data = "what do ya want for nothing?";
+	struct hash_keyed	*k;
+	int			 i;
 
-	memset(out, 0xee, sizeof(out));
-	cr_assert_eq(hash_visitor(key, data, strlen(data), out), 0);
-	hex(out, VISITOR_LEN, got);
-	cr_assert_str_eq(got, "5bdcc146bf60754e6a042426089575c7");
-	cr_assert_eq(out[VISITOR_LEN], 0xee, "wrote past VISITOR_LEN bytes");
+	cr_assert_not_null(k = hash_keyed_new(key));
+	for (i = 0; i < 3; i++) {
+		memset(out, 0xee, sizeof(out));
+		if (i == 1)
+			cr_assert_eq(hash_visitor(k, "other", 5, out), 0);
+		cr_assert_eq(hash_visitor(k, data, strlen(data), out), 0);
+		hex(out, VISITOR_LEN, got);
+		cr_assert_str_eq(got, "5bdcc146bf60754e6a042426089575c7",
+		    "visit %d", i);
+		cr_assert_eq(out[VISITOR_LEN], 0xee,
+		    "wrote past VISITOR_LEN bytes");
+	}
+	hash_keyed_free(k);
+}
+
+/* Two keys give two visitors; each keyed state keeps its own key. */
+Test(hash, visitor_keys_apart)
+{
+	unsigned char		 ka[HASH_KEY_LEN], kb[HASH_KEY_LEN];
+	unsigned char		 a1[VISITOR_LEN], b1[VISITOR_LEN];
+	unsigned char		 a2[VISITOR_LEN];
+	struct hash_keyed	*a, *b;
+
+	memset(ka, 0x11, sizeof(ka));
+	memset(kb, 0x22, sizeof(kb));
+	cr_assert_not_null(a = hash_keyed_new(ka));
+	cr_assert_not_null(b = hash_keyed_new(kb));
+	cr_assert_eq(hash_visitor(a, "v", 1, a1), 0);
+	cr_assert_eq(hash_visitor(b, "v", 1, b1), 0);
+	cr_assert_eq(hash_visitor(a, "v", 1, a2), 0);
+	cr_assert(memcmp(a1, b1, VISITOR_LEN) != 0);
+	cr_assert(memcmp(a1, a2, VISITOR_LEN) == 0);
+	hash_keyed_free(a);
+	hash_keyed_free(b);
+	hash_keyed_free(NULL);
 }
 
 Test(hash, sha256_fips180)
