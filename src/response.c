@@ -21,12 +21,31 @@
  * longer Max-Age would only be ignored.
  */
 #define RESP_MAX_AGE	"7200"
+/*
+ * Room for a response's headers, so that its buffer is allocated once:
+ * they take about 300 bytes (a preflight's with a long origin more, and
+ * the buffer then grows).
+ */
+#define RESP_HEAD_SIZE	512
 
 struct buf {
 	char	*p;
 	size_t	 len, cap;
 	int	 fail;
 };
+
+/*
+ * Add v to o under key.  Every key here is a string constant, so json-c
+ * may keep the pointer rather than a copy: one allocation fewer a
+ * member, and /count's answer has up to eight (doc/bench.md: footfall's
+ * small allocations are what glibc then has to consolidate).
+ */
+static void
+resp_add(json_object *o, const char *key, json_object *v)
+{
+	(void)json_object_object_add_ex(o, key, v,
+	    JSON_C_OBJECT_ADD_CONSTANT_KEY);
+}
 
 /* The attribute lets the compiler check each call's arguments. */
 static void	buf_printf(struct buf *, const char *, ...)
@@ -64,7 +83,23 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-/* Append n bytes of p, NULs and all. */
+/* Make room for n bytes in all, before any is written. */
+static void
+buf_reserve(struct buf *b, size_t n)
+{
+	char	*np;
+
+	if (b->fail || n <= b->cap)
+		return;
+	if ((np = realloc(b->p, n)) == NULL) {
+		b->fail = 1;
+		return;
+	}
+	b->p = np;
+	b->cap = n;
+}
+
+/* Append n bytes of p, NULs and all; the text stays NUL-terminated. */
 static void
 buf_put(struct buf *b, const void *p, size_t n)
 {
@@ -82,6 +117,7 @@ buf_put(struct buf *b, const void *p, size_t n)
 	}
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
+	b->p[b->len] = '\0';
 }
 
 /* The statuses footfall answers with, and their reason phrases. */
@@ -142,25 +178,24 @@ resp_page(const char *path, const struct counts *c)
 
 	if (!c->page_found || (o = json_object_new_object()) == NULL)
 		return NULL;
-	json_object_object_add(o, "path", json_object_new_string(path));
-	json_object_object_add(o, "visits",
+	resp_add(o, "path", json_object_new_string(path));
+	resp_add(o, "visits",
 	    json_object_new_int64(c->page_total));
-	json_object_object_add(o, "unique_visitors",
+	resp_add(o, "unique_visitors",
 	    json_object_new_int64(c->page_uniques));
 	return o;
 }
 
 /*
- * Render the JSON body of r.  Returns a string the caller frees, or NULL
- * if out of memory.  json-c escapes every string it is given, so the
+ * The JSON body of r, an object the caller puts, or NULL if out of
+ * memory.  json-c escapes every string it is given, so the
  * output is valid JSON whatever bytes an error text held.
  */
-static char *
+static json_object *
 resp_body(const struct reply *r)
 {
 	const struct resp_outcome	*out;
 	json_object			*o;
-	char				*s = NULL;
 
 	if ((o = json_object_new_object()) == NULL)
 		return NULL;
@@ -171,34 +206,34 @@ resp_body(const struct reply *r)
 		 * "count" and "total_visits" are the same number: the
 		 * Lambda-era front ends read one or the other.
 		 */
-		json_object_object_add(o, "count",
+		resp_add(o, "count",
 		    json_object_new_int64(r->counts.total));
-		json_object_object_add(o, "total_visits",
+		resp_add(o, "total_visits",
 		    json_object_new_int64(r->counts.total));
-		json_object_object_add(o, "unique_visitors",
+		resp_add(o, "unique_visitors",
 		    json_object_new_int64(r->counts.uniques));
 		if (out->is_new >= 0)
-			json_object_object_add(o, "is_new_visitor",
+			resp_add(o, "is_new_visitor",
 			    json_object_new_boolean(out->is_new));
 		if (out->untracked)
-			json_object_object_add(o, "tracked",
+			resp_add(o, "tracked",
 			    json_object_new_boolean(0));
 		if (out->uncounted)
-			json_object_object_add(o, "counted",
+			resp_add(o, "counted",
 			    json_object_new_boolean(0));
 		if (out->bot)
-			json_object_object_add(o, "bot",
+			resp_add(o, "bot",
 			    json_object_new_boolean(1));
 		if (r->page != NULL)
-			json_object_object_add(o, "page",
+			resp_add(o, "page",
 			    resp_page(r->page, &r->counts));
 		break;
 	case REPLY_HEALTH:
-		json_object_object_add(o, "status",
+		resp_add(o, "status",
 		    json_object_new_string("ok"));
 		break;
 	case REPLY_ERROR:
-		json_object_object_add(o, "error",
+		resp_add(o, "error",
 		    json_object_new_string(r->error == NULL ? "error" :
 		    r->error));
 		break;
@@ -206,10 +241,7 @@ resp_body(const struct reply *r)
 		json_object_put(o);
 		return NULL;
 	}
-	s = strdup(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	return s;
+	return o;
 }
 
 /*
@@ -220,22 +252,28 @@ char *
 resp_render(const struct reply *r, size_t *len)
 {
 	struct buf	 b = { NULL, 0, 0, 0 };
-	char		*body = NULL;
+	json_object	*o = NULL;
+	const char	*body = NULL;
+	char		*rendered = NULL;
 	size_t		 blen = 0;
 
 	if (r->kind == REPLY_TEXT) {
-		if (r->text == NULL || (body = strdup(r->text)) == NULL)
-			return NULL;
+		if ((body = r->text) == NULL)
+			goto out;
 		blen = strlen(body);
 	} else if (r->kind == REPLY_BYTES) {
 		if (r->bytes == NULL)
-			return NULL;
+			goto out;
 		blen = r->nbytes;
 	} else if (r->kind != REPLY_EMPTY) {
-		if ((body = resp_body(r)) == NULL)
-			return NULL;
-		blen = strlen(body);
+		/* The text is json-c's, freed with the object. */
+		if ((o = resp_body(r)) == NULL || (body =
+		    json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE, &blen)) == NULL)
+			goto out;
 	}
+	/* Allocated once: the headers take less than RESP_HEAD_SIZE. */
+	buf_reserve(&b, RESP_HEAD_SIZE + blen);
 	buf_printf(&b, "Status: %d %s\r\n", r->status,
 	    resp_status_text(r->status));
 	if (r->kind == REPLY_TEXT || r->kind == REPLY_BYTES) {
@@ -279,15 +317,20 @@ resp_render(const struct reply *r, size_t *len)
 	buf_printf(&b, "\r\n");
 	if (r->kind == REPLY_BYTES && !r->head)
 		buf_put(&b, r->bytes, r->nbytes);
-	else if (body != NULL && !r->head)
-		buf_printf(&b, r->kind == REPLY_TEXT ? "%s" : "%s\n", body);
-	free(body);
+	else if (body != NULL && !r->head) {
+		buf_put(&b, body, blen);
+		if (r->kind != REPLY_TEXT)
+			buf_put(&b, "\n", 1);
+	}
 	if (b.fail) {
 		free(b.p);
-		return NULL;
+		goto out;
 	}
 	*len = b.len;
-	return b.p;
+	rendered = b.p;
+out:
+	json_object_put(o);
+	return rendered;
 }
 
 /* A JSON text with a final newline (for curl users), or NULL. */
@@ -332,13 +375,13 @@ resp_counter_object(const struct counter_info *c)
 
 	if ((o = json_object_new_object()) == NULL)
 		return NULL;
-	json_object_object_add(o, "name", json_object_new_string(c->name));
-	json_object_object_add(o, "total_visits",
+	resp_add(o, "name", json_object_new_string(c->name));
+	resp_add(o, "total_visits",
 	    json_object_new_int64(c->visits));
-	json_object_object_add(o, "unique_visitors",
+	resp_add(o, "unique_visitors",
 	    json_object_new_int64(c->uniques));
-	json_object_object_add(o, "bots", json_object_new_int64(c->bots));
-	json_object_object_add(o, "created", resp_time(c->created));
+	resp_add(o, "bots", json_object_new_int64(c->bots));
+	resp_add(o, "created", resp_time(c->created));
 	return o;
 }
 
@@ -358,7 +401,7 @@ resp_counter_list(const struct counter_info *c, size_t n, json_object **ap)
 		json_object_put(o);
 		return NULL;
 	}
-	json_object_object_add(o, "counters", a);
+	resp_add(o, "counters", a);
 	for (i = 0; i < n; i++) {
 		if ((co = resp_counter_object(&c[i])) == NULL) {
 			json_object_put(o);
@@ -392,11 +435,11 @@ resp_day_object(const char *date, long long visits, long long uniques,
 
 	if ((day = json_object_new_object()) == NULL)
 		return NULL;
-	json_object_object_add(day, "date", json_object_new_string(date));
-	json_object_object_add(day, "visits", json_object_new_int64(visits));
-	json_object_object_add(day, "unique_visitors",
+	resp_add(day, "date", json_object_new_string(date));
+	resp_add(day, "visits", json_object_new_int64(visits));
+	resp_add(day, "unique_visitors",
 	    json_object_new_int64(uniques));
-	json_object_object_add(day, "bots", json_object_new_int64(bots));
+	resp_add(day, "bots", json_object_new_int64(bots));
 	return day;
 }
 
@@ -421,19 +464,19 @@ resp_export_page(json_object *pages, const struct history_row *r)
 			json_object_put(pg);
 			return -1;
 		}
-		json_object_object_add(pg, "path",
+		resp_add(pg, "path",
 		    json_object_new_string(r->page));
-		json_object_object_add(pg, "total_visits",
+		resp_add(pg, "total_visits",
 		    json_object_new_int64(0));
-		json_object_object_add(pg, "unique_visitors",
+		resp_add(pg, "unique_visitors",
 		    json_object_new_int64(0));
-		json_object_object_add(pg, "days", days);
+		resp_add(pg, "days", days);
 		json_object_array_add(pages, pg);
 	}
 	if (r->date[0] == '\0') {
-		json_object_object_add(pg, "total_visits",
+		resp_add(pg, "total_visits",
 		    json_object_new_int64(r->visits));
-		json_object_object_add(pg, "unique_visitors",
+		resp_add(pg, "unique_visitors",
 		    json_object_new_int64(r->uniques));
 		return 0;
 	}
@@ -469,10 +512,10 @@ resp_export_json(const struct counter_info *c, size_t nc,
 		ci = json_object_array_get_idx(a, i);
 		if ((days = json_object_new_array()) == NULL)
 			goto fail;
-		json_object_object_add(ci, "days", days);
+		resp_add(ci, "days", days);
 		if ((pages = json_object_new_array()) == NULL)
 			goto fail;
-		json_object_object_add(ci, "pages", pages);
+		resp_add(ci, "pages", pages);
 		/* Both lists are in the same order (COLLATE "C"). */
 		while (j < nr && strcmp(r[j].name, c[i].name) < 0)
 			j++;
@@ -513,24 +556,24 @@ resp_import_json(const struct import *im)
 	if ((o = json_object_new_object()) == NULL)
 		return NULL;
 	if (im->status == IMPORT_OK) {
-		json_object_object_add(o, "imported",
+		resp_add(o, "imported",
 		    json_object_new_int64((long long)(im->n - im->page_days)));
-		json_object_object_add(o, "visits",
+		resp_add(o, "visits",
 		    json_object_new_int64(im->visits));
-		json_object_object_add(o, "unique_visitors",
+		resp_add(o, "unique_visitors",
 		    json_object_new_int64(im->uniques));
-		json_object_object_add(o, "page_days",
+		resp_add(o, "page_days",
 		    json_object_new_int64((long long)im->page_days));
 		return resp_json_text(o);
 	}
-	json_object_object_add(o, "error", json_object_new_string(
+	resp_add(o, "error", json_object_new_string(
 	    im->status == IMPORT_CONFLICT ? "these days already hold numbers: "
 	    "nothing imported" : "bad lines: nothing imported"));
 	if ((a = json_object_new_array()) == NULL) {
 		json_object_put(o);
 		return NULL;
 	}
-	json_object_object_add(o, "lines", a);
+	resp_add(o, "lines", a);
 	/* history_report's own lines, so their shape is known. */
 	for (p = im->err.text; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 		if (strncmp(p, "line ", 5) != 0 ||
@@ -538,14 +581,14 @@ resp_import_json(const struct import *im)
 		    (colon = end) >= nl || strncmp(colon, ": ", 2) != 0 ||
 		    (line = json_object_new_object()) == NULL)
 			continue;
-		json_object_object_add(line, "line",
+		resp_add(line, "line",
 		    json_object_new_int64((long long)n));
-		json_object_object_add(line, "error",
+		resp_add(line, "error",
 		    json_object_new_string_len(colon + 2,
 		    (int)(nl - colon - 2)));
 		json_object_array_add(a, line);
 	}
-	json_object_object_add(o, "bad_lines",
+	resp_add(o, "bad_lines",
 	    json_object_new_int64((long long)im->err.count));
 	return resp_json_text(o);
 }
@@ -566,15 +609,15 @@ resp_stats_json(const char *name, const struct counts *c,
 
 	if (n == 0 || (o = json_object_new_object()) == NULL)
 		return NULL;
-	json_object_object_add(o, "counter", json_object_new_string(name));
-	json_object_object_add(o, "days", json_object_new_int64((long long)n));
-	json_object_object_add(o, "from", json_object_new_string(d[0].date));
-	json_object_object_add(o, "to", json_object_new_string(d[n - 1].date));
-	json_object_object_add(o, "total_visits",
+	resp_add(o, "counter", json_object_new_string(name));
+	resp_add(o, "days", json_object_new_int64((long long)n));
+	resp_add(o, "from", json_object_new_string(d[0].date));
+	resp_add(o, "to", json_object_new_string(d[n - 1].date));
+	resp_add(o, "total_visits",
 	    json_object_new_int64(c->total));
-	json_object_object_add(o, "unique_visitors",
+	resp_add(o, "unique_visitors",
 	    json_object_new_int64(c->uniques));
-	json_object_object_add(o, "bots", json_object_new_int64(c->bots));
+	resp_add(o, "bots", json_object_new_int64(c->bots));
 	if ((a = json_object_new_array()) == NULL ||
 	    (per = json_object_new_object()) == NULL) {
 		json_object_put(a);
@@ -590,26 +633,26 @@ resp_stats_json(const char *name, const struct counts *c,
 		u += d[i].uniques;
 		b += d[i].bots;
 	}
-	json_object_object_add(per, "visits", json_object_new_int64(v));
-	json_object_object_add(per, "unique_visitors",
+	resp_add(per, "visits", json_object_new_int64(v));
+	resp_add(per, "unique_visitors",
 	    json_object_new_int64(u));
-	json_object_object_add(per, "bots", json_object_new_int64(b));
-	json_object_object_add(o, "period", per);
-	json_object_object_add(o, "daily", a);
+	resp_add(per, "bots", json_object_new_int64(b));
+	resp_add(o, "period", per);
+	resp_add(o, "daily", a);
 	/* All time, as total_visits: pages keep no days. */
 	if ((pa = json_object_new_array()) != NULL) {
 		for (i = 0; i < npages; i++) {
 			if ((p = json_object_new_object()) == NULL)
 				continue;
-			json_object_object_add(p, "path",
+			resp_add(p, "path",
 			    json_object_new_string(pages[i].path));
-			json_object_object_add(p, "visits",
+			resp_add(p, "visits",
 			    json_object_new_int64(pages[i].visits));
-			json_object_object_add(p, "unique_visitors",
+			resp_add(p, "unique_visitors",
 			    json_object_new_int64(pages[i].uniques));
 			json_object_array_add(pa, p);
 		}
-		json_object_object_add(o, "pages", pa);
+		resp_add(o, "pages", pa);
 	}
 	return resp_json_text(o);
 }
@@ -630,21 +673,21 @@ resp_top_json(const char *name, unsigned int days,
 
 	if ((o = json_object_new_object()) == NULL)
 		return NULL;
-	json_object_object_add(o, "counter", json_object_new_string(name));
-	json_object_object_add(o, "days", json_object_new_int64(days));
+	resp_add(o, "counter", json_object_new_string(name));
+	resp_add(o, "days", json_object_new_int64(days));
 	for (i = 0; i < 3; i++) {
 		if ((a = json_object_new_array()) == NULL)
 			continue;
 		for (j = 0; j < n[i]; j++) {
 			if ((e = json_object_new_object()) == NULL)
 				continue;
-			json_object_object_add(e, keys[i],
+			resp_add(e, keys[i],
 			    json_object_new_string(t[i][j].value));
-			json_object_object_add(e, "visits",
+			resp_add(e, "visits",
 			    json_object_new_int64(t[i][j].visits));
 			json_object_array_add(a, e);
 		}
-		json_object_object_add(o, lists[i], a);
+		resp_add(o, lists[i], a);
 	}
 	return resp_json_text(o);
 }
