@@ -299,9 +299,9 @@ BEGIN
 	-- A visit other than a bot's for a counter that does not exist
 	-- makes it, under a lock so that racing batches cannot pass the cap
 	-- together (in order of first appearance), and the ids are read
-	-- again.  (Per-visit state is kept in arrays, not a
-	-- temporary table: a SECURITY DEFINER function must not use a table
-	-- the caller could have made in pg_temp.)
+	-- again.  (Per-visit state is kept in arrays, not a temporary
+	-- table: a SECURITY DEFINER function must not use a table the
+	-- caller could have made in pg_temp.)
 	LOOP
 		SELECT array_agg(x.id ORDER BY u.i),
 		       array_agg(x.id IS NOT NULL AND (u.k = 'u' OR

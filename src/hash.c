@@ -8,12 +8,12 @@
  * every counted visit probes and writes at a random place, is a third
  * smaller than with all 32 (sql/012_visitor_key16.sql).  A plain
  * SHA-256 of an IPv4 address is no protection: all 2^32 candidates are
- * hashed in minutes.  The key is what keeps the
- * stored hashes from being reversed, and it rotates (batch.c): each
- * period's key is HMAC-SHA256(secret, period key), where the period key
- * is random, lives in the database and is deleted when no window needs
- * it any more, and the secret is generated here from the CSPRNG, kept in
- * a file of mode 0600 and never logged.  So neither a copy of the
+ * hashed in minutes.  The key is what keeps the stored hashes from
+ * being reversed, and it rotates (batch.c): each period's key is
+ * HMAC-SHA256(secret, period key), where the period key is random, lives
+ * in the database and is deleted when no window needs it any more, and
+ * the secret is generated here from the CSPRNG, kept in a file of mode
+ * 0600 and never logged.  So neither a copy of the
  * database nor the secret alone can recompute a visitor's hash, and once
  * a period key is deleted nothing can.
  *

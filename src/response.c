@@ -179,10 +179,8 @@ resp_page(const char *path, const struct counts *c)
 	if (!c->page_found || (o = json_object_new_object()) == NULL)
 		return NULL;
 	resp_add(o, "path", json_object_new_string(path));
-	resp_add(o, "visits",
-	    json_object_new_int64(c->page_total));
-	resp_add(o, "unique_visitors",
-	    json_object_new_int64(c->page_uniques));
+	resp_add(o, "visits", json_object_new_int64(c->page_total));
+	resp_add(o, "unique_visitors", json_object_new_int64(c->page_uniques));
 	return o;
 }
 
@@ -206,8 +204,7 @@ resp_body(const struct reply *r)
 		 * "count" and "total_visits" are the same number: the
 		 * Lambda-era front ends read one or the other.
 		 */
-		resp_add(o, "count",
-		    json_object_new_int64(r->counts.total));
+		resp_add(o, "count", json_object_new_int64(r->counts.total));
 		resp_add(o, "total_visits",
 		    json_object_new_int64(r->counts.total));
 		resp_add(o, "unique_visitors",
@@ -216,21 +213,16 @@ resp_body(const struct reply *r)
 			resp_add(o, "is_new_visitor",
 			    json_object_new_boolean(out->is_new));
 		if (out->untracked)
-			resp_add(o, "tracked",
-			    json_object_new_boolean(0));
+			resp_add(o, "tracked", json_object_new_boolean(0));
 		if (out->uncounted)
-			resp_add(o, "counted",
-			    json_object_new_boolean(0));
+			resp_add(o, "counted", json_object_new_boolean(0));
 		if (out->bot)
-			resp_add(o, "bot",
-			    json_object_new_boolean(1));
+			resp_add(o, "bot", json_object_new_boolean(1));
 		if (r->page != NULL)
-			resp_add(o, "page",
-			    resp_page(r->page, &r->counts));
+			resp_add(o, "page", resp_page(r->page, &r->counts));
 		break;
 	case REPLY_HEALTH:
-		resp_add(o, "status",
-		    json_object_new_string("ok"));
+		resp_add(o, "status", json_object_new_string("ok"));
 		break;
 	case REPLY_ERROR:
 		resp_add(o, "error",
@@ -376,10 +368,8 @@ resp_counter_object(const struct counter_info *c)
 	if ((o = json_object_new_object()) == NULL)
 		return NULL;
 	resp_add(o, "name", json_object_new_string(c->name));
-	resp_add(o, "total_visits",
-	    json_object_new_int64(c->visits));
-	resp_add(o, "unique_visitors",
-	    json_object_new_int64(c->uniques));
+	resp_add(o, "total_visits", json_object_new_int64(c->visits));
+	resp_add(o, "unique_visitors", json_object_new_int64(c->uniques));
 	resp_add(o, "bots", json_object_new_int64(c->bots));
 	resp_add(o, "created", resp_time(c->created));
 	return o;
@@ -437,8 +427,7 @@ resp_day_object(const char *date, long long visits, long long uniques,
 		return NULL;
 	resp_add(day, "date", json_object_new_string(date));
 	resp_add(day, "visits", json_object_new_int64(visits));
-	resp_add(day, "unique_visitors",
-	    json_object_new_int64(uniques));
+	resp_add(day, "unique_visitors", json_object_new_int64(uniques));
 	resp_add(day, "bots", json_object_new_int64(bots));
 	return day;
 }
@@ -464,18 +453,14 @@ resp_export_page(json_object *pages, const struct history_row *r)
 			json_object_put(pg);
 			return -1;
 		}
-		resp_add(pg, "path",
-		    json_object_new_string(r->page));
-		resp_add(pg, "total_visits",
-		    json_object_new_int64(0));
-		resp_add(pg, "unique_visitors",
-		    json_object_new_int64(0));
+		resp_add(pg, "path", json_object_new_string(r->page));
+		resp_add(pg, "total_visits", json_object_new_int64(0));
+		resp_add(pg, "unique_visitors", json_object_new_int64(0));
 		resp_add(pg, "days", days);
 		json_object_array_add(pages, pg);
 	}
 	if (r->date[0] == '\0') {
-		resp_add(pg, "total_visits",
-		    json_object_new_int64(r->visits));
+		resp_add(pg, "total_visits", json_object_new_int64(r->visits));
 		resp_add(pg, "unique_visitors",
 		    json_object_new_int64(r->uniques));
 		return 0;
@@ -558,8 +543,7 @@ resp_import_json(const struct import *im)
 	if (im->status == IMPORT_OK) {
 		resp_add(o, "imported",
 		    json_object_new_int64((long long)(im->n - im->page_days)));
-		resp_add(o, "visits",
-		    json_object_new_int64(im->visits));
+		resp_add(o, "visits", json_object_new_int64(im->visits));
 		resp_add(o, "unique_visitors",
 		    json_object_new_int64(im->uniques));
 		resp_add(o, "page_days",
@@ -581,8 +565,7 @@ resp_import_json(const struct import *im)
 		    (colon = end) >= nl || strncmp(colon, ": ", 2) != 0 ||
 		    (line = json_object_new_object()) == NULL)
 			continue;
-		resp_add(line, "line",
-		    json_object_new_int64((long long)n));
+		resp_add(line, "line", json_object_new_int64((long long)n));
 		resp_add(line, "error",
 		    json_object_new_string_len(colon + 2,
 		    (int)(nl - colon - 2)));
@@ -613,10 +596,8 @@ resp_stats_json(const char *name, const struct counts *c,
 	resp_add(o, "days", json_object_new_int64((long long)n));
 	resp_add(o, "from", json_object_new_string(d[0].date));
 	resp_add(o, "to", json_object_new_string(d[n - 1].date));
-	resp_add(o, "total_visits",
-	    json_object_new_int64(c->total));
-	resp_add(o, "unique_visitors",
-	    json_object_new_int64(c->uniques));
+	resp_add(o, "total_visits", json_object_new_int64(c->total));
+	resp_add(o, "unique_visitors", json_object_new_int64(c->uniques));
 	resp_add(o, "bots", json_object_new_int64(c->bots));
 	if ((a = json_object_new_array()) == NULL ||
 	    (per = json_object_new_object()) == NULL) {
@@ -634,8 +615,7 @@ resp_stats_json(const char *name, const struct counts *c,
 		b += d[i].bots;
 	}
 	resp_add(per, "visits", json_object_new_int64(v));
-	resp_add(per, "unique_visitors",
-	    json_object_new_int64(u));
+	resp_add(per, "unique_visitors", json_object_new_int64(u));
 	resp_add(per, "bots", json_object_new_int64(b));
 	resp_add(o, "period", per);
 	resp_add(o, "daily", a);
