@@ -3,13 +3,15 @@
  * whatever comes back to stdout until the peer closes or 5 s pass.
  * For tests/hostile.test, which sends malformed FastCGI records straight
  * to footfall's socket (no web server would send them).
- * usage: fcgi_raw [-d] [-h seconds] socket [request ...]
+ * usage: fcgi_raw [-de] [-h seconds] socket [request ...]
  *  With no request files, stdin's bytes are sent, and then the writing
  *  side is shut down.  Each request file is sent on the same connection
  *  (BEGIN_REQUEST with FCGI_KEEP_CONN): after each, the answer is read
  *  up to its FCGI_END_REQUEST record before the next is sent, as a web
  *  server does on a kept connection.
  *  -d  write only the content of the FCGI_STDOUT records, not the bytes.
+ *  -e  exit 3 if the connection ended in an error (ECONNRESET: the
+ *      peer closed it with bytes of ours unread) instead of its end.
  *  -h  after writing stdin, keep the connection open for up to seconds
  *      or until the peer closes it, as a slow client would.
  */
@@ -30,6 +32,7 @@
 #define FCGI_STDOUT		6
 
 static int	 decode;
+static int	 failed;	/* a read failed: not the stream's end */
 
 /* Read up to n bytes, waiting 5 s at most for each; short at the end. */
 static size_t
@@ -41,9 +44,13 @@ readn(int fd, unsigned char *buf, size_t n)
 
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	while (got < n && poll(&pfd, 1, 5000) > 0 &&
-	    (r = read(fd, buf + got, n - got)) > 0)
+	while (got < n && poll(&pfd, 1, 5000) > 0) {
+		if ((r = read(fd, buf + got, n - got)) == -1)
+			failed = 1;
+		if (r <= 0)
+			break;
 		got += (size_t)r;
+	}
 	return got;
 }
 
@@ -80,12 +87,15 @@ answer(int fd, int stop_at_end)
 	}
 }
 
-/* Write all of fd in's bytes to the socket; 0, or -1 if cut short. */
+/*
+ * Write all of fd in's bytes to the socket, up to 64 KiB a write: a
+ * request in one, as a web server writes it.  0, or -1 if cut short.
+ */
 static int
 send_all(int in, int fd)
 {
-	char	 buf[8192];
-	ssize_t	 n;
+	static char	 buf[65536];
+	ssize_t		 n;
 
 	while ((n = read(in, buf, sizeof(buf))) > 0)
 		if (write(fd, buf, (size_t)n) != n)
@@ -100,12 +110,15 @@ main(int argc, char *argv[])
 	struct pollfd		 pfd;
 	char			*end;
 	long			 l;
-	int			 fd, in, c, i, hold = 0;
+	int			 fd, in, c, i, hold = 0, strict = 0;
 
-	while ((c = getopt(argc, argv, "dh:")) != -1)
+	while ((c = getopt(argc, argv, "deh:")) != -1)
 		switch (c) {
 		case 'd':
 			decode = 1;
+			break;
+		case 'e':
+			strict = 1;
 			break;
 		case 'h':
 			l = strtol(optarg, &end, 10);
@@ -150,9 +163,9 @@ main(int argc, char *argv[])
 		close(in);
 	}
 	close(fd);
-	return 0;
+	return strict && failed ? 3 : 0;
 usage:
-	fprintf(stderr, "usage: fcgi_raw [-d] [-h seconds] socket "
+	fprintf(stderr, "usage: fcgi_raw [-de] [-h seconds] socket "
 	    "[request ...]\n");
 	return 2;
 }
