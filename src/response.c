@@ -27,6 +27,9 @@
  * the buffer then grows).
  */
 #define RESP_HEAD_SIZE	512
+/* How every JSON text is written: compact, "/" left as it is. */
+#define RESP_JSON_FLAGS \
+	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 struct buf {
 	char	*p;
@@ -47,42 +50,6 @@ resp_add(json_object *o, const char *key, json_object *v)
 	    JSON_C_OBJECT_ADD_CONSTANT_KEY);
 }
 
-/* The attribute lets the compiler check each call's arguments. */
-static void	buf_printf(struct buf *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static void
-buf_printf(struct buf *b, const char *fmt, ...)
-{
-	va_list	 ap;
-	size_t	 need;
-	char	*np;
-	int	 n;
-
-	if (b->fail)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->fail = 1;
-		return;
-	}
-	need = b->len + (size_t)n + 1;
-	if (need > b->cap) {
-		if ((np = realloc(b->p, need * 2)) == NULL) {
-			b->fail = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = need * 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 /* Make room for n bytes in all, before any is written. */
 static void
 buf_reserve(struct buf *b, size_t n)
@@ -99,22 +66,44 @@ buf_reserve(struct buf *b, size_t n)
 	b->cap = n;
 }
 
+/* The attribute lets the compiler check each call's arguments. */
+static void	buf_printf(struct buf *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 need;
+	int	 n;
+
+	if (b->fail)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->fail = 1;
+		return;
+	}
+	if ((need = b->len + (size_t)n + 1) > b->cap)
+		buf_reserve(b, need * 2);
+	if (b->fail)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
 /* Append n bytes of p, NULs and all; the text stays NUL-terminated. */
 static void
 buf_put(struct buf *b, const void *p, size_t n)
 {
-	char	*np;
-
+	if (b->len + n + 1 > b->cap)
+		buf_reserve(b, (b->len + n + 1) * 2);
 	if (b->fail)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		if ((np = realloc(b->p, (b->len + n + 1) * 2)) == NULL) {
-			b->fail = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = (b->len + n + 1) * 2;
-	}
 	memcpy(b->p + b->len, p, n);
 	b->len += n;
 	b->p[b->len] = '\0';
@@ -260,8 +249,8 @@ resp_render(const struct reply *r, size_t *len)
 	} else if (r->kind != REPLY_EMPTY) {
 		/* The text is json-c's, freed with the object. */
 		if ((o = resp_body(r)) == NULL || (body =
-		    json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
-		    JSON_C_TO_STRING_NOSLASHESCAPE, &blen)) == NULL)
+		    json_object_to_json_string_length(o, RESP_JSON_FLAGS,
+		    &blen)) == NULL)
 			goto out;
 	}
 	/* Allocated once: the headers take less than RESP_HEAD_SIZE. */
@@ -335,8 +324,7 @@ resp_json_text(json_object *o)
 
 	if (o == NULL)
 		return NULL;
-	t = json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	t = json_object_to_json_string_ext(o, RESP_JSON_FLAGS);
 	if (t != NULL && (s = malloc((n = strlen(t)) + 2)) != NULL) {
 		memcpy(s, t, n);
 		s[n] = '\n';
