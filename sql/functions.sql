@@ -238,6 +238,8 @@ DECLARE
 	v_batch	uuid := footfall.uuid7(now());
 	v_pid	integer[];
 	v_pnw	boolean[];
+	v_set	integer[];
+	v_done	boolean[];
 	v_bad	boolean;
 	v_long	boolean;
 BEGIN
@@ -375,9 +377,17 @@ BEGIN
 	-- any size.
 	--
 	-- A visitor's row also holds the pages it was counted on in its
-	-- window (carried across a rotation too): a new visitor's row gets
-	-- its first visit's page when that is known here (v_pid, without
-	-- count_interval), so that the common case costs no statement more.
+	-- window (carried across a rotation too).  When the first visit's
+	-- page is known here (v_pid, without count_interval) the upsert
+	-- settles it: a new visitor's row gets it, and a known visitor's
+	-- row gets it added if it lacks it, in the same write (a known
+	-- visitor's row is locked by the upsert anyway; a second statement
+	-- would lock it, probe it and write it again).  The page is the
+	-- last element of the proposed pages, so the conflict can find it;
+	-- a carried page it adds there is one the row has already (the row
+	-- was made from the carried one).  The upsert's RETURNING tells
+	-- the rows it wrote: a new visitor's (counted_at now, nothing
+	-- carried) or one given a page.
 	WITH firsts AS (
 		SELECT DISTINCT ON (u.h) u.h, u.p, u.g, u.i
 		  FROM unnest(p_hashes, v_prev, v_cid, v_pid) WITH ORDINALITY
@@ -397,28 +407,46 @@ BEGIN
 		INSERT INTO footfall.visitor AS v
 		    (hash, counted_at, seen_at, pages)
 		SELECT s.h, coalesce(s.carried, now()), s.carried_seen,
-		       CASE WHEN s.carried IS NOT NULL THEN s.carried_pages
-		           WHEN s.g IS NOT NULL THEN ARRAY[s.g]
-		           ELSE '{}' END
+		       CASE WHEN s.g IS NULL THEN coalesce(s.carried_pages, '{}')
+		           ELSE array_remove(coalesce(s.carried_pages, '{}'), s.g)
+		               || s.g END
 		  FROM src s ORDER BY s.h
 		ON CONFLICT (hash) DO UPDATE
-		    SET counted_at = excluded.counted_at,
-		        seen_at = excluded.seen_at,
-		        pages = excluded.pages
+		    SET counted_at = CASE WHEN v.counted_at <= now()
+		            - make_interval(secs => p_window)
+		            THEN excluded.counted_at ELSE v.counted_at END,
+		        seen_at = CASE WHEN v.counted_at <= now()
+		            - make_interval(secs => p_window)
+		            THEN excluded.seen_at ELSE v.seen_at END,
+		        pages = CASE WHEN v.counted_at <= now()
+		            - make_interval(secs => p_window)
+		            THEN excluded.pages ELSE v.pages
+		            || excluded.pages[cardinality(excluded.pages)] END
 		    WHERE v.counted_at <= now()
-		        - make_interval(secs => p_window)
-		RETURNING v.hash
+		        - make_interval(secs => p_window) OR
+		        (cardinality(excluded.pages) > 0 AND
+		        excluded.pages[cardinality(excluded.pages)] <> ALL (v.pages))
+		RETURNING v.hash, v.counted_at
 	)
-	SELECT coalesce(array_agg(s.i::integer ORDER BY s.i), '{}'),
+	SELECT coalesce(array_agg(s.i::integer ORDER BY s.i)
+	           FILTER (WHERE s.carried IS NULL AND ins.counted_at = now()),
+	           '{}'),
+	       coalesce(array_agg(s.i::integer ORDER BY s.i)
+	           FILTER (WHERE ins.hash IS NOT NULL AND s.g IS NOT NULL AND
+	           (s.carried IS NULL OR s.g <> ALL (s.carried_pages))), '{}'),
 	       coalesce(array_agg(s.i::integer ORDER BY s.i)
 	           FILTER (WHERE s.g IS NOT NULL), '{}')
-	  INTO v_new, v_pos
-	  FROM src s JOIN ins ON ins.hash = s.h
-	 WHERE s.carried IS NULL;
+	  INTO v_new, v_pos, v_set
+	  FROM src s LEFT JOIN ins ON ins.hash = s.h;
 	-- Each visit's page new to its visitor: those the upsert wrote.
+	-- And the visits whose page the upsert settled, written or there.
 	v_pnw := array_fill(false, ARRAY[v_n]);
 	FOREACH v_i IN ARRAY v_pos LOOP
 		v_pnw[v_i] := true;
+	END LOOP;
+	v_done := array_fill(false, ARRAY[v_n]);
+	FOREACH v_i IN ARRAY v_set LOOP
+		v_done[v_i] := true;
 	END LOOP;
 
 	IF p_interval > 0 THEN
@@ -465,19 +493,18 @@ BEGIN
 		-- (locked by the upsert above, which locks a row it leaves
 		-- as it is too) does not have it: the first of the batch's
 		-- visits of that visitor and page adds it.  Only the visits
-		-- whose page the upsert did not write are looked at (a new
-		-- visitor's row has its first visit's page): most of a
-		-- batch's are new visitors', and each costs a probe of the
-		-- visitor table.
-		IF EXISTS (SELECT FROM unnest(p_hashes, v_pid, v_pnw)
-		    AS u(h, g, nw)
-		    WHERE u.h IS NOT NULL AND u.g IS NOT NULL AND NOT u.nw) THEN
+		-- whose page the upsert did not settle are looked at (a
+		-- visitor's later visits in the batch, and every visit with
+		-- count_interval): each costs a probe of the visitor table.
+		IF EXISTS (SELECT FROM unnest(p_hashes, v_pid, v_done)
+		    AS u(h, g, dn)
+		    WHERE u.h IS NOT NULL AND u.g IS NOT NULL AND NOT u.dn) THEN
 			WITH pairs AS (
 				SELECT DISTINCT ON (u.h, u.g) u.h, u.g, u.i
-				  FROM unnest(p_hashes, v_pid, v_pnw)
-				      WITH ORDINALITY AS u(h, g, nw, i)
+				  FROM unnest(p_hashes, v_pid, v_done)
+				      WITH ORDINALITY AS u(h, g, dn, i)
 				 WHERE u.h IS NOT NULL AND u.g IS NOT NULL
-				   AND NOT u.nw
+				   AND NOT u.dn
 				 ORDER BY u.h, u.g, u.i
 			), fresh AS (
 				-- By the primary key, for the reason given above.

@@ -1164,6 +1164,48 @@ Test(db, page_uniques_in_visitor_rows)
 }
 
 /*
+ * The visitors' upsert settles each visitor's first page of a batch in
+ * the same write (sql/functions.sql): a known visitor's row gets a page
+ * it lacks and keeps its window, keeps a page it has, gets nothing from
+ * a visit without a page; an expired row starts again from its page.
+ */
+Test(db, page_settled_by_the_visitor_upsert)
+{
+	const char	*row = "SELECT cardinality(pages) || ' ' || "
+	    "(array_position(pages, NULL) IS NULL) || ' ' || (counted_at = "
+	    "(SELECT min(at) FROM t_at)) FROM footfall.visitor "
+	    "WHERE hash = vkey('s1')";
+
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('s1')]", "NULL",
+	    "ARRAY['/a']", 0), "1/1", "a new visitor");
+	admin_exec("CREATE TEMP TABLE t_at AS SELECT counted_at AS at "
+	    "FROM footfall.visitor WHERE hash = vkey('s1')");
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('s1'), vkey('s1')]", "NULL",
+	    "ARRAY['/b', '/a']", 0), "1/1 2/1",
+	    "known: /b new to it, /a not");
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('s1'), vkey('s1')]", "NULL",
+	    "ARRAY['/a', '/c']", 0), "3/1 1/1",
+	    "known: /a not new, /c new on its later visit");
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('s1')]", "NULL",
+	    "ARRAY[NULL::text]", 0), "", "a visit without a page");
+	cr_expect_str_eq(visitor_pages("s1"), "/a,/b,/c");
+	cr_expect_str_eq(admin_get(row), "3 true true",
+	    "three pages, no NULL, the window not restarted");
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('s2')]", "NULL",
+	    "ARRAY[NULL::text]", 0), "", "a new visitor without a page");
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('s2')]", "NULL",
+	    "ARRAY[NULL::text]", 0), "", "known, again without a page");
+	cr_expect_str_eq(admin_get("SELECT pages FROM footfall.visitor "
+	    "WHERE hash = vkey('s2')"), "{}", "no page, not even NULL");
+	admin_exec("UPDATE footfall.visitor SET counted_at = now() - "
+	    "interval '2 days' WHERE hash = vkey('s1')");
+	cr_expect_str_eq(pages_batch("ARRAY[vkey('s1')]", "NULL",
+	    "ARRAY['/b']", 0), "2/2", "expired: new again, to /b too");
+	cr_expect_str_eq(visitor_pages("s1"), "/b", "its pages start again");
+	admin_exec("DROP TABLE t_at");
+}
+
+/*
  * A page's numbers of a day no batch can write any more move from
  * page_day into page_total and page_daily at the purge (sql/011), once:
  * a page's numbers and days read the same before and after, and the
