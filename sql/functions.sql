@@ -387,7 +387,12 @@ BEGIN
 	-- a carried page it adds there is one the row has already (the row
 	-- was made from the carried one).  The upsert's RETURNING tells
 	-- the rows it wrote: a new visitor's (counted_at now, nothing
-	-- carried) or one given a page.
+	-- carried) or one given a page.  A row counted at this very
+	-- transaction's now() by another batch (a transaction that began
+	-- in the same microsecond) is left to the second statement below:
+	-- given a page here, it would be told from a new visitor's by
+	-- nothing.  A known visitor's row left as it is is not returned,
+	-- and its page is looked at below, as its later visits' are.
 	WITH firsts AS (
 		SELECT DISTINCT ON (u.h) u.h, u.p, u.g, u.i
 		  FROM unnest(p_hashes, v_prev, v_cid, v_pid) WITH ORDINALITY
@@ -424,22 +429,23 @@ BEGIN
 		            || excluded.pages[cardinality(excluded.pages)] END
 		    WHERE v.counted_at <= now()
 		        - make_interval(secs => p_window) OR
-		        (cardinality(excluded.pages) > 0 AND
-		        excluded.pages[cardinality(excluded.pages)] <> ALL (v.pages))
+		        (v.counted_at <> now() AND cardinality(excluded.pages) > 0
+		        AND excluded.pages[cardinality(excluded.pages)]
+		        <> ALL (v.pages))
 		RETURNING v.hash, v.counted_at
 	)
 	SELECT coalesce(array_agg(s.i::integer ORDER BY s.i)
 	           FILTER (WHERE s.carried IS NULL AND ins.counted_at = now()),
 	           '{}'),
 	       coalesce(array_agg(s.i::integer ORDER BY s.i)
-	           FILTER (WHERE ins.hash IS NOT NULL AND s.g IS NOT NULL AND
+	           FILTER (WHERE s.g IS NOT NULL AND
 	           (s.carried IS NULL OR s.g <> ALL (s.carried_pages))), '{}'),
 	       coalesce(array_agg(s.i::integer ORDER BY s.i)
 	           FILTER (WHERE s.g IS NOT NULL), '{}')
 	  INTO v_new, v_pos, v_set
-	  FROM src s LEFT JOIN ins ON ins.hash = s.h;
-	-- Each visit's page new to its visitor: those the upsert wrote.
-	-- And the visits whose page the upsert settled, written or there.
+	  FROM src s JOIN ins ON ins.hash = s.h;
+	-- Each visit's page new to its visitor, and each visit whose page
+	-- is settled: those the upsert wrote.
 	v_pnw := array_fill(false, ARRAY[v_n]);
 	FOREACH v_i IN ARRAY v_pos LOOP
 		v_pnw[v_i] := true;
@@ -493,9 +499,10 @@ BEGIN
 		-- (locked by the upsert above, which locks a row it leaves
 		-- as it is too) does not have it: the first of the batch's
 		-- visits of that visitor and page adds it.  Only the visits
-		-- whose page the upsert did not settle are looked at (a
-		-- visitor's later visits in the batch, and every visit with
-		-- count_interval): each costs a probe of the visitor table.
+		-- whose page the upsert did not write are looked at (a
+		-- known visitor's visit to a page it has, a visitor's later
+		-- visits in the batch, every visit with count_interval): each
+		-- costs a probe of the visitor table.
 		IF EXISTS (SELECT FROM unnest(p_hashes, v_pid, v_done)
 		    AS u(h, g, dn)
 		    WHERE u.h IS NOT NULL AND u.g IS NOT NULL AND NOT u.dn) THEN

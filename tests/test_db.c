@@ -1203,6 +1203,21 @@ Test(db, page_settled_by_the_visitor_upsert)
 	    "ARRAY['/b']", 0), "2/2", "expired: new again, to /b too");
 	cr_expect_str_eq(visitor_pages("s1"), "/b", "its pages start again");
 	admin_exec("DROP TABLE t_at");
+	/*
+	 * A row another batch counted at this transaction's very now()
+	 * (made here in the same transaction to get that now()): the
+	 * visitor is known, not new, and new to the page.
+	 */
+	admin_exec("BEGIN");
+	admin_exec("INSERT INTO footfall.visitor (hash, counted_at) "
+	    "VALUES (vkey('s3'), now())");
+	cr_expect_str_eq(admin_get("SELECT b.is_new || ' ' || b.page_visits "
+	    "|| '/' || b.page_uniques FROM footfall_api.count_batch("
+	    "ARRAY['default'], ARRAY['t'], ARRAY[vkey('s3')], NULL, NULL, "
+	    "NULL, NULL, 86400, 0, 100, false, ARRAY['/d'], ARRAY[true], 100) "
+	    "AS b"), "false 1/1", "counted at the same instant: not new");
+	cr_expect_str_eq(visitor_pages("s3"), "/d");
+	admin_exec("COMMIT");
 }
 
 /*
