@@ -227,6 +227,7 @@ DECLARE
 	v_made	boolean := false;
 	v_slot	smallint;
 	v_day	date := (now() AT TIME ZONE 'UTC')::date;
+	v_since	timestamptz;	-- the window's start (p_window before now)
 	v_have	bigint;
 	v_cid	integer[];
 	v_prev	bytea[];
@@ -283,6 +284,7 @@ BEGIN
 		RAISE EXCEPTION 'window or interval out of range'
 		    USING ERRCODE = '22023';
 	END IF;
+	v_since := now() - make_interval(secs => p_window);
 	IF v_long THEN
 		p_hashes := ARRAY(SELECT substring(u.h FROM 1 FOR 16)
 		    FROM unnest(p_hashes) WITH ORDINALITY AS u(h, i)
@@ -405,8 +407,7 @@ BEGIN
 		  FROM firsts f
 		  LEFT JOIN LATERAL (SELECT x.counted_at, x.seen_at, x.pages
 		      FROM footfall.visitor x
-		     WHERE x.hash = f.p AND x.counted_at > now()
-		         - make_interval(secs => p_window)
+		     WHERE x.hash = f.p AND x.counted_at > v_since
 		     LIMIT 1) pv ON true
 	), ins AS (
 		INSERT INTO footfall.visitor AS v
@@ -417,18 +418,14 @@ BEGIN
 		               || s.g END
 		  FROM src s ORDER BY s.h
 		ON CONFLICT (hash) DO UPDATE
-		    SET counted_at = CASE WHEN v.counted_at <= now()
-		            - make_interval(secs => p_window)
+		    SET counted_at = CASE WHEN v.counted_at <= v_since
 		            THEN excluded.counted_at ELSE v.counted_at END,
-		        seen_at = CASE WHEN v.counted_at <= now()
-		            - make_interval(secs => p_window)
+		        seen_at = CASE WHEN v.counted_at <= v_since
 		            THEN excluded.seen_at ELSE v.seen_at END,
-		        pages = CASE WHEN v.counted_at <= now()
-		            - make_interval(secs => p_window)
+		        pages = CASE WHEN v.counted_at <= v_since
 		            THEN excluded.pages ELSE v.pages
 		            || excluded.pages[cardinality(excluded.pages)] END
-		    WHERE v.counted_at <= now()
-		        - make_interval(secs => p_window) OR
+		    WHERE v.counted_at <= v_since OR
 		        (v.counted_at <> now() AND cardinality(excluded.pages) > 0
 		        AND excluded.pages[cardinality(excluded.pages)]
 		        <> ALL (v.pages))
