@@ -70,29 +70,35 @@ buf_reserve(struct buf *b, size_t n)
 static void	buf_printf(struct buf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
+/*
+ * Formatted into the room left first: the buffer is made large enough
+ * at the start, so a second pass is needed only when it must grow.
+ */
 static void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list	 ap;
-	size_t	 need;
+	size_t	 room;
 	int	 n;
 
 	if (b->fail)
 		return;
+	room = b->cap - b->len;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room > 0 ? b->p + b->len : NULL, room, fmt, ap);
 	va_end(ap);
+	if (n >= 0 && (size_t)n >= room) {
+		buf_reserve(b, (b->len + (size_t)n + 1) * 2);
+		if (b->fail)
+			return;
+		va_start(ap, fmt);
+		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+	}
 	if (n < 0) {
 		b->fail = 1;
 		return;
 	}
-	if ((need = b->len + (size_t)n + 1) > b->cap)
-		buf_reserve(b, need * 2);
-	if (b->fail)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
 	b->len += (size_t)n;
 }
 
