@@ -40,8 +40,7 @@ struct buf {
 /*
  * Add v to o under key.  Every key here is a string constant, so json-c
  * may keep the pointer rather than a copy: one allocation fewer a
- * member, and /count's answer has up to eight (doc/bench.md: footfall's
- * small allocations are what glibc then has to consolidate).
+ * member.
  */
 static void
 resp_add(json_object *o, const char *key, json_object *v)
@@ -164,58 +163,74 @@ static const struct resp_outcome {
 
 /*
  * The "page" member for the page path named: its numbers, or null if
- * the visit counted for no page (footfall(8), Pages).
+ * the visit counted for no page (footfall(8), Pages).  The path is the
+ * answer's one string, and json-c escapes it.
  */
-static json_object *
-resp_page(const char *path, const struct counts *c)
+static void
+resp_page(struct buf *b, const char *path, const struct counts *c)
 {
-	json_object	*o;
+	json_object	*s = NULL;
+	const char	*t;
 
-	if (!c->page_found || (o = json_object_new_object()) == NULL)
-		return NULL;
-	resp_add(o, "path", json_object_new_string(path));
-	resp_add(o, "visits", json_object_new_int64(c->page_total));
-	resp_add(o, "unique_visitors", json_object_new_int64(c->page_uniques));
-	return o;
+	if (!c->page_found)
+		buf_printf(b, ",\"page\":null");
+	else if ((s = json_object_new_string(path)) == NULL ||
+	    (t = json_object_to_json_string_ext(s, RESP_JSON_FLAGS)) == NULL)
+		b->fail = 1;
+	else
+		buf_printf(b, ",\"page\":{\"path\":%s,\"visits\":%lld,"
+		    "\"unique_visitors\":%lld}", t, c->page_total,
+		    c->page_uniques);
+	json_object_put(s);
 }
 
 /*
- * The JSON body of r, an object the caller puts, or NULL if out of
- * memory.  json-c escapes every string it is given, so the
- * output is valid JSON whatever bytes an error text held.
+ * The JSON body of a REPLY_COUNTS reply, written into b rather than
+ * built from json-c objects: it is the answer every visit gets, and its
+ * dozen small allocations were some 3 us of a request (doc/bench.md,
+ * "footfall's process against the no-op's").  Its members are numbers
+ * and booleans, whose JSON text is fixed (RFC 8259, sections 3 and 6),
+ * in the order the Lambda versions wrote them.
+ */
+static void
+resp_counts(struct buf *b, const struct reply *r)
+{
+	const struct resp_outcome	*out = &resp_outcomes[r->outcome];
+
+	/*
+	 * "count" and "total_visits" are the same number: the Lambda-era
+	 * front ends read one or the other.
+	 */
+	buf_printf(b, "{\"count\":%lld,\"total_visits\":%lld,"
+	    "\"unique_visitors\":%lld", r->counts.total, r->counts.total,
+	    r->counts.uniques);
+	if (out->is_new >= 0)
+		buf_printf(b, ",\"is_new_visitor\":%s",
+		    out->is_new ? "true" : "false");
+	if (out->untracked)
+		buf_printf(b, ",\"tracked\":false");
+	if (out->uncounted)
+		buf_printf(b, ",\"counted\":false");
+	if (out->bot)
+		buf_printf(b, ",\"bot\":true");
+	if (r->page != NULL)
+		resp_page(b, r->page, &r->counts);
+	buf_printf(b, "}");
+}
+
+/*
+ * The JSON body of any other JSON reply, an object the caller puts, or
+ * NULL if out of memory.  json-c escapes every string it is given, so
+ * the output is valid JSON whatever bytes an error text held.
  */
 static json_object *
 resp_body(const struct reply *r)
 {
-	const struct resp_outcome	*out;
-	json_object			*o;
+	json_object	*o;
 
 	if ((o = json_object_new_object()) == NULL)
 		return NULL;
 	switch (r->kind) {
-	case REPLY_COUNTS:
-		out = &resp_outcomes[r->outcome];
-		/*
-		 * "count" and "total_visits" are the same number: the
-		 * Lambda-era front ends read one or the other.
-		 */
-		resp_add(o, "count", json_object_new_int64(r->counts.total));
-		resp_add(o, "total_visits",
-		    json_object_new_int64(r->counts.total));
-		resp_add(o, "unique_visitors",
-		    json_object_new_int64(r->counts.uniques));
-		if (out->is_new >= 0)
-			resp_add(o, "is_new_visitor",
-			    json_object_new_boolean(out->is_new));
-		if (out->untracked)
-			resp_add(o, "tracked", json_object_new_boolean(0));
-		if (out->uncounted)
-			resp_add(o, "counted", json_object_new_boolean(0));
-		if (out->bot)
-			resp_add(o, "bot", json_object_new_boolean(1));
-		if (r->page != NULL)
-			resp_add(o, "page", resp_page(r->page, &r->counts));
-		break;
 	case REPLY_HEALTH:
 		resp_add(o, "status", json_object_new_string("ok"));
 		break;
@@ -238,7 +253,7 @@ resp_body(const struct reply *r)
 char *
 resp_render(const struct reply *r, size_t *len)
 {
-	struct buf	 b = { NULL, 0, 0, 0 };
+	struct buf	 b = { NULL, 0, 0, 0 }, counts = { NULL, 0, 0, 0 };
 	json_object	*o = NULL;
 	const char	*body = NULL;
 	char		*rendered = NULL;
@@ -252,6 +267,14 @@ resp_render(const struct reply *r, size_t *len)
 		if (r->bytes == NULL)
 			goto out;
 		blen = r->nbytes;
+	} else if (r->kind == REPLY_COUNTS) {
+		/* Room for every member but a long page path at once. */
+		buf_reserve(&counts, 256);
+		resp_counts(&counts, r);
+		if (counts.fail)
+			goto out;
+		body = counts.p;
+		blen = counts.len;
 	} else if (r->kind != REPLY_EMPTY) {
 		/* The text is json-c's, freed with the object. */
 		if ((o = resp_body(r)) == NULL || (body =
@@ -316,6 +339,7 @@ resp_render(const struct reply *r, size_t *len)
 	*len = b.len;
 	rendered = b.p;
 out:
+	free(counts.p);
 	json_object_put(o);
 	return rendered;
 }

@@ -97,6 +97,67 @@ Test(response, counts)
 	}
 }
 
+/*
+ * The page member: its numbers, null when the visit counted for no
+ * page, the path escaped whatever bytes it holds, and a path longer
+ * than the room first made for the answer.
+ */
+Test(response, counts_page)
+{
+	static const struct {
+		const char	*path;
+		int		 found;
+		const char	*want;
+	} t[] = {
+		{ "/cv", 1, ",\"page\":{\"path\":\"/cv\",\"visits\":7,"
+		    "\"unique_visitors\":2}}\n" },
+		{ "/cv", 0, ",\"page\":null}\n" },
+		{ "/a\"b\\c\x01\n", 1, ",\"page\":{\"path\":"
+		    "\"/a\\\"b\\\\c\\u0001\\n\",\"visits\":7,"
+		    "\"unique_visitors\":2}}\n" },
+	};
+	static const char nums[] = "{\"count\":9223372036854775807,"
+	    "\"total_visits\":9223372036854775807,\"unique_visitors\":3,"
+	    "\"is_new_visitor\":false";
+	struct reply	 r;
+	const char	*body, *p;
+	char		*s, path[1001];
+	size_t		 i, len;
+
+	for (i = 0; i < NELEM(t); i++) {
+		memset(&r, 0, sizeof(r));
+		r.status = 200;
+		r.kind = REPLY_COUNTS;
+		r.outcome = OUTCOME_RETURNING;
+		r.counts.total = 9223372036854775807LL;
+		r.counts.uniques = 3;
+		r.counts.page_found = t[i].found;
+		r.counts.page_total = 7;
+		r.counts.page_uniques = 2;
+		r.page = t[i].path;
+		s = render(&r, &len, &body);
+		cr_assert(strncmp(body, nums, strlen(nums)) == 0,
+		    "numbers, case %zu: %s", i, body);
+		cr_assert_str_eq(body + strlen(nums), t[i].want,
+		    "page, case %zu", i);
+		cr_assert_eq(header_num(s, "\r\nContent-Length: "),
+		    (long)strlen(body), "length, case %zu", i);
+		free(s);
+	}
+	memset(path, 'x', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	r.page = path;
+	r.counts.page_found = 1;
+	s = render(&r, &len, &body);
+	cr_assert_not_null(p = strstr(body, path), "the long path whole");
+	cr_assert_str_eq(p + strlen(path), "\",\"visits\":7,"
+	    "\"unique_visitors\":2}}\n");
+	cr_assert_eq(header_num(s, "\r\nContent-Length: "),
+	    (long)strlen(body), "the long path's length");
+	free(s);
+}
+
 Test(response, error_escapes)
 {
 	static const char *const t[] = {
