@@ -186,11 +186,12 @@ resp_page(struct buf *b, const char *path, const struct counts *c)
 
 /*
  * The JSON body of a REPLY_COUNTS reply, written into b rather than
- * built from json-c objects: it is the answer every visit gets, and its
- * dozen small allocations were some 3 us of a request (doc/bench.md,
- * "footfall's process against the no-op's").  Its members are numbers
- * and booleans, whose JSON text is fixed (RFC 8259, sections 3 and 6),
- * in the order the Lambda versions wrote them.
+ * built from json-c objects: it is the answer every visit gets, and the
+ * objects' ten allocations a request were the largest item left in
+ * footfall's own process (doc/bench.md, "/count's answer without
+ * json-c's objects").  Its members are numbers and booleans, whose JSON
+ * text is fixed (RFC 8259, sections 3 and 6), in the order json-c wrote
+ * them before.
  */
 static void
 resp_counts(struct buf *b, const struct reply *r)
