@@ -27,6 +27,12 @@
  * the buffer then grows).
  */
 #define RESP_HEAD_SIZE	512
+/*
+ * Room for /count's answer, so that its buffer too is allocated once:
+ * its members but the page take at most 170 bytes, the page's numbers
+ * at most 90 more besides its path (a longer answer grows the buffer).
+ */
+#define RESP_COUNTS_SIZE	256
 /* How every JSON text is written: compact, "/" left as it is. */
 #define RESP_JSON_FLAGS \
 	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
@@ -269,8 +275,7 @@ resp_render(const struct reply *r, size_t *len)
 			goto out;
 		blen = r->nbytes;
 	} else if (r->kind == REPLY_COUNTS) {
-		/* Room for every member but a long page path at once. */
-		buf_reserve(&counts, 256);
+		buf_reserve(&counts, RESP_COUNTS_SIZE);
 		resp_counts(&counts, r);
 		if (counts.fail)
 			goto out;
