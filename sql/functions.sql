@@ -22,9 +22,29 @@ SET ROLE footfall_owner;
 -- cannot call a function written after the tables.  footfall stays
 -- within all of them: it sends at most DB_BATCH_MAX (1024) visits at a
 -- time, and conf.c bounds its settings by the same numbers.
-CREATE OR REPLACE FUNCTION footfall.limits(OUT slots integer,
-    OUT batch_max integer, OUT window_min integer, OUT window_max integer,
-    OUT days_max integer, OUT top_max integer, OUT purge_max integer)
+--
+-- Its result is a named type, not OUT arguments: PostgreSQL folds an
+-- immutable call into a constant when it plans it only if the result is
+-- not a bare record, which OUT arguments make.  As a record, limits()
+-- ran as a query of its own at every count_batch, about 9 us (pgbench,
+-- a PL/pgSQL function reading it, one call a transaction: 43 against
+-- 34 us).  A database from before gets the type, and the function of
+-- the same arguments is made again with it.
+DO $$
+BEGIN
+	IF to_regtype('footfall.limit_values') IS NULL THEN
+		CREATE TYPE footfall.limit_values AS (slots integer,
+		    batch_max integer, window_min integer, window_max integer,
+		    days_max integer, top_max integer, purge_max integer);
+	END IF;
+	IF (SELECT prorettype FROM pg_proc
+	    WHERE oid = to_regprocedure('footfall.limits()')) =
+	    'record'::regtype THEN
+		DROP FUNCTION footfall.limits();
+	END IF;
+END $$;
+CREATE OR REPLACE FUNCTION footfall.limits()
+RETURNS footfall.limit_values
 LANGUAGE sql IMMUTABLE
 AS $$
 	SELECT 64, 10000, 60, 366 * 86400, 3660, 100, 100000
@@ -217,11 +237,7 @@ SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
 	v_n	integer := coalesce(cardinality(p_counters), 0);
-	v_slots	integer;
-	v_bmax	integer;
-	v_wmin	integer;
-	v_wmax	integer;
-	v_shape	boolean;
+	v_lim	footfall.limit_values := footfall.limits();
 	v_missing boolean;
 	v_want	boolean;
 	v_made	boolean := false;
@@ -244,12 +260,12 @@ DECLARE
 	v_bad	boolean;
 	v_long	boolean;
 BEGIN
-	-- The limits and every check of the arguments in one statement:
-	-- each statement costs its executor's start and end, whatever it
-	-- reads.  A visitor's key is 16 bytes (step 012); a footfall from
-	-- before it sends 32, cut here as the stored keys were.
-	SELECT l.slots, l.batch_max, l.window_min, l.window_max,
-	    v_n < 1 OR v_n > l.batch_max OR array_ndims(p_counters) <> 1 OR
+	-- The call's shape is checked by PL/pgSQL's own expressions, which
+	-- start no executor (limits() is immutable: its values are planned
+	-- in as constants); each visit's entries are checked by the
+	-- statement that looks its counter up, below, before anything is
+	-- written.
+	IF v_n < 1 OR v_n > v_lim.batch_max OR array_ndims(p_counters) <> 1 OR
 	    cardinality(p_kinds) IS DISTINCT FROM v_n OR
 	    cardinality(p_hashes) IS DISTINCT FROM v_n OR
 	    (p_prev IS NOT NULL AND cardinality(p_prev) <> v_n) OR
@@ -258,48 +274,26 @@ BEGIN
 	    cardinality(p_browsers) IS DISTINCT FROM v_n)) OR
 	    (p_pages IS NOT NULL AND (cardinality(p_pages) <> v_n OR
 	    cardinality(p_page_make) IS DISTINCT FROM v_n OR
-	    p_max_pages IS NULL OR p_max_pages < 0)),
-	    EXISTS (SELECT FROM unnest(p_counters, p_kinds, p_hashes)
-	    AS u(c, k, h)
-	    WHERE c IS NULL OR k IS NULL OR k NOT IN ('t', 'u', 'b') OR
-	    (k = 't') <> (h IS NOT NULL) OR octet_length(h) NOT IN (16, 32)) OR
-	    EXISTS (SELECT FROM unnest(p_prev) h
-	    WHERE octet_length(h) NOT IN (16, 32)) OR
-	    EXISTS (SELECT FROM unnest(p_pages, p_page_make) AS u(pa, mk)
-	    WHERE u.pa IS NOT NULL AND (u.mk IS NULL OR
-	    octet_length(u.pa) NOT BETWEEN 1 AND 256 OR
-	    left(u.pa, 1) <> '/')),
-	    32 IN (SELECT octet_length(h) FROM unnest(p_hashes || p_prev) h)
-	  INTO v_slots, v_bmax, v_wmin, v_wmax, v_shape, v_bad, v_long
-	  FROM footfall.limits() l;
-	IF v_shape THEN
+	    p_max_pages IS NULL OR p_max_pages < 0)) THEN
 		RAISE EXCEPTION 'between 1 and % visits, one entry each, expected',
-		    v_bmax USING ERRCODE = '22023';
+		    v_lim.batch_max USING ERRCODE = '22023';
 	END IF;
-	IF v_bad THEN
-		RAISE EXCEPTION 'malformed visit' USING ERRCODE = '22023';
-	END IF;
-	IF p_window IS NULL OR p_window < v_wmin OR p_window > v_wmax OR
-	    p_interval IS NULL OR p_interval < 0 OR p_interval > p_window THEN
+	IF p_window IS NULL OR p_window < v_lim.window_min OR
+	    p_window > v_lim.window_max OR p_interval IS NULL OR
+	    p_interval < 0 OR p_interval > p_window THEN
 		RAISE EXCEPTION 'window or interval out of range'
 		    USING ERRCODE = '22023';
 	END IF;
 	v_since := now() - make_interval(secs => p_window);
-	IF v_long THEN
-		p_hashes := ARRAY(SELECT substring(u.h FROM 1 FOR 16)
-		    FROM unnest(p_hashes) WITH ORDINALITY AS u(h, i)
-		    ORDER BY u.i);
-		IF p_prev IS NOT NULL THEN
-			p_prev := ARRAY(SELECT substring(u.h FROM 1 FOR 16)
-			    FROM unnest(p_prev) WITH ORDINALITY AS u(h, i)
-			    ORDER BY u.i);
-		END IF;
-	END IF;
 	-- Each connection adds to its own slot: no queue on one row.
-	v_slot := pg_backend_pid() % v_slots;
+	v_slot := pg_backend_pid() % v_lim.slots;
 
 	-- Each visit's counter id (NULL if refused), whether it counts and,
-	-- without count_interval, its page's id (below), in one statement.
+	-- without count_interval, its page's id (below), in one statement,
+	-- which also checks each visit's entries (a statement costs its
+	-- executor's start and end, whatever it reads).  A visitor's key is
+	-- 16 bytes (step 012); a footfall from before it sends 32, cut
+	-- after this loop as the stored keys were.
 	-- A visit other than a bot's for a counter that does not exist
 	-- makes it, under a lock so that racing batches cannot pass the cap
 	-- together (in order of first appearance), and the ids are read
@@ -313,15 +307,28 @@ BEGIN
 		       coalesce(bool_or(x.id IS NULL AND u.k <> 'b'), false),
 		       array_agg(g.id ORDER BY u.i),
 		       coalesce(bool_or(g.id IS NULL AND x.id IS NOT NULL AND
-		           u.k <> 'b' AND u.mk AND u.pa IS NOT NULL), false)
-		  INTO v_cid, v_counted, v_missing, v_pid, v_want
-		  FROM unnest(p_counters, p_kinds, p_pages, p_page_make)
-		      WITH ORDINALITY AS u(c, k, pa, mk, i)
+		           u.k <> 'b' AND u.mk AND u.pa IS NOT NULL), false),
+		       coalesce(bool_or(u.c IS NULL OR u.k IS NULL OR
+		           u.k NOT IN ('t', 'u', 'b') OR
+		           (u.k = 't') <> (u.h IS NOT NULL) OR
+		           octet_length(u.h) NOT IN (16, 32) OR
+		           octet_length(u.p) NOT IN (16, 32) OR
+		           (u.pa IS NOT NULL AND (u.mk IS NULL OR
+		           octet_length(u.pa) NOT BETWEEN 1 AND 256 OR
+		           left(u.pa, 1) <> '/'))), false),
+		       coalesce(bool_or(octet_length(u.h) = 32 OR
+		           octet_length(u.p) = 32), false)
+		  INTO v_cid, v_counted, v_missing, v_pid, v_want, v_bad, v_long
+		  FROM unnest(p_counters, p_kinds, p_pages, p_page_make, p_hashes,
+		      p_prev) WITH ORDINALITY AS u(c, k, pa, mk, h, p, i)
 		  LEFT JOIN footfall.counter x ON x.name = u.c
 		  LEFT JOIN LATERAL (SELECT y.id FROM footfall.page y
 		      WHERE p_interval = 0 AND u.k <> 'b' AND y.counter = x.id
 		        AND y.path = u.pa
 		      LIMIT 1) g ON true;
+		IF v_bad THEN
+			RAISE EXCEPTION 'malformed visit' USING ERRCODE = '22023';
+		END IF;
 		EXIT WHEN NOT v_missing OR v_made;
 		PERFORM pg_advisory_xact_lock(hashtext('footfall.counter'));
 		SELECT count(*) INTO v_have FROM footfall.counter;
@@ -338,6 +345,16 @@ BEGIN
 		ON CONFLICT (name) DO NOTHING;
 		v_made := true;
 	END LOOP;
+	IF v_long THEN
+		p_hashes := ARRAY(SELECT substring(u.h FROM 1 FOR 16)
+		    FROM unnest(p_hashes) WITH ORDINALITY AS u(h, i)
+		    ORDER BY u.i);
+		IF p_prev IS NOT NULL THEN
+			p_prev := ARRAY(SELECT substring(u.h FROM 1 FOR 16)
+			    FROM unnest(p_prev) WITH ORDINALITY AS u(h, i)
+			    ORDER BY u.i);
+		END IF;
+	END IF;
 	v_prev := coalesce(p_prev, array_fill(NULL::bytea, ARRAY[v_n]));
 
 	-- Without count_interval a visit counts unless refused or a bot's:
@@ -915,10 +932,9 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	v_lim	record;
+	v_lim	footfall.limit_values := footfall.limits();
 	v_start	timestamptz;
 BEGIN
-	SELECT * INTO v_lim FROM footfall.limits();
 	IF p_window IS NULL OR p_window < v_lim.window_min OR
 	    p_period IS NULL OR p_period < p_window OR
 	    p_period > v_lim.window_max THEN
@@ -980,9 +996,8 @@ SET enable_seqscan = off
 SET jit = off
 AS $$
 DECLARE
-	v_lim	record;
+	v_lim	footfall.limit_values := footfall.limits();
 BEGIN
-	SELECT * INTO v_lim FROM footfall.limits();
 	IF p_window IS NULL OR p_window < v_lim.window_min OR
 	    p_window > v_lim.window_max OR p_limit IS NULL OR p_limit < 1 OR
 	    p_limit > v_lim.purge_max THEN
