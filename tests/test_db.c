@@ -2102,9 +2102,12 @@ Test(db, count_batch_cuts_long_keys)
 	    "ARRAY[sha256('long')]"), "false",
 	    "a 32-byte previous key finds the visitor's row");
 	cr_expect_str_eq(long_call(app, "sha256('third')", "NULL"), "true");
+	cr_expect_str_eq(long_call(app, "vkey('fourth')",
+	    "ARRAY[sha256('third')]"), "false",
+	    "a 32-byte previous key beside a 16-byte key is cut too");
 	cr_expect_str_eq(admin_get("SELECT count(*) FILTER (WHERE "
 	    "octet_length(hash) = 16) || '/' || count(*) "
-	    "FROM footfall.visitor"), "3/3");
+	    "FROM footfall.visitor"), "4/4");
 	PQfinish(app);
 }
 
